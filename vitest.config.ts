@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Tests run against the TypeScript sources, so `pnpm test` needs no build first. */
+export const alias = [
+  { find: /^@dreamdeck\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+  { find: /^@dreamdeck\/core\/http$/, replacement: src('./packages/core/src/http/index.ts') },
+  { find: /^@dreamdeck\/core$/, replacement: src('./packages/core/src/index.ts') },
+  { find: /^@dreamdeck\/adapters\/(.+)$/, replacement: src('./packages/adapters/src/$1/index.ts') },
+  { find: /^@dreamdeck\/adapters$/, replacement: src('./packages/adapters/src/index.ts') },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
