@@ -46,7 +46,9 @@ export type MessagePart =
   | { type: 'dice'; roll: DiceRoll }
   | { type: 'image'; image: StoryImage }
   | { type: 'choices'; options: string[] }
-  | { type: 'error'; code: ErrorCode; message: string };
+  | { type: 'error'; code: ErrorCode; message: string }
+  /** A chapter break left by `/reset`: the model's memory window stops here. */
+  | { type: 'reset' };
 
 /** An earlier version of a regenerated reply. */
 export interface MessageAlternative {

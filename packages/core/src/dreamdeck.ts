@@ -1,0 +1,202 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { EventEmitter } from 'eventemitter3';
+import type { DreamdeckConfig, DreamdeckConfigInput } from './config/config-schema.js';
+import { type ConfigSources, loadConfig } from './config/load-config.js';
+import { DreamdeckError } from './errors.js';
+import type { DreamdeckEvents } from './events.js';
+import { FeatureFlags } from './flags/feature-flags.js';
+import { RateLimiter } from './limits/rate-limiter.js';
+import { createLogger, type Logger, type LogLevel } from './logging/logger.js';
+import { createDemoImages } from './models/demo-images.js';
+import { createDemoModel } from './models/demo-model.js';
+import { type ImageAdapter, type ModelAdapter, type SearchAdapter, toModelAdapter } from './models/model-adapter.js';
+import { type Persona, resolvePersonas } from './personas/personas.js';
+import { StorySession } from './session.js';
+import { createMemoryStorage } from './storage/memory-storage.js';
+import { CAPABILITY_METHODS, REQUIRED_STORAGE_METHODS, type StorageAdapter } from './storage/storage-adapter.js';
+import { createStoryWorkflow } from './workflow/story-workflow.js';
+import type { TurnSink } from './workflow/turn-sink.js';
+
+/** Options for {@link createDreamdeck}. */
+export interface DreamdeckOptions {
+  /** Where stories live (default: `createMemoryStorage()`, lost on exit). */
+  storage?: StorageAdapter;
+  /** The storyteller (default: the offline demo model). Any LangChain chat model works as it is. */
+  model?: ModelAdapter | BaseChatModel;
+  /** The storyboard painter (default: the offline SVG demo painter). */
+  images?: ImageAdapter;
+  /** Optional web search. */
+  search?: SearchAdapter;
+  /** Configuration given in code; wins over the file and `DREAMDECK_*` env. */
+  config?: DreamdeckConfigInput;
+  /** A JSON or YAML config file (default: `DREAMDECK_CONFIG`). */
+  configFile?: string;
+  /** Environment to read `DREAMDECK_*` from (default `process.env`; `false` ignores it). */
+  env?: ConfigSources['env'];
+  /** A pino-compatible logger (default: JSON lines to stderr at the configured level). */
+  logger?: Logger;
+}
+
+/** Options for {@link Dreamdeck.openSession}. */
+export interface OpenSessionOptions {
+  userId: string;
+  /** Resume this thread; it must belong to `userId` (else `NOT_FOUND`). Omit for a new thread. */
+  threadId?: string;
+  /** Persona for a new thread (default: config's `defaultPersona`). */
+  persona?: string;
+  /** Title for a new thread. */
+  title?: string;
+}
+
+/** Shared state sessions use. Not public API. */
+export interface DreamdeckInternals {
+  storage: StorageAdapter;
+  config: () => DreamdeckConfig;
+  sinks: Map<string, TurnSink>;
+  events: EventEmitter<DreamdeckEvents>;
+  logger: Logger;
+  limits: RateLimiter;
+}
+
+/** A running Dreamdeck: open sessions, read flags and limits, listen to events. */
+export interface Dreamdeck {
+  /** The validated configuration now in effect. */
+  readonly config: DreamdeckConfig;
+  readonly storage: StorageAdapter;
+  readonly model: ModelAdapter;
+  readonly images: ImageAdapter | undefined;
+  readonly search: SearchAdapter | undefined;
+  readonly flags: FeatureFlags;
+  readonly limits: RateLimiter;
+  /** Typed events: `turn-start`, `turn-end`, `error`, `rate-limited`, `flag-change`, … */
+  readonly events: EventEmitter<DreamdeckEvents>;
+  readonly logger: Logger;
+  /** The personas available (built-in plus configured). */
+  personas(): Persona[];
+  /** Opens a new thread, or resumes one the user owns. */
+  openSession(options: OpenSessionOptions): Promise<StorySession>;
+  /**
+   * Reads config sources again (file, env) and applies the result. On an invalid config the old
+   * one stays and the error is thrown (and emitted as `config-reload`).
+   */
+  reloadConfig(config?: DreamdeckConfigInput): Promise<DreamdeckConfig>;
+  /** Stops everything and closes storage. */
+  close(): Promise<void>;
+}
+
+/** Names every method a storage adapter lacks, for its declared capabilities too. */
+export function missingStorageMethods(storage: StorageAdapter): string[] {
+  const missing: string[] = REQUIRED_STORAGE_METHODS.filter((name) => typeof storage[name] !== 'function');
+  if (!storage.checkpointer) missing.push('checkpointer');
+  if (!storage.store) missing.push('store');
+  for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
+    if (!storage.capabilities?.[capability as keyof typeof CAPABILITY_METHODS]) continue;
+    for (const method of methods) if (typeof storage[method] !== 'function') missing.push(`${method} (capability ${capability})`);
+  }
+  return missing;
+}
+
+/**
+ * Creates a Dreamdeck engine. Validates config (throws `CONFIG_INVALID` naming every bad path),
+ * checks the storage adapter (throws `CONFIG_INVALID` naming every missing method) and runs its
+ * migrations.
+ */
+export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<Dreamdeck> {
+  const sources: ConfigSources = {
+    ...(options.configFile && { file: options.configFile }),
+    ...(options.env !== undefined && { env: options.env }),
+    ...(options.config && { config: options.config }),
+  };
+  let config = loadConfig(sources);
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
+  const storage = options.storage ?? createMemoryStorage();
+  const missing = missingStorageMethods(storage);
+  if (missing.length) {
+    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] storage adapter "${storage.name}" is missing: ${missing.join(', ')}`);
+  }
+  await storage.init();
+  const model = toModelAdapter(options.model ?? { name: 'demo', model: createDemoModel() });
+  const images = options.images ?? createDemoImages();
+  const events = new EventEmitter<DreamdeckEvents>();
+  let personas = resolvePersonas(config.personas);
+  const getConfig = () => config;
+  const flags = new FeatureFlags(storage, getConfig, events, logger);
+  const limits = new RateLimiter(storage, getConfig, events);
+  const sinks = new Map<string, TurnSink>();
+  const internals: DreamdeckInternals = { storage, config: getConfig, sinks, events, logger, limits };
+  const workflow = createStoryWorkflow({
+    storage,
+    model: () => model,
+    images: () => images,
+    config: getConfig,
+    personas: () => personas,
+    flags,
+    limits,
+    events,
+    logger,
+    sinks,
+  });
+  let closed = false;
+  if (!personas.has(config.defaultPersona)) {
+    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] invalid config:\n  defaultPersona: no persona "${config.defaultPersona}"`);
+  }
+
+  return {
+    get config() {
+      return config;
+    },
+    storage,
+    model,
+    images,
+    search: options.search,
+    flags,
+    limits,
+    events,
+    logger,
+    personas: () => [...personas.values()],
+    async openSession(open) {
+      if (closed) throw new DreamdeckError('INTERNAL', '[dreamdeck] this Dreamdeck is closed');
+      if (!open?.userId || typeof open.userId !== 'string') throw new DreamdeckError('INVALID_INPUT', 'openSession needs a userId.');
+      if (open.threadId) {
+        const thread = await storage.getThread(open.threadId);
+        if (!thread || thread.userId !== open.userId) throw new DreamdeckError('NOT_FOUND', 'That story does not exist.');
+        return new StorySession(internals, workflow, thread);
+      }
+      const persona = open.persona ?? config.defaultPersona;
+      if (!personas.has(persona)) throw new DreamdeckError('INVALID_INPUT', `There is no persona "${persona}".`);
+      if (!(await storage.getUser(open.userId))) await storage.upsertUser({ id: open.userId });
+      const thread = await storage.createThread({
+        userId: open.userId,
+        persona,
+        ...(open.title && { title: open.title.slice(0, 200) }),
+      });
+      return new StorySession(internals, workflow, thread);
+    },
+    async reloadConfig(override) {
+      try {
+        const next = loadConfig({ ...sources, ...(override && { config: override }) });
+        const nextPersonas = resolvePersonas(next.personas);
+        if (!nextPersonas.has(next.defaultPersona)) {
+          throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] invalid config:\n  defaultPersona: no persona "${next.defaultPersona}"`);
+        }
+        if (override) sources.config = override;
+        config = next;
+        personas = nextPersonas;
+        if ('level' in logger) (logger as { level: LogLevel }).level = next.logging.level;
+        events.emit('config-reload', { ok: true });
+        logger.info('config reloaded');
+        return config;
+      } catch (error) {
+        const failure = DreamdeckError.from(error, 'CONFIG_INVALID');
+        events.emit('config-reload', { ok: false, error: failure });
+        throw failure;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      events.removeAllListeners();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { EventEmitter } from 'eventemitter3';
+import { type DreamdeckConfig, FLAG_NAMES, type FlagName } from '../config/config-schema.js';
+import { DreamdeckError } from '../errors.js';
+import type { DreamdeckEvents } from '../events.js';
+import type { Logger } from '../logging/logger.js';
+import type { StorageAdapter } from '../storage/storage-adapter.js';
+
+/** Effective flag values. */
+export type Flags = Record<FlagName, boolean>;
+
+/** Flags a player may switch for themselves (others are for admins only). */
+export const USER_TOGGLEABLE_FLAGS: readonly FlagName[] = ['imageGeneration', 'storyboardReview', 'diceRolling'];
+
+/** True when `name` is a known flag. */
+export function isFlagName(name: string): name is FlagName {
+  return (FLAG_NAMES as string[]).includes(name);
+}
+
+/**
+ * Feature flags: defaults from config's `features`, global overrides persisted in storage (seen by
+ * every instance; cached for `refreshMs`), and per-user overrides for {@link USER_TOGGLEABLE_FLAGS}.
+ */
+export class FeatureFlags {
+  private global: Partial<Flags> = {};
+  private loadedAt = 0;
+  private loading: Promise<void> | undefined;
+
+  /** Used by `createDreamdeck`; reach it as `dd.flags`. */
+  constructor(
+    private readonly storage: StorageAdapter,
+    private readonly config: () => DreamdeckConfig,
+    private readonly events: EventEmitter<DreamdeckEvents>,
+    private readonly logger: Logger,
+    /** How long global overrides are cached before storage is read again. */
+    readonly refreshMs = 1000,
+  ) {}
+
+  /** The effective flags for a user (or globally): config < global overrides < the user's own. */
+  async effective(scope: { userId?: string } = {}): Promise<Flags> {
+    await this.refresh();
+    const flags = { ...this.config().features, ...this.global };
+    if (scope.userId) {
+      const own = await this.storage.getFlagOverrides({ userId: scope.userId });
+      for (const name of USER_TOGGLEABLE_FLAGS) if (typeof own[name] === 'boolean') flags[name] = own[name];
+    }
+    return flags;
+  }
+
+  /** Whether one flag is on for a user. */
+  async isEnabled(name: FlagName, scope: { userId?: string } = {}): Promise<boolean> {
+    return (await this.effective(scope))[name];
+  }
+
+  /**
+   * Sets a global override (no `userId`, an admin action) or a user's own toggle; `null` removes
+   * it. Throws `INVALID_INPUT` for unknown flags and `FORBIDDEN` for flags users may not toggle.
+   */
+  async set(name: string, value: boolean | null, scope: { userId?: string } = {}): Promise<void> {
+    if (!isFlagName(name)) throw new DreamdeckError('INVALID_INPUT', `Unknown flag "${name}". Known flags: ${FLAG_NAMES.join(', ')}.`);
+    if (scope.userId && !USER_TOGGLEABLE_FLAGS.includes(name)) {
+      throw new DreamdeckError('FORBIDDEN', `The flag "${name}" can only be changed by an admin.`);
+    }
+    await this.storage.setFlagOverride(name, value, scope);
+    if (!scope.userId) {
+      if (value === null) delete this.global[name];
+      else this.global[name] = value;
+    }
+    this.logger.info({ flag: name, value, userId: scope.userId }, 'flag changed');
+    this.events.emit('flag-change', { name, value, ...(scope.userId && { userId: scope.userId }) });
+  }
+
+  /** Reads global overrides from storage when the cache is older than `refreshMs`; emits changes. */
+  async refresh(force = false): Promise<void> {
+    if (!force && Date.now() - this.loadedAt < this.refreshMs) return;
+    this.loading ??= (async () => {
+      try {
+        const next = (await this.storage.getFlagOverrides()) as Partial<Flags>;
+        const previous = this.global;
+        this.global = next;
+        this.loadedAt = Date.now();
+        if (previous !== next) {
+          for (const name of new Set([...Object.keys(previous), ...Object.keys(next)]) as Set<FlagName>) {
+            if (previous[name] !== next[name] && this.loadedAt > 0) {
+              this.events.emit('flag-change', { name, value: next[name] ?? null });
+            }
+          }
+        }
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    await this.loading;
+  }
+}

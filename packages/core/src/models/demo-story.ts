@@ -1,0 +1,261 @@
+import tracery from 'tracery-grammar';
+import { hashString, pick, seededRandom } from './seeded-random.js';
+
+/** What the player is trying to do, as the demo storyteller reads it. */
+export type ActionKind = 'fight' | 'talk' | 'sneak' | 'search' | 'travel' | 'other';
+/** How a dice roll went for the player. */
+export type Outcome = 'triumph' | 'success' | 'partial' | 'failure' | 'mishap' | 'none';
+
+const ACTION_WORDS: Array<[ActionKind, RegExp]> = [
+  ['fight', /\b(attack|fight|strike|stab|slash|shoot|punch|kick|swing|charge|hit|duel|parry|battle|draw my (sword|blade|bow))\w*/i],
+  ['sneak', /\b(sneak|hide|creep|steal|pickpocket|tiptoe|lurk|shadow|stealth|slip past|pick the lock)\w*/i],
+  ['search', /\b(search|look|inspect|examine|investigate|study|check|read|listen|find|explore)\w*/i],
+  ['talk', /\b(ask|talk|say|tell|greet|persuade|convince|bribe|threaten|charm|speak|whisper|shout|negotiate|"|“)/i],
+  ['travel', /\b(go|walk|travel|ride|head|leave|enter|climb|run|sail|follow|journey|return|cross|open the door)\w*/i],
+];
+
+/** Classifies a player's action by its verbs. */
+export function classifyAction(text: string): ActionKind {
+  for (const [kind, pattern] of ACTION_WORDS) if (pattern.test(text)) return kind;
+  return 'other';
+}
+
+/** Reads an outcome from a dice line the engine wrote: `Dice: 1d20+3 for strength → 23 (natural 20)`. */
+export function outcomeFromDice(line: string | undefined): Outcome {
+  if (!line) return 'none';
+  if (/natural 20/i.test(line)) return 'triumph';
+  if (/natural 1\b/i.test(line)) return 'mishap';
+  const match = /Dice:\s*(\S+).*?→\s*(-?\d+)/.exec(line);
+  if (!match?.[1] || !match[2]) return 'none';
+  const total = Number(match[2]);
+  let max = 0;
+  for (const group of match[1].matchAll(/(\d*)d(\d+|%|F)/gi)) {
+    const qty = Number(group[1] || 1);
+    const sides = group[2] === '%' ? 100 : group[2]?.toUpperCase() === 'F' ? 1 : Number(group[2]);
+    max += qty * sides;
+  }
+  const bonus = [...match[1].matchAll(/[+-]\d+(?!d)/g)].reduce((sum, m) => sum + Number(m[0]), 0);
+  const ratio = max > 0 ? (total - bonus) / max : 0.5;
+  if (ratio >= 0.65) return 'success';
+  if (ratio >= 0.4) return 'partial';
+  return 'failure';
+}
+
+const FIRST_NAMES = [
+  'Mirela', 'Tobin', 'Esk', 'Harrow', 'Ysolde', 'Bram', 'Quill', 'Odessa', 'Fenn', 'Lark', 'Corvin', 'Saffi',
+  'Doran', 'Wren', 'Ilse', 'Marrek', 'Juniper', 'Cato', 'Nessa', 'Rook',
+];
+const SURNAMES = ['Ashdown', 'Vell', 'Thornwick', 'Marlowe', 'Greaves', 'Oakhart', 'Sorrel', 'Blackmere', 'Dunmore', 'Pike'];
+const ROLES = [
+  'a one-eyed innkeeper', 'a nervous cartographer', 'a retired duelist', 'a smuggler with a silver tooth',
+  'a hedge witch', 'a watch captain', 'a travelling bard', 'a grave-keeper', 'a merchant of curious maps', 'a young knight',
+];
+const QUIRKS = [
+  'who hums old sea songs', 'who never quite meets your eye', 'who counts coins while talking',
+  'who smells of rain and cloves', 'who laughs a beat too late', 'who keeps a raven on one shoulder',
+];
+const PLACE_FIRST = ['Ember', 'Hollow', 'Gull', 'Thorn', 'Mist', 'Lantern', 'Raven', 'Salt', 'Briar', 'Copper'];
+const PLACE_LAST = ['ford', 'mere', 'watch', 'haven', 'reach', 'wick', 'moor', 'fall', 'gate', 'hollow'];
+const VENUES = ['the Drowned Lantern inn', 'the old lighthouse', 'the crooked market', 'the bell tower', 'the ferry docks', 'the ruined chapel'];
+
+/** The people and places of one thread, stable across its turns. */
+export interface DemoWorld {
+  town: string;
+  venue: string;
+  npc: string;
+  npcRole: string;
+  npcQuirk: string;
+  rival: string;
+}
+
+/** Builds a thread's world from a seed. */
+export function createWorld(seed: number): DemoWorld {
+  const random = seededRandom(seed);
+  const npcFirst = pick(random, FIRST_NAMES);
+  let rivalFirst = pick(random, FIRST_NAMES);
+  if (rivalFirst === npcFirst) rivalFirst = FIRST_NAMES[(FIRST_NAMES.indexOf(npcFirst) + 7) % FIRST_NAMES.length] as string;
+  return {
+    town: `${pick(random, PLACE_FIRST)}${pick(random, PLACE_LAST)}`,
+    venue: pick(random, VENUES),
+    npc: `${npcFirst} ${pick(random, SURNAMES)}`,
+    npcRole: pick(random, ROLES),
+    npcQuirk: pick(random, QUIRKS),
+    rival: `${rivalFirst} ${pick(random, SURNAMES)}`,
+  };
+}
+
+/** Recovers a world the demo already introduced from its earlier replies (bold names). */
+export function worldFromHistory(replies: string[], fallback: DemoWorld): DemoWorld {
+  const names = replies.flatMap((reply) => [...reply.matchAll(/\*\*([^*\n]{2,40})\*\*/g)].map((m) => m[1] as string));
+  const people = names.filter((name) => FIRST_NAMES.includes(name.split(' ')[0] ?? ''));
+  const town = names.find((name) => PLACE_FIRST.some((first) => name.startsWith(first)) && !name.includes(' '));
+  return {
+    ...fallback,
+    ...(town && { town }),
+    ...(people[0] && { npc: people[0] }),
+    ...(people.find((p) => p !== people[0]) && { rival: people.find((p) => p !== people[0]) as string }),
+  };
+}
+
+const GRAMMAR: Record<string, string[]> = {
+  sense: [
+    'Rain needles the shutters and somewhere a dog will not stop barking.',
+    'The air smells of tar, woodsmoke and something sweeter underneath.',
+    'Lamplight wobbles over wet cobbles, and every shadow seems to lean closer.',
+    'A bell tolls twice, far off, though no one admits to ringing it.',
+    'Dust hangs in a slant of pale light, turning slowly like it is thinking.',
+    'Gulls argue overhead and the wind tastes of salt and iron.',
+  ],
+  fight: [
+    'You lunge, and steel meets steel with a sound like a struck bell.',
+    'You close the distance fast; your opponent barely gets a guard up.',
+    'The first blow is yours, and the room holds its breath.',
+  ],
+  sneak: [
+    'You melt into the shadows along the wall, one careful step at a time.',
+    'You keep low and quiet, timing each step to the creak of the rafters.',
+  ],
+  search: [
+    'You take your time, running your fingers along seams and edges others would miss.',
+    'You look closer. Details surface: scratches on the floor, a draught where none should be.',
+  ],
+  talk: [
+    'You speak, and #npc# tilts their head, weighing every word.',
+    '#npc# listens, fingers drumming on the table, as you make your case.',
+  ],
+  travel: [
+    'The road unspools beneath your boots, past hedgerows and leaning milestones.',
+    'You set off, and #town# shrinks behind you into a smudge of chimney smoke.',
+  ],
+  other: [
+    'The world answers your move in its own quiet way.',
+    'For a heartbeat nothing happens. Then the scene shifts around your choice.',
+  ],
+  triumph: [
+    'It goes better than you dared hope: a natural 20, the kind bards argue about for years.',
+    'Fortune grins. A natural 20 — everything lines up at once.',
+  ],
+  success: ['It works.', 'You pull it off, cleanly.', 'Your effort pays off.'],
+  partial: [
+    'It works, but not without a price.',
+    'You manage it, just barely, and someone noticed.',
+  ],
+  failure: ['It does not go your way.', 'Your attempt falls short.', 'Things slip out of your grasp.'],
+  mishap: [
+    'A natural 1. Something goes wrong in a way no one will forget soon.',
+    'The dice betray you with a natural 1, and the moment turns on its head.',
+  ],
+  npcLine: [
+    '"You are not from #town#, are you?" says **#npc#**, #npcRole# #npcQuirk#.',
+    '**#npc#**, #npcRole# #npcQuirk#, leans in: "If you are asking about **#rival#**, ask quietly."',
+    '"Trouble follows you like a stray," mutters **#npc#**, #npcRole#.',
+    '**#npc#** watches you with open curiosity. "Well. That was not what I expected."',
+  ],
+  hook: [
+    'Word is that **#rival#** was seen near #venue# after dark.',
+    'Someone has left a folded note with your name on it at #venue#.',
+    'A cart overturns in the street outside, and in the confusion a figure slips away.',
+    'Far off, the bell of #venue# starts ringing and does not stop.',
+  ],
+};
+
+const CHOICES: Record<ActionKind, string[]> = {
+  fight: ['Press the attack', 'Fall back and look for an advantage', 'Offer terms before blood is spilled'],
+  sneak: ['Slip deeper inside', 'Wait and watch who comes', 'Create a distraction'],
+  search: ['Follow the trail you found', 'Ask #npc# what they know', 'Pocket the clue and move on'],
+  talk: ['Press #npc# for the truth', 'Offer a trade', 'Change the subject and watch their reaction'],
+  travel: ['Head for #venue#', 'Take the long road around #town#', 'Stop and make camp'],
+  other: ['Investigate #venue#', 'Seek out **#rival#**', 'Talk to #npc#'],
+};
+
+/** What the demo storyteller needs to write a reply. */
+export interface DemoNarrationInput {
+  /** The player's words this turn. */
+  action: string;
+  /** The engine's tool result lines (dice, knowledge). */
+  toolLines: string[];
+  /** The persona's display name. */
+  persona: string;
+  /** Earlier replies of this thread (to keep names). */
+  earlierReplies: string[];
+  /** Seed for the thread; the turn number varies the rest. */
+  threadSeed: number;
+  turn: number;
+}
+
+/**
+ * Writes a short game-master reply: reacts to the kind of action, turns a dice result into
+ * success or failure, voices a named NPC, adds a hook, and ends with choices.
+ */
+export function writeNarration(input: DemoNarrationInput): string {
+  const world = worldFromHistory(input.earlierReplies, createWorld(input.threadSeed));
+  const random = seededRandom(hashString(`${input.threadSeed}:${input.turn}:${input.action}`));
+  tracery.setRng(random);
+  const grammar = tracery.createGrammar({
+    ...GRAMMAR,
+    npc: world.npc,
+    rival: world.rival,
+    town: world.town,
+    venue: world.venue,
+    npcRole: world.npcRole,
+    npcQuirk: world.npcQuirk,
+  });
+  grammar.addModifiers(tracery.baseEngModifiers);
+  const kind = classifyAction(input.action);
+  const diceLine = input.toolLines.find((line) => line.startsWith('Dice:'));
+  const outcome = outcomeFromDice(diceLine);
+  const first = input.earlierReplies.length === 0;
+  const parts: string[] = [];
+  if (first) {
+    parts.push(
+      `The story opens in **${world.town}**, a town that keeps its secrets behind salt-stained shutters. ${grammar.flatten('#sense#')}`,
+    );
+  }
+  parts.push(grammar.flatten(`#${kind}#`) + (outcome === 'none' ? '' : ` ${grammar.flatten(`#${outcome}#`)}`));
+  if (!first) parts.push(grammar.flatten('#sense#'));
+  parts.push(grammar.flatten('#npcLine#'));
+  const knowledge = input.toolLines.find((line) => line.startsWith('Lore:'));
+  if (knowledge) parts.push(`You recall something you once read: *${knowledge.slice(5).trim().slice(0, 160)}*`);
+  parts.push(grammar.flatten('#hook#'));
+  const options = [...CHOICES[kind]].sort(() => random() - 0.5).slice(0, random() < 0.5 ? 2 : 3);
+  const choices = options.map((option, index) => `${index + 1}. ${grammar.flatten(option)}`).join('\n');
+  let text = `${parts.join('\n\n')}\n\nWhat do you do?\n\n${choices}`;
+  if (first) {
+    text += `\n\n[${input.persona} here is Dreamdeck's offline demo storyteller: deterministic and small. Set DREAMDECK_MODEL to use a real model.]`;
+  }
+  return text;
+}
+
+/** A short reply for personas that are not game masters. */
+export function writePersonaReply(persona: string, action: string, turn: number): string {
+  const random = seededRandom(hashString(`${persona}:${turn}:${action}`));
+  const openers = ['I hear you.', 'Good question.', 'Let me think about that.', 'Here is a thought.'];
+  const topic = action.replace(/\s+/g, ' ').trim().slice(0, 80);
+  return `${pick(random, openers)} You said: “${topic}”. As ${persona}, I'd take it one step at a time: what matters most to you here?\n\n[Demo reply: Dreamdeck's offline demo model. Set DREAMDECK_MODEL to use a real model.]`;
+}
+
+/** Picks 1–3 image prompts from a narration for the storyboard. */
+export function storyboardPrompts(narration: string, max: number): string[] {
+  const sentences = narration
+    .replace(/\[[^\]]*\]/g, '')
+    .split('\n')
+    .filter((line) => line.trim() && !/^\d+\.|^What do you do/.test(line.trim()))
+    .join(' ')
+    .replace(/\*\*/g, '')
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 20 && !s.includes('"'));
+  const prompts = sentences.slice(0, Math.max(1, max)).map((s) => `Storybook illustration, painterly: ${s}`);
+  return prompts.length > 0 ? prompts : ['Storybook illustration, painterly: a quiet town at dusk'];
+}
+
+/** Classifies player input for the router, as the demo model's structured output. */
+export function demoRoute(text: string): { route: string; notation?: string; reason?: string; query?: string } {
+  const dice = /\b(\d*d(?:\d+|%|F)[^\s]*)/i.exec(text);
+  if (/\broll\b/i.test(text) && dice?.[1]) return { route: 'dice', notation: dice[1] };
+  if (/\b(draw|paint|picture|illustrate|show me what)\b/i.test(text)) return { route: 'storyboard' };
+  if (/\b(search the web|look up online|google)\b/i.test(text)) return { route: 'search', query: text };
+  if (/\b(lore|legend|history of|who (is|was)|what (is|was) the)\b/i.test(text)) return { route: 'knowledge', query: text };
+  if (/^(help|what can you do)\??$/i.test(text.trim())) return { route: 'help' };
+  return { route: 'narrate' };
+}

@@ -1,0 +1,257 @@
+import { Command } from '@langchain/langgraph';
+import { DreamdeckError, isAbortError } from './errors.js';
+import { newId } from './storage/ids.js';
+import type { StorageAdapter } from './storage/storage-adapter.js';
+import type { StoryMessage, ThreadRecord, Turn, TurnEvent, TurnResult, TurnStatus } from './types.js';
+import { exportMarkdown } from './workflow/export-story.js';
+import type { InterruptRequest, StoryWorkflow, TurnInput } from './workflow/story-workflow.js';
+import { EventQueue, type TurnSink } from './workflow/turn-sink.js';
+import type { DreamdeckInternals } from './dreamdeck.js';
+
+/** Options for a single turn. */
+export interface TurnOptions {
+  /** Aborting ends the turn with status `aborted`; partial narration is kept as `aborted`. */
+  signal?: AbortSignal;
+}
+
+// C0 and C1 control characters except tab, newline and carriage return.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** Strips control characters (keeping tabs and newlines) and trims. */
+export function cleanText(text: string): string {
+  return text.replace(CONTROL, '').replace(/\r\n?/g, '\n').trim();
+}
+
+/**
+ * One story thread for one user. Get it from `dd.openSession`. Only one turn runs per session
+ * at a time; starting another while one runs throws `INVALID_INPUT`.
+ */
+export class StorySession {
+  private running: string | undefined;
+
+  /** Use `dd.openSession`. */
+  constructor(
+    private readonly internals: DreamdeckInternals,
+    private readonly workflow: StoryWorkflow,
+    /** The thread as it was when the session opened. */
+    readonly thread: ThreadRecord,
+  ) {}
+
+  /** The thread id. */
+  get threadId(): string {
+    return this.thread.id;
+  }
+
+  /** The user id. */
+  get userId(): string {
+    return this.thread.userId;
+  }
+
+  private get storage(): StorageAdapter {
+    return this.internals.storage;
+  }
+
+  /**
+   * Sends the player's text and runs a turn. Iterate the returned turn for {@link TurnEvent}s;
+   * await `turn.result` for the outcome. Throws `INVALID_INPUT` at once for empty or over-long
+   * text (control characters are stripped first).
+   */
+  send(text: string, options: TurnOptions = {}): Turn {
+    if (typeof text !== 'string') throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
+    const clean = cleanText(text);
+    const max = this.internals.config().input.maxLength;
+    if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
+    if (clean.length > max) {
+      throw new DreamdeckError('INVALID_INPUT', `That is ${clean.length} characters; the limit is ${max}. Try splitting it up.`);
+    }
+    return this.run(options, async (turnId) => ({ kind: 'input', input: await this.input(turnId, { type: 'send', text: clean }) }));
+  }
+
+  /**
+   * Answers an `interrupt` event: `true`/`false` for `approve-storyboard`, one of the event's
+   * `options` for `choice`. Unknown or stale interrupt ids end the turn with `NOT_FOUND`.
+   */
+  resume(interruptId: string, value: unknown, options: TurnOptions = {}): Turn {
+    return this.run(options, async () => {
+      const pending = await this.pendingInterrupt();
+      if (!pending || pending.interruptId !== interruptId) {
+        throw new DreamdeckError('NOT_FOUND', 'That question has already been answered or has expired.');
+      }
+      if (pending.kind === 'approve-storyboard' && typeof value !== 'boolean') {
+        throw new DreamdeckError('INVALID_INPUT', 'Answer a storyboard review with true (paint) or false (skip).');
+      }
+      if (pending.kind === 'choice' && !pending.options?.includes(value as string)) {
+        throw new DreamdeckError('INVALID_INPUT', `Choose one of: ${pending.options?.join(', ')}.`);
+      }
+      return { kind: 'resume', value };
+    }, false);
+  }
+
+  /**
+   * Writes the latest GM reply again. The replaced text is kept in the message's
+   * `alternatives`. `messageId` defaults to the latest narration and must be it.
+   */
+  regenerate(messageId?: string, options: TurnOptions = {}): Turn {
+    return this.run(options, async (turnId) => {
+      const recent = await this.storage.listMessages(this.threadId, { limit: 30 });
+      const latest = [...recent].reverse().find((m) => m.kind === 'narration');
+      if (!latest) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate yet.');
+      if (messageId && messageId !== latest.id) {
+        const exists = await this.storage.getMessage(messageId);
+        if (!exists || exists.threadId !== this.threadId) throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
+        throw new DreamdeckError('INVALID_INPUT', 'Only the latest reply can be regenerated.');
+      }
+      return { kind: 'input', input: await this.input(turnId, { type: 'regenerate', messageId: latest.id }) };
+    });
+  }
+
+  /** The thread's messages in order. `limit` gives the newest ones (before `before`). */
+  history(options: { limit?: number; before?: string } = {}): Promise<StoryMessage[]> {
+    return this.storage.listMessages(this.threadId, options);
+  }
+
+  /** Exports the story as markdown or JSON. */
+  async export(format: 'markdown' | 'json' = 'markdown'): Promise<string> {
+    const thread = (await this.storage.getThread(this.threadId)) ?? this.thread;
+    const messages = await this.storage.listMessages(this.threadId);
+    return format === 'json' ? JSON.stringify({ thread, messages }, null, 2) : exportMarkdown(thread.title, messages);
+  }
+
+  /** Records the player's thumbs up (1) or down (-1), with an optional comment, on a message. */
+  async feedback(messageId: string, value: 1 | -1, comment?: string): Promise<void> {
+    const message = await this.storage.getMessage(messageId);
+    if (!message || message.threadId !== this.threadId) throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
+    if (value !== 1 && value !== -1) throw new DreamdeckError('INVALID_INPUT', 'Feedback is 1 (up) or -1 (down).');
+    const clean = comment === undefined ? undefined : cleanText(comment).slice(0, 2000);
+    await this.storage.setFeedback({
+      messageId,
+      threadId: this.threadId,
+      userId: this.userId,
+      value,
+      ...(clean && { comment: clean }),
+      ...(message.persona && { persona: message.persona }),
+    });
+  }
+
+  /** The interrupt the thread is waiting on, if any. */
+  async pendingInterrupt(): Promise<InterruptRequest | undefined> {
+    const state = await this.workflow.getState({ configurable: { thread_id: this.threadId } });
+    for (const task of state.tasks) {
+      for (const pending of task.interrupts ?? []) {
+        const value = pending.value as InterruptRequest | undefined;
+        if (value?.interruptId) return value;
+      }
+    }
+    return undefined;
+  }
+
+  private async input(turnId: string, action: TurnInput['action']): Promise<TurnInput> {
+    const thread = await this.storage.getThread(this.threadId);
+    if (!thread) throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.');
+    return { turnId, threadId: this.threadId, userId: this.userId, persona: thread.persona, action };
+  }
+
+  /** Runs one turn: limits, the workflow stream, events, and the final status. */
+  private run(
+    options: TurnOptions,
+    prepare: (turnId: string) => Promise<{ kind: 'input'; input: TurnInput } | { kind: 'resume'; value: unknown }>,
+    countsAsTurn = true,
+  ): Turn {
+    if (this.running) throw new DreamdeckError('INVALID_INPUT', 'A turn is already running in this story. Wait for it or stop it first.');
+    const turnId = newId('turn');
+    this.running = turnId;
+    const { storage, sinks, events, logger, limits } = this.internals;
+    const queue = new EventQueue<TurnEvent>();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stored: string[] = [];
+    let interrupt: Extract<TurnEvent, { type: 'interrupt' }> | undefined;
+    let error: Extract<TurnEvent, { type: 'error' }> | undefined;
+    const sink: TurnSink = {
+      signal: controller.signal,
+      tokens: 0,
+      emit: (event) => {
+        if (event.type === 'message-end' && !stored.includes(event.message.id)) stored.push(event.message.id);
+        queue.push(event);
+      },
+    };
+    const started = Date.now();
+    const context = { turnId, threadId: this.threadId, userId: this.userId };
+
+    const result = (async (): Promise<TurnResult> => {
+      let status: TurnStatus = 'complete';
+      queue.push({ type: 'turn-start', turnId, threadId: this.threadId });
+      events.emit('turn-start', context);
+      sinks.set(this.threadId, sink);
+      try {
+        if (countsAsTurn) {
+          await limits.consume(this.userId, 'turnsPerMinute');
+        }
+        const prepared = await prepare(turnId);
+        const config = { configurable: { thread_id: this.threadId }, signal: controller.signal, streamMode: 'updates' as const };
+        const stream =
+          prepared.kind === 'input'
+            ? await this.workflow.stream(prepared.input, config)
+            : await this.workflow.stream(new Command({ resume: prepared.value }), config);
+        for await (const update of stream) {
+          const pending = (update as { __interrupt__?: Array<{ value?: InterruptRequest }> }).__interrupt__;
+          const request = pending?.[0]?.value;
+          if (request?.interruptId) {
+            interrupt = { type: 'interrupt', ...request };
+            queue.push(interrupt);
+            status = 'interrupted';
+          }
+        }
+        if (controller.signal.aborted) status = 'aborted';
+        if (countsAsTurn) await storage.addUsage?.(this.userId, 'turns');
+      } catch (caught) {
+        if (controller.signal.aborted || isAbortError(caught)) {
+          status = 'aborted';
+        } else {
+          status = 'error';
+          const failure = DreamdeckError.from(caught);
+          const safe = failure.code === 'INTERNAL' ? 'Something went wrong on our side. Your message is saved; try again.' : failure.message;
+          error = { type: 'error', code: failure.code, message: safe, retryable: failure.retryable };
+          if (failure.retryAfterMs !== undefined) Object.assign(error, { retryAfterMs: failure.retryAfterMs });
+          queue.push(error);
+          if (failure.code === 'INTERNAL' || failure.code === 'STORAGE_ERROR' || failure.code === 'MODEL_UNAVAILABLE') {
+            logger.error({ err: caught, ...context }, 'turn failed');
+          }
+          events.emit('error', { error: failure, ...context });
+        }
+      } finally {
+        sinks.delete(this.threadId);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.running = undefined;
+      }
+      queue.push({ type: 'turn-end', turnId, status });
+      queue.close();
+      events.emit('turn-end', { ...context, status, durationMs: Date.now() - started, tokens: sink.tokens });
+      if (status !== 'interrupted') {
+        await storage.pruneCheckpoints?.(this.threadId).catch((pruneError: unknown) => logger.warn({ err: pruneError }, 'checkpoint pruning failed'));
+      }
+      const messages = (await Promise.all(stored.map((id) => storage.getMessage(id)))).filter((m): m is StoryMessage => m !== null);
+      const player = await this.playerMessage(turnId);
+      return {
+        turnId,
+        status,
+        messages: player ? [player, ...messages] : messages,
+        ...(interrupt && { interrupt }),
+        ...(error && { error }),
+      };
+    })();
+
+    return {
+      turnId,
+      result,
+      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+    };
+  }
+
+  private async playerMessage(turnId: string): Promise<StoryMessage | undefined> {
+    const recent = await this.storage.listMessages(this.threadId, { limit: 12 });
+    return recent.find((m) => m.turnId === turnId && m.role === 'user');
+  }
+}

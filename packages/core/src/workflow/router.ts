@@ -1,0 +1,124 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { z } from 'zod';
+import { findDiceInText } from '../dice/roll-dice.js';
+
+/** The slash commands, with the help line for each. */
+export const COMMANDS = {
+  roll: { usage: '/roll 1d20+3 for strength', help: 'Roll dice: 2d6, 1d20+5, 4d6kh3, 2d20kl1, 3d6!, d%, 4dF.' },
+  write: { usage: '/write a storm hits the harbour', help: 'Ask the GM to write the next passage about something.' },
+  storyboard: { usage: '/storyboard', help: 'Paint the current scene as 1–3 storyboard images.' },
+  persona: { usage: '/persona dungeon-master', help: 'List personas, or switch this story to another one.' },
+  help: { usage: '/help', help: 'Show this list.' },
+  reset: { usage: '/reset', help: 'Start a new chapter: the GM forgets the story so far (it stays in your history).' },
+  save: { usage: '/save', help: 'Export the story so far as markdown.' },
+  search: { usage: '/search the legend of the drowned bell', help: 'Search the web (when web search is on).' },
+  todo: { usage: '/todo buy rope', help: 'Keep a to-do list for your campaign.' },
+} as const;
+
+/** A slash command name. */
+export type CommandName = keyof typeof COMMANDS;
+
+/** Where the router sends player input. */
+export type Route =
+  | { type: 'command'; name: CommandName; args: string }
+  | { type: 'unknown-command'; name: string }
+  | { type: 'dice'; notation: string; reason?: string; story: string; via: 'command' | 'rules' | 'model' }
+  | { type: 'storyboard'; via: 'model' }
+  | { type: 'knowledge'; query: string; via: 'model' }
+  | { type: 'narrate'; via: 'rules' | 'model' | 'fallback' };
+
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
+
+/** The structured output the model router answers with. */
+export const routeSchema = z.object({
+  route: z.enum(['narrate', 'dice', 'storyboard', 'knowledge', 'search', 'help']).describe('What to do with the input.'),
+  notation: z.string().optional().describe('Dice notation when route is dice, for example 1d20+3.'),
+  reason: z.string().optional().describe('Why the dice are rolled.'),
+  query: z.string().optional().describe('What to look up for knowledge or search.'),
+});
+
+/** Words that suggest a tool might be wanted; only such input is sent to the model router. */
+const TOOL_HINTS = /\b(roll|dice|draw|paint|picture|image|illustrat|show me|lore|legend|history|search|look up|remind me)\w*/i;
+
+/**
+ * The cheap, certain routes: slash commands (at the start, or an inline `/roll` inside a
+ * sentence), and natural-language dice ("roll 2d6 for attack"). Returns `undefined` when the
+ * input has tool hints the rules cannot settle, and `narrate` when it has none.
+ */
+export function routeByRules(text: string): Route | undefined {
+  const trimmed = text.trim();
+  const command = /^\/([a-z]+)\b\s*([\s\S]*)$/i.exec(trimmed);
+  if (command) {
+    const name = (command[1] ?? '').toLowerCase();
+    const args = (command[2] ?? '').trim();
+    if (!isCommand(name)) return { type: 'unknown-command', name };
+    if (name === 'roll') {
+      const found = /^(\S+)(?:\s+(?:for|to)\s+(.+))?$/i.exec(args);
+      return { type: 'dice', notation: found?.[1] ?? args, ...(found?.[2] && { reason: found[2].trim() }), story: '', via: 'command' };
+    }
+    return { type: 'command', name, args };
+  }
+  const inline = /(^|\s)\/roll\s+(\S+)(?:\s+(?:for|to)\s+([^/\n]+?))?\s*(?=$|[.!?]|\s\/)/i.exec(trimmed);
+  if (inline) {
+    const story = (trimmed.slice(0, inline.index) + trimmed.slice(inline.index + inline[0].length)).trim();
+    return {
+      type: 'dice',
+      notation: inline[2] ?? '',
+      ...(inline[3] && { reason: inline[3].trim() }),
+      story,
+      via: 'command',
+    };
+  }
+  if (/\broll(s|ing)?\b/i.test(trimmed)) {
+    const dice = findDiceInText(trimmed);
+    if (dice) return { type: 'dice', ...dice, story: trimmed, via: 'rules' };
+  }
+  if (!TOOL_HINTS.test(trimmed)) return { type: 'narrate', via: 'rules' };
+  return undefined;
+}
+
+/**
+ * Asks the model to classify input the rules could not settle, with structured output.
+ * Any failure (or an answer that does not fit) falls back to narration; it never throws.
+ */
+export async function routeByModel(
+  model: BaseChatModel,
+  text: string,
+  options: { signal?: AbortSignal; onError?: (error: unknown) => void } = {},
+): Promise<Route> {
+  try {
+    const router = model.withStructuredOutput(routeSchema, { name: 'route_input' });
+    const answer = routeSchema.parse(
+      await router.invoke(
+        [
+          {
+            role: 'system',
+            content:
+              'Classify the player input of a story game. Routes: narrate (story action or talk), dice (an explicit roll request; give notation), storyboard (wants a picture of the scene), knowledge (asks about setting lore; give query), search (wants a web search), help.',
+          },
+          { role: 'user', content: text },
+        ],
+        options.signal ? { signal: options.signal } : {},
+      ),
+    );
+    switch (answer.route) {
+      case 'dice':
+        if (answer.notation && findDiceInText(answer.notation)) {
+          return { type: 'dice', notation: answer.notation, ...(answer.reason && { reason: answer.reason }), story: text, via: 'model' };
+        }
+        return { type: 'narrate', via: 'fallback' };
+      case 'storyboard':
+        return { type: 'storyboard', via: 'model' };
+      case 'knowledge':
+        return { type: 'knowledge', query: answer.query || text, via: 'model' };
+      case 'help':
+        return { type: 'command', name: 'help', args: '' };
+      default:
+        return { type: 'narrate', via: 'model' };
+    }
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    options.onError?.(error);
+    return { type: 'narrate', via: 'fallback' };
+  }
+}

@@ -1,0 +1,54 @@
+import type { TurnEvent } from '../types.js';
+
+/**
+ * Where a running turn's tasks send events. Tasks look the sink up by thread id (one turn runs
+ * per thread at a time), so events bypass LangGraph's stream machinery and cost almost nothing
+ * per token. Replayed tasks (on resume) do not run, so they emit nothing twice.
+ */
+export interface TurnSink {
+  emit(event: TurnEvent): void;
+  readonly signal: AbortSignal;
+  /** Tokens streamed so far in this turn. */
+  tokens: number;
+}
+
+/** A push-based async queue: producers `push`, one consumer iterates. */
+export class EventQueue<T> implements AsyncIterable<T> {
+  private items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private closed = false;
+
+  /** Adds an item (ignored after `close`). */
+  push(item: T): void {
+    if (this.closed) return;
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      waiting({ value: item, done: false });
+    } else this.items.push(item);
+  }
+
+  /** Ends iteration once buffered items are consumed. */
+  close(): void {
+    this.closed = true;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.({ value: undefined, done: true });
+  }
+
+  /** Iterates items as they arrive. */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      if (this.items.length > 0) {
+        yield this.items.shift() as T;
+        continue;
+      }
+      if (this.closed) return;
+      const next = await new Promise<IteratorResult<T>>((resolve) => {
+        this.waiting = resolve;
+      });
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+}
