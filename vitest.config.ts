@@ -12,16 +12,7 @@ export const alias = [
   { find: /^@dreamdeck\/adapters$/, replacement: src('./packages/adapters/src/index.ts') },
 ];
 
-/** Loads `.md` prompt templates as strings, as tsup's text loader does for the build. */
-const markdownAsText = {
-  name: 'markdown-as-text',
-  transform(code: string, id: string) {
-    return id.endsWith('.md') ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined;
-  },
-};
-
 export default defineConfig({
-  plugins: [markdownAsText],
   resolve: { alias },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],

@@ -1,11 +1,11 @@
 import type { PersonaConfig } from '../config/config-schema.js';
-import coder from './prompts/coder.md';
-import dungeonMaster from './prompts/dungeon-master.md';
-import friend from './prompts/friend.md';
-import lorekeeper from './prompts/lorekeeper.md';
-import secretary from './prompts/secretary.md';
-import storyteller from './prompts/storyteller.md';
-import therapist from './prompts/therapist.md';
+import coder from './prompts/coder.js';
+import dungeonMaster from './prompts/dungeon-master.js';
+import friend from './prompts/friend.js';
+import lorekeeper from './prompts/lorekeeper.js';
+import secretary from './prompts/secretary.js';
+import storyteller from './prompts/storyteller.js';
+import therapist from './prompts/therapist.js';
 
 /** A persona with its id. */
 export interface Persona extends PersonaConfig {

@@ -1,8 +1,3 @@
-declare module '*.md' {
-  const text: string;
-  export default text;
-}
-
 declare module 'tracery-grammar' {
   interface Grammar {
     flatten(rule: string): string;
