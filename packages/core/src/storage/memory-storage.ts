@@ -59,6 +59,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
     usage: new Map(),
   };
   let threadSeq = 0;
+  const checkpointer = new MemorySaver();
 
   const requireThread = (id: string): ThreadRow => {
     const row = raw.threads.get(id);
@@ -70,7 +71,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
   return {
     name: 'memory',
     capabilities: { knowledge: true, audit: true, encryption: false, multiProcess: false },
-    checkpointer: new MemorySaver(),
+    checkpointer,
     store: new InMemoryStore(),
     raw,
     async init() {},
@@ -261,7 +262,12 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
         let score = 0;
         for (const term of terms) score += words.filter((w) => w === term).length;
         if (score > 0) {
-          hits.push({ id: chunk.id, source: chunk.source, snippet: snippetAround(chunk.text, terms), score: score / Math.sqrt(words.length) });
+          hits.push({
+            id: chunk.id,
+            source: chunk.source,
+            snippet: snippetAround(chunk.text, terms),
+            score: score / Math.sqrt(words.length),
+          });
         }
       }
       return hits.sort((a, b) => b.score - a.score).slice(0, options.limit ?? 5);
@@ -289,12 +295,36 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
     },
     async listUsage(options = {}) {
       return [...raw.usage.values()]
-        .filter((row) => (!options.sinceDay || row.day >= options.sinceDay) && (!options.userId || row.userId === options.userId))
-        .sort((a, b) => b.day.localeCompare(a.day) || a.userId.localeCompare(b.userId) || a.metric.localeCompare(b.metric))
+        .filter(
+          (row) =>
+            (!options.sinceDay || row.day >= options.sinceDay) && (!options.userId || row.userId === options.userId),
+        )
+        .sort(
+          (a, b) => b.day.localeCompare(a.day) || a.userId.localeCompare(b.userId) || a.metric.localeCompare(b.metric),
+        )
         .map(clone);
     },
-    async pruneCheckpoints() {},
+    async pruneCheckpoints(threadId) {
+      pruneMemorySaver(checkpointer, threadId);
+    },
   };
+}
+
+/** Keeps only the newest checkpoint (and its pending writes) of each namespace of a thread. */
+function pruneMemorySaver(saver: MemorySaver, threadId: string): void {
+  const namespaces = saver.storage[threadId];
+  if (!namespaces) return;
+  const kept = new Set<string>();
+  for (const [namespace, checkpoints] of Object.entries(namespaces)) {
+    const ids = Object.keys(checkpoints).sort();
+    const latest = ids.pop();
+    for (const id of ids) delete checkpoints[id];
+    if (latest !== undefined) kept.add(JSON.stringify([threadId, namespace, latest]));
+  }
+  for (const key of Object.keys(saver.writes)) {
+    const [writeThread] = JSON.parse(key) as [string];
+    if (writeThread === threadId && !kept.has(key)) delete saver.writes[key];
+  }
 }
 
 /** The raw maps behind {@link createMemoryStorage}, for the conformance suite's `inspect`. */

@@ -1,0 +1,12 @@
+/**
+ * `@dreamdeck/core/testing`: helpers for testing Dreamdeck and its adapters.
+ */
+export { describeStorageAdapter } from './describe-storage-adapter.js';
+export type {
+  DescribeStorageAdapterOptions,
+  RawFeedback,
+  RawMessage,
+  RawThread,
+  StorageInspector,
+  StorageSuiteContext,
+} from './storage/storage-inspector.js';
