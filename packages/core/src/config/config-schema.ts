@@ -54,11 +54,6 @@ const loggingSchema = z.strictObject({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
-const modelSchema = z.strictObject({
-  /** Milliseconds a single model call may take before it is abandoned. */
-  timeoutMs: z.number().int().min(100).max(600_000).default(120_000),
-});
-
 /** The whole Dreamdeck configuration. Every key is optional in input and has a default. */
 export const configSchema = z.strictObject({
   features: featuresSchema.prefault({}),
@@ -69,7 +64,6 @@ export const configSchema = z.strictObject({
   input: inputSchema.prefault({}),
   storyboard: storyboardSchema.prefault({}),
   router: routerSchema.prefault({}),
-  model: modelSchema.prefault({}),
   logging: loggingSchema.prefault({}),
 });
 

@@ -253,7 +253,9 @@ export function storyboardPrompts(narration: string, max: number): string[] {
 export function demoRoute(text: string): { route: string; notation?: string; reason?: string; query?: string } {
   const dice = /\b(\d*d(?:\d+|%|F)[^\s]*)/i.exec(text);
   if (/\broll\b/i.test(text) && dice?.[1]) return { route: 'dice', notation: dice[1] };
-  if (/\b(draw|paint|picture|illustrate|show me what)\b/i.test(text)) return { route: 'storyboard' };
+  if (/\b(draw|paint|sketch|illustrate)\s+(me\s+)?(a\s+|the\s+)?(picture|image|scene|portrait|this|that|it)\b|\bshow me (a picture|what)/i.test(text)) {
+    return { route: 'storyboard' };
+  }
   if (/\b(search the web|look up online|google)\b/i.test(text)) return { route: 'search', query: text };
   if (/\b(lore|legend|history of|who (is|was)|what (is|was) the)\b/i.test(text)) return { route: 'knowledge', query: text };
   if (/^(help|what can you do)\??$/i.test(text.trim())) return { route: 'help' };

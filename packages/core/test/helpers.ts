@@ -1,0 +1,47 @@
+import { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
+import { createDemoModel, createDreamdeck, type DreamdeckConfigInput, type DreamdeckOptions, type Turn, type TurnEvent } from '../src/index.js';
+
+/** A Dreamdeck on memory storage and the zero-latency demo model, quiet logs, no env. */
+export function quietDreamdeck(config: DreamdeckConfigInput = {}, options: DreamdeckOptions = {}) {
+  return createDreamdeck({
+    model: createDemoModel({ latencyMs: 0 }),
+    env: false,
+    ...options,
+    config: { logging: { level: 'silent' }, features: { imageGeneration: false }, ...config },
+  });
+}
+
+/** Runs a turn to the end and returns its events and result. */
+export async function collect(turn: Turn) {
+  const events: TurnEvent[] = [];
+  for await (const event of turn) events.push(event);
+  return { events, result: await turn.result, text: events.flatMap((e) => (e.type === 'message-delta' ? [e.text] : [])).join('') };
+}
+
+/**
+ * A chat model that streams `tokens` and then, if `failAfter` is set, throws mid-stream — for the
+ * failure paths. Set `fail = false` to make it healthy again.
+ */
+export class FlakyModel extends BaseChatModel {
+  fail = true;
+  constructor(
+    private readonly tokens: string[],
+    private readonly failAfter: number,
+  ) {
+    super({});
+  }
+  _llmType() {
+    return 'flaky';
+  }
+  async _generate(): Promise<ChatResult> {
+    throw new Error('not used');
+  }
+  override async *_streamResponseChunks(_messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
+    for (const [index, token] of this.tokens.entries()) {
+      if (this.fail && index === this.failAfter) throw Object.assign(new Error('upstream connection reset'), { code: 'ECONNRESET' });
+      yield new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
+    }
+  }
+}
