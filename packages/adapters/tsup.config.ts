@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'openai/index': 'src/openai/index.ts',
+    'ollama/index': 'src/ollama/index.ts',
+    'a1111/index': 'src/a1111/index.ts',
+    'env/index': 'src/env/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
