@@ -86,15 +86,13 @@ export function createWorld(seed: number): DemoWorld {
 
 /** Recovers a world the demo already introduced from its earlier replies (bold names). */
 export function worldFromHistory(replies: string[], fallback: DemoWorld): DemoWorld {
-  const names = replies.flatMap((reply) => [...reply.matchAll(/\*\*([^*\n]{2,40})\*\*/g)].map((m) => m[1] as string));
-  const people = names.filter((name) => FIRST_NAMES.includes(name.split(' ')[0] ?? ''));
-  const town = names.find((name) => PLACE_FIRST.some((first) => name.startsWith(first)) && !name.includes(' '));
-  return {
-    ...fallback,
-    ...(town && { town }),
-    ...(people[0] && { npc: people[0] }),
-    ...(people.find((p) => p !== people[0]) && { rival: people.find((p) => p !== people[0]) as string }),
-  };
+  const text = replies.join('\n');
+  const isPerson = (name: string) => FIRST_NAMES.includes(name.split(' ')[0] ?? '');
+  // The NPC is always introduced with a role: "**Name**, a one-eyed innkeeper".
+  const npc = [...text.matchAll(/\*\*([^*\n]{2,40})\*\*, an? /g)].map((m) => m[1] as string).find(isPerson);
+  const rival = [...text.matchAll(/\*\*([^*\n]{2,40})\*\*/g)].map((m) => m[1] as string).find((name) => isPerson(name) && name !== npc);
+  const town = /The story opens in \*\*(\w+)\*\*/.exec(text)?.[1];
+  return { ...fallback, ...(town && { town }), ...(npc && { npc }), ...(rival && { rival }) };
 }
 
 const GRAMMAR: Record<string, string[]> = {
@@ -149,7 +147,7 @@ const GRAMMAR: Record<string, string[]> = {
     '"You are not from #town#, are you?" says **#npc#**, #npcRole# #npcQuirk#.',
     '**#npc#**, #npcRole# #npcQuirk#, leans in: "If you are asking about **#rival#**, ask quietly."',
     '"Trouble follows you like a stray," mutters **#npc#**, #npcRole#.',
-    '**#npc#** watches you with open curiosity. "Well. That was not what I expected."',
+    '**#npc#**, #npcRole#, watches you with open curiosity. "Well. That was not what I expected."',
   ],
   hook: [
     'Word is that **#rival#** was seen near #venue# after dark.',
