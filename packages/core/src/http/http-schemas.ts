@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { FLAG_NAMES } from '../config/config-schema.js';
+import { cleanText } from '../session.js';
+
+/** Ids in paths and bodies: the engine's `prefix_hex` ids, or any short word a storage adapter uses. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a valid id');
+
+/** Free text from a player: control characters stripped, trimmed, at most `max` characters after cleaning. */
+export function cleanTextSchema(max: number, min = 0) {
+  return z
+    .string()
+    .max(max * 4 + 64)
+    .transform(cleanText)
+    .refine((text) => text.length >= min, min > 0 ? 'must not be empty' : 'invalid')
+    .refine((text) => text.length <= max, `must be at most ${max} characters`);
+}
+
+/** `POST /threads`. */
+export const createThreadBody = z.strictObject({
+  title: cleanTextSchema(200).optional(),
+  persona: idSchema.optional(),
+});
+
+/** `PATCH /threads/:id`. */
+export const updateThreadBody = z
+  .strictObject({
+    title: cleanTextSchema(200, 1).optional(),
+    persona: idSchema.optional(),
+  })
+  .refine((body) => body.title !== undefined || body.persona !== undefined, 'give a title or a persona');
+
+/** `POST /threads/:id/turns` (the cap on `text` comes from config `input.maxLength`). */
+export function turnBody(maxLength: number) {
+  return z.strictObject({ text: cleanTextSchema(maxLength, 1) });
+}
+
+/** `POST /threads/:id/resume`. */
+export const resumeBody = z.strictObject({
+  interruptId: idSchema,
+  value: z.union([z.boolean(), z.string().max(500)]),
+});
+
+/** `POST /threads/:id/messages/:mid/regenerate` (an empty body is fine too). */
+export const regenerateBody = z.strictObject({});
+
+/** `POST /threads/:id/messages/:mid/feedback`. */
+export const feedbackBody = z.strictObject({
+  value: z.union([z.literal(1), z.literal(-1)]),
+  comment: cleanTextSchema(2000).optional(),
+});
+
+const flagPatch = z.strictObject(
+  Object.fromEntries(FLAG_NAMES.map((name) => [name, z.boolean().nullable().optional()])),
+);
+
+/** `PATCH /flags`: `{ flagName: true | false | null }` (null removes the override). */
+export const flagsBody = flagPatch.refine((body) => Object.keys(body).length > 0, 'name at least one flag');
+
+/** `PATCH /preferences`. */
+export const preferencesBody = z
+  .strictObject({
+    persona: idSchema.nullable().optional(),
+    flags: flagPatch.optional(),
+  })
+  .refine((body) => body.persona !== undefined || body.flags !== undefined, 'give a persona or flags');
+
+const limitQuery = z.coerce.number().int().min(1).max(500);
+const dayQuery = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+
+/** `GET /threads`. */
+export const listThreadsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(500).optional(),
+});
+
+/** `GET /threads/:id` and `GET /threads/:id/messages`. */
+export const messagesQuery = z.strictObject({
+  limit: limitQuery.optional(),
+  before: idSchema.optional(),
+});
+
+/** `GET /threads/:id/export`. */
+export const exportQuery = z.strictObject({ format: z.enum(['json', 'markdown']).default('markdown') });
+
+/** `GET /admin/usage`. */
+export const usageQuery = z.strictObject({ sinceDay: dayQuery.optional(), userId: z.string().max(128).optional() });
+
+/** `GET /admin/feedback`. */
+export const feedbackQuery = z.strictObject({ sinceDay: dayQuery.optional(), limit: limitQuery.optional() });
+
+/** `GET /admin/audit`. */
+export const auditQuery = z.strictObject({
+  type: z.enum(['auth-failure', 'rate-limited', 'input-rejected', 'forbidden', 'flag-changed']).optional(),
+  limit: limitQuery.optional(),
+});
+
+/** Queries of routes that take none. */
+export const emptyQuery = z.strictObject({});

@@ -1,0 +1,103 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DreamdeckConfigInput } from '../config/config-schema.js';
+import { createDreamdeck, type Dreamdeck } from '../dreamdeck.js';
+import { createDemoModel } from '../models/demo-model.js';
+import type { StorageAdapter } from '../storage/storage-adapter.js';
+import { toNodeListener } from './node-listener.js';
+import { createRequestHandler, type RequestHandler, type RequestHandlerOptions } from './request-handler.js';
+import { createTokenAuth, type TokenAuth } from './token-auth.js';
+
+/** A running test server: a real `node:http` server on an ephemeral port. Test helper, not public API. */
+export interface TestServer {
+  url: string;
+  dd: Dreamdeck;
+  auth: TokenAuth;
+  handler: RequestHandler;
+  server: Server;
+  /** A bearer token for `id` (with `roles`). */
+  token(id: string, roles?: string[]): Promise<string>;
+  /** `fetch` against the server with a bearer token for `user`. */
+  call(user: string | null, path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts a real server on port 0 with memory storage and the zero-latency demo model. */
+export async function serveForTests(
+  options: { config?: DreamdeckConfigInput; storage?: StorageAdapter; handler?: Partial<RequestHandlerOptions> } = {},
+): Promise<TestServer> {
+  const dd = await createDreamdeck({
+    model: createDemoModel({ latencyMs: 0 }),
+    env: false,
+    ...(options.storage && { storage: options.storage }),
+    config: { logging: { level: 'silent' }, ...options.config },
+  });
+  const auth = createTokenAuth({ secret: 'test-secret-test-secret-test-secret-123' });
+  const handler = createRequestHandler(dd, { authenticate: auth.authenticate, guest: auth, ...options.handler });
+  const server = createServer(toNodeListener(handler));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}${options.handler?.basePath ?? ''}`;
+  const tokens = new Map<string, string>();
+  const token = async (id: string, roles: string[] = []) => {
+    const key = `${id}:${roles.join(',')}`;
+    let value = tokens.get(key);
+    if (!value) {
+      value = await auth.issueToken({ id, roles });
+      tokens.set(key, value);
+    }
+    return value;
+  };
+  return {
+    url: base,
+    dd,
+    auth,
+    handler,
+    server,
+    token,
+    async call(user, path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (user) headers.set('authorization', `Bearer ${await token(user, user.startsWith('admin') ? ['admin'] : [])}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      const { json: _json, ...rest } = init;
+      return fetch(`${base}${path}`, { ...rest, headers, ...(body !== undefined && { body }) });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await handler.close();
+      await dd.close();
+    },
+  };
+}
+
+/** One parsed server-sent event. */
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+/** Reads a whole `text/event-stream` response into events (comments dropped). */
+export async function readEvents(response: Response): Promise<SseEvent[]> {
+  const text = await response.text();
+  return parseEvents(text);
+}
+
+/** Parses `text/event-stream` text into events. */
+export function parseEvents(text: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  for (const block of text.split('\n\n')) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    if (data.length) events.push({ event, data: JSON.parse(data.join('\n')) });
+  }
+  return events;
+}

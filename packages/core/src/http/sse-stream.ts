@@ -1,0 +1,131 @@
+import { DreamdeckError, type ErrorCode } from '../errors.js';
+import type { Turn, TurnEvent } from '../types.js';
+
+/** Codes that, when a turn fails before it produced anything, answer as a plain JSON error instead of a stream. */
+const EARLY_CODES: ReadonlySet<ErrorCode> = new Set([
+  'RATE_LIMITED',
+  'NOT_FOUND',
+  'INVALID_INPUT',
+  'FORBIDDEN',
+  'FEATURE_DISABLED',
+]);
+
+/** Options for {@link streamTurn}. */
+export interface StreamTurnOptions {
+  /** Aborts the turn (client gone, server shutting down). */
+  abort: AbortController;
+  /** Milliseconds between `: heartbeat` comments (default 15,000). */
+  heartbeatMs?: number;
+  /** How long to wait for the turn's first real event before committing the stream headers (default 1,000). */
+  peekMs?: number;
+  /** Extra response headers (request id, CORS). */
+  headers?: Record<string, string>;
+  /** Called once the stream is committed (headers about to go out). */
+  onOpen?: () => void;
+  /** Called once when the stream ends, however it ends. */
+  onClose?: () => void;
+}
+
+const encoder = new TextEncoder();
+
+/** One server-sent event: `event: <type>` and `data: <json>`. */
+export function formatEvent(event: TurnEvent): Uint8Array {
+  return encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+}
+
+/**
+ * Answers a turn as `text/event-stream`. The first events are peeked before headers are sent: a
+ * turn refused at once (rate limit, unknown interrupt or message) throws a {@link DreamdeckError}
+ * so the caller can answer 429/404/400 as JSON. Aborting `options.abort` (or cancelling the body)
+ * aborts the turn; its `turn-end` still goes out when the client is there to read it.
+ */
+export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promise<Response> {
+  const iterator = turn[Symbol.asyncIterator]();
+  const buffered: TurnEvent[] = [];
+  let next = iterator.next();
+  let finished = false;
+  const peekMs = options.peekMs ?? 1000;
+  const deadline = Date.now() + peekMs;
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
+    });
+    const step = await Promise.race([next, timeout]);
+    clearTimeout(timer);
+    if (step === 'timeout') break;
+    if (step.done) {
+      finished = true;
+      break;
+    }
+    next = iterator.next();
+    const event = step.value;
+    buffered.push(event);
+    if (event.type === 'turn-start') continue;
+    if (event.type === 'error' && EARLY_CODES.has(event.code) && buffered.length === 2) {
+      await turn.result;
+      const retryAfterMs = (event as { retryAfterMs?: number }).retryAfterMs;
+      throw new DreamdeckError(event.code, event.message, retryAfterMs === undefined ? {} : { retryAfterMs });
+    }
+    break;
+  }
+
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    options.onClose?.();
+  };
+  options.onOpen?.();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (chunk: Uint8Array) => {
+        if (closed) return;
+        try {
+          controller.enqueue(chunk);
+        } catch {
+          // the reader is gone
+        }
+      };
+      send(encoder.encode(': stream open\n\n'));
+      heartbeat = setInterval(() => send(encoder.encode(': heartbeat\n\n')), options.heartbeatMs ?? 15_000);
+      (async () => {
+        for (const event of buffered) send(formatEvent(event));
+        if (!finished) {
+          for (;;) {
+            const step = await next;
+            if (step.done) break;
+            send(formatEvent(step.value));
+            next = iterator.next();
+          }
+        }
+      })()
+        .catch(() => {})
+        .finally(() => {
+          if (!closed) {
+            close();
+            try {
+              controller.close();
+            } catch {
+              // already cancelled
+            }
+          }
+        });
+    },
+    cancel() {
+      options.abort.abort(new DOMException('The client went away.', 'AbortError'));
+      close();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      ...options.headers,
+    },
+  });
+}
