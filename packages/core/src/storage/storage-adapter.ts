@@ -1,5 +1,12 @@
 import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph-checkpoint';
-import type { MessageStatus, MessagePart, MessageAlternative, StoryMessage, ThreadRecord, UserRecord } from '../types.js';
+import type {
+  MessageAlternative,
+  MessagePart,
+  MessageStatus,
+  StoryMessage,
+  ThreadRecord,
+  UserRecord,
+} from '../types.js';
 
 /** A page of results with an opaque cursor for the next page. */
 export interface Page<T> {

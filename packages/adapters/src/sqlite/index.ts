@@ -1,0 +1,8 @@
+/**
+ * `@dreamdeck/adapters/sqlite`: Dreamdeck storage in one SQLite file.
+ * @packageDocumentation
+ */
+export type { EncryptionKeyEntry, EncryptionKeyOption } from '../crypto/encryption-keys.js';
+export { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+export { createSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
+export { namespacePath, SqliteStore } from './sqlite-store.js';

@@ -1,0 +1,132 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned schema migrations for the SQLite adapter, applied in order; `PRAGMA user_version`
+ * records how many ran. Never edit a released migration: append a new one.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS dd_users (
+    id TEXT PRIMARY KEY,
+    display_name TEXT,
+    roles TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS dd_threads (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    persona TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+  );
+  CREATE INDEX IF NOT EXISTS dd_threads_by_user ON dd_threads (user_id, updated_at DESC, seq DESC);
+  CREATE TABLE IF NOT EXISTS dd_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    persona TEXT,
+    content TEXT NOT NULL,
+    parts TEXT,
+    alternatives TEXT,
+    turn_id TEXT,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS dd_messages_by_thread ON dd_messages (thread_id, seq);
+  CREATE TABLE IF NOT EXISTS dd_feedback (
+    message_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    comment TEXT,
+    persona TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (message_id, user_id)
+  );
+  CREATE INDEX IF NOT EXISTS dd_feedback_by_time ON dd_feedback (created_at);
+  CREATE TABLE IF NOT EXISTS dd_thread_data (
+    thread_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (thread_id, key)
+  );
+  CREATE TABLE IF NOT EXISTS dd_preferences (
+    user_id TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS dd_flags (
+    scope TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (scope, name)
+  );
+  CREATE TABLE IF NOT EXISTS dd_counters (
+    key TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    used INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS dd_knowledge (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS dd_knowledge_by_source ON dd_knowledge (source, position);
+  CREATE VIRTUAL TABLE IF NOT EXISTS dd_knowledge_fts USING fts5(
+    text, content='dd_knowledge', content_rowid='rowid', tokenize='porter unicode61'
+  );
+  CREATE TRIGGER IF NOT EXISTS dd_knowledge_ai AFTER INSERT ON dd_knowledge BEGIN
+    INSERT INTO dd_knowledge_fts (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER IF NOT EXISTS dd_knowledge_ad AFTER DELETE ON dd_knowledge BEGIN
+    INSERT INTO dd_knowledge_fts (dd_knowledge_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  END;
+  CREATE TABLE IF NOT EXISTS dd_audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    user_id TEXT,
+    detail TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS dd_audit_by_type ON dd_audit (type, seq);
+  CREATE TABLE IF NOT EXISTS dd_usage (
+    user_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day, metric)
+  );
+  CREATE TABLE IF NOT EXISTS dd_store (
+    path TEXT NOT NULL,
+    key TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (path, key)
+  );
+  CREATE VIRTUAL TABLE IF NOT EXISTS dd_store_fts USING fts5(
+    path UNINDEXED, key UNINDEXED, text, tokenize='porter unicode61'
+  );
+  `,
+];
+
+/**
+ * Brings the schema up to date inside one `BEGIN IMMEDIATE` transaction, so two processes
+ * opening the same file at once never run a migration twice (the second waits on busy_timeout).
+ */
+export function migrateSqlite(db: Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let index = version; index < SQLITE_MIGRATIONS.length; index++) {
+      db.exec(SQLITE_MIGRATIONS[index] as string);
+    }
+    if (version < SQLITE_MIGRATIONS.length) db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
+  }).immediate();
+}
