@@ -9,4 +9,5 @@ export type { RetryOptions } from '../shared/retry-policy.js';
 export type { OpenAIImagesOptions } from './openai-images.js';
 export { createOpenAIImages, OPENAI_IMAGES_DEFAULT_TIMEOUT_MS } from './openai-images.js';
 export type { OpenAIModelOptions } from './openai-model.js';
-export { createOpenAIModel, OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_TIMEOUT_MS } from './openai-model.js';
+export { createOpenAIModel } from './openai-model.js';
+export { OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_TIMEOUT_MS } from './openai-provider.js';

@@ -3,7 +3,7 @@ import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js
 import { malformedError, toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
-import { OPENAI_DEFAULT_BASE_URL, openAIProvider } from './openai-model.js';
+import { OPENAI_DEFAULT_BASE_URL, openAIProvider } from './openai-provider.js';
 
 /** Options for {@link createOpenAIImages}. */
 export interface OpenAIImagesOptions extends TransportOptions {

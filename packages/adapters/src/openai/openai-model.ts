@@ -6,9 +6,10 @@ import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { ChatOpenAI, type ChatOpenAICallOptions, type ChatOpenAIFields } from '@langchain/openai';
 import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js';
-import { type ProviderInfo, toProviderError } from '../shared/provider-errors.js';
+import { toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
+import { OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_TIMEOUT_MS, openAIProvider } from './openai-provider.js';
 
 /** Options for {@link createOpenAIModel}. */
 export interface OpenAIModelOptions extends TransportOptions {
@@ -25,24 +26,6 @@ export interface OpenAIModelOptions extends TransportOptions {
   temperature?: number;
   /** Upper bound on tokens in a reply. */
   maxTokens?: number;
-}
-
-/** Default timeout for OpenAI requests: time to first byte and between streamed chunks. */
-export const OPENAI_DEFAULT_TIMEOUT_MS = 60_000;
-
-/** The OpenAI endpoint when neither `baseURL` nor `OPENAI_BASE_URL` is set. */
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-
-/** Describes the OpenAI backend for error messages. */
-export function openAIProvider(baseUrl: string): ProviderInfo {
-  const official = baseUrl.startsWith(OPENAI_DEFAULT_BASE_URL);
-  return {
-    id: 'openai',
-    label: official ? 'OpenAI' : 'The OpenAI-compatible server',
-    baseUrl,
-    unreachableHint: official ? 'check your network connection' : 'is the server running?',
-    authHint: 'check your API key (apiKey or OPENAI_API_KEY)',
-  };
 }
 
 /**

@@ -87,10 +87,12 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof fet
 async function errorDetail(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { error?: unknown; detail?: unknown; message?: unknown };
+    // OpenAI: { error: { message } }; Ollama: { error }; A1111: { error, detail, errors }.
+    const body = JSON.parse(text) as { error?: unknown; detail?: unknown; errors?: unknown; message?: unknown };
     const error = body.error as { message?: unknown } | string | undefined;
-    const message = typeof error === 'string' ? error : (error?.message ?? body.detail ?? body.message);
-    if (typeof message === 'string') return message.slice(0, 300);
+    const parts = [typeof error === 'string' ? error : error?.message, body.detail, body.errors, body.message];
+    const message = parts.filter((part): part is string => typeof part === 'string' && part !== '').join(': ');
+    if (message) return message.slice(0, 300);
   } catch {
     // not JSON: use the text
   }
