@@ -10,3 +10,4 @@ export type {
   StorageInspector,
   StorageSuiteContext,
 } from './storage/storage-inspector.js';
+export { describeModelAdapter, type DescribeModelAdapterOptions } from './describe-model-adapter.js';
