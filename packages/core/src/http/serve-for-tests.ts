@@ -24,10 +24,16 @@ export interface TestServer {
 
 /** Starts a real server on port 0 with memory storage and the zero-latency demo model. */
 export async function serveForTests(
-  options: { config?: DreamdeckConfigInput; storage?: StorageAdapter; handler?: Partial<RequestHandlerOptions> } = {},
+  options: {
+    config?: DreamdeckConfigInput;
+    storage?: StorageAdapter;
+    /** Demo model delay per token (default 0). */
+    latencyMs?: number;
+    handler?: Partial<RequestHandlerOptions>;
+  } = {},
 ): Promise<TestServer> {
   const dd = await createDreamdeck({
-    model: createDemoModel({ latencyMs: 0 }),
+    model: createDemoModel({ latencyMs: options.latencyMs ?? 0 }),
     env: false,
     ...(options.storage && { storage: options.storage }),
     config: { logging: { level: 'silent' }, ...options.config },

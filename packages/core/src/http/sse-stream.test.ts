@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoryMessage, ThreadRecord } from '../types.js';
+import { parseEvents, readEvents, serveForTests, type TestServer } from './serve-for-tests.js';
+
+let app: TestServer | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function newThread(server: TestServer, user: string): Promise<ThreadRecord> {
+  return (
+    (await (await server.call(user, '/threads', { method: 'POST', json: {} })).json()) as { thread: ThreadRecord }
+  ).thread;
+}
+
+/** Reads a stream until `until` returns true for the text so far. */
+async function readUntil(response: Response, until: (text: string) => boolean): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!until(text)) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, tries = 200): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('condition never held');
+}
+
+describe('SSE turns', () => {
+  it('a client that disconnects aborts the turn and the partial narration stays `aborted`', async () => {
+    app = await serveForTests({ latencyMs: 15, config: { limits: { turnsPerMinute: 100, apiCallsPerHour: 10_000 } } });
+    const thread = await newThread(app, 'u1');
+    const controller = new AbortController();
+    const response = await app.call('u1', `/threads/${thread.id}/turns`, {
+      method: 'POST',
+      json: { text: 'I tell a long story.' },
+      signal: controller.signal,
+    });
+    const text = await readUntil(response, (so) => (so.match(/event: message-delta/g) ?? []).length >= 3);
+    expect(text).toContain('event: turn-start');
+    controller.abort();
+    const narration = await waitFor(async () => {
+      const messages = await app!.dd.storage.listMessages(thread.id);
+      const found = messages.find((m: StoryMessage) => m.kind === 'narration');
+      return found && found.status !== 'streaming' ? found : undefined;
+    });
+    expect(narration.status).toBe('aborted');
+    expect(narration.content.length).toBeGreaterThan(0);
+    await waitFor(async () => (app!.handler.openStreams === 0 ? true : undefined));
+    const metrics = await (await app.call(null, '/metrics')).text();
+    expect(metrics).toMatch(/dreamdeck_turns_total\{status="aborted"\} 1/);
+    expect(metrics).toContain('dreamdeck_open_streams 0');
+  });
+
+  it('sends heartbeat comments while a turn runs', async () => {
+    app = await serveForTests({ latencyMs: 15, handler: { heartbeatMs: 10 } });
+    const thread = await newThread(app, 'u1');
+    const response = await app.call('u1', `/threads/${thread.id}/turns`, {
+      method: 'POST',
+      json: { text: 'Hello there.' },
+    });
+    const text = await response.text();
+    expect(text).toContain(': heartbeat\n\n');
+    expect(parseEvents(text).at(-1)?.event).toBe('turn-end');
+  });
+
+  it('counts open streams while they run', async () => {
+    app = await serveForTests({ latencyMs: 15 });
+    const thread = await newThread(app, 'u1');
+    const response = await app.call('u1', `/threads/${thread.id}/turns`, {
+      method: 'POST',
+      json: { text: 'Hello there.' },
+    });
+    const metrics = await (await app.call(null, '/metrics')).text();
+    expect(metrics).toContain('dreamdeck_open_streams 1');
+    const busy = await app.call('u1', `/threads/${thread.id}/turns`, { method: 'POST', json: { text: 'Again.' } });
+    expect(busy.status).toBe(409);
+    await response.text();
+  });
+
+  it('answers 429 with Retry-After (not a stream) past the turn limit, and counts it', async () => {
+    app = await serveForTests({ config: { limits: { turnsPerMinute: 2, apiCallsPerHour: 10_000 } } });
+    const thread = await newThread(app, 'u1');
+    for (let i = 0; i < 2; i++) {
+      const ok = await app.call('u1', `/threads/${thread.id}/turns`, { method: 'POST', json: { text: `Turn ${i}` } });
+      expect(ok.status).toBe(200);
+      await ok.text();
+    }
+    const limited = await app.call('u1', `/threads/${thread.id}/turns`, { method: 'POST', json: { text: 'One more' } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await limited.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+    const other = await newThread(app, 'u2');
+    expect(
+      (await app.call('u2', `/threads/${other.id}/turns`, { method: 'POST', json: { text: 'Mine' } })).status,
+    ).toBe(200);
+    const metrics = await (await app.call(null, '/metrics')).text();
+    expect(metrics).toMatch(/dreamdeck_rate_limited_total\{limit="turnsPerMinute"\} 1/);
+    const audit = await app.dd.storage.listAudit?.({ type: 'rate-limited' });
+    expect(audit?.some((event) => event.userId === 'u1')).toBe(true);
+  });
+
+  it('answers 429 past apiCallsPerHour', async () => {
+    app = await serveForTests({ config: { limits: { apiCallsPerHour: 3 } } });
+    for (let i = 0; i < 3; i++) expect((await app.call('u1', '/threads')).status).toBe(200);
+    const limited = await app.call('u1', '/threads');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await app.call('u2', '/threads')).status).toBe(200);
+  });
+
+  it('closing the handler ends open streams cleanly with turn-end `aborted`, then refuses requests', async () => {
+    app = await serveForTests({ latencyMs: 15 });
+    const thread = await newThread(app, 'u1');
+    const response = await app.call('u1', `/threads/${thread.id}/turns`, {
+      method: 'POST',
+      json: { text: 'A long tale.' },
+    });
+    const reading = readEvents(response);
+    await waitFor(async () =>
+      (await app!.dd.storage.listMessages(thread.id)).some((m) => m.kind === 'narration') ? true : undefined,
+    );
+    await app.handler.close();
+    const events = await reading;
+    expect(events.at(-1)).toMatchObject({ event: 'turn-end', data: { status: 'aborted' } });
+    expect((await app.call('u1', '/threads')).status).toBe(503);
+  });
+
+  it('serves routes under a basePath and answers CORS preflights', async () => {
+    app = await serveForTests({ handler: { basePath: '/api', cors: { origin: ['https://site.example'] } } });
+    expect((await app.call(null, '/health')).status).toBe(200);
+    const outside = await fetch(app.url.replace('/api', '/health'));
+    expect(outside.status).toBe(404);
+    const preflight = await app.call(null, '/threads', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://site.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://site.example');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    const stranger = await app.call(null, '/health', { headers: { origin: 'https://evil.example' } });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('guest mode can be switched off', async () => {
+    app = await serveForTests({ handler: { guest: false } });
+    const response = await app.call(null, '/auth/guest', { method: 'POST' });
+    expect(response.status).toBe(404);
+  });
+});
