@@ -7,14 +7,21 @@
  * - the naive LangGraph pattern (whole message list in `getPreviousState()`, MemorySaver) at the same turns.
  * Prints figures; asserts nothing.
  */
+
+import { createDemoModel, createDreamdeck, type StorySession } from '@dreamdeck/core';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import { entrypoint, getPreviousState, MemorySaver, task } from '@langchain/langgraph';
-import { createDemoModel, createDreamdeck, type StorySession } from '@dreamdeck/core';
 import { percentile, printTable } from './stats.js';
 
-const ACTIONS = ['I push open the door', 'I ask the innkeeper about the bell', 'I search the cellar', 'I sneak past the guard', 'I attack the shadow'];
+const ACTIONS = [
+  'I push open the door',
+  'I ask the innkeeper about the bell',
+  'I search the cellar',
+  'I sneak past the guard',
+  'I attack the shadow',
+];
 const config = {
   logging: { level: 'silent' as const },
   features: { imageGeneration: false },
@@ -40,7 +47,8 @@ class ChunkModel extends BaseChatModel {
     return { generations: [{ text: 'x', message: new AIMessage('x') }] };
   }
   override async *_streamResponseChunks(): AsyncGenerator<ChatGenerationChunk> {
-    for (let i = 0; i < this.count; i++) yield new ChatGenerationChunk({ text: ' tok', message: new AIMessageChunk({ content: ' tok' }) });
+    for (let i = 0; i < this.count; i++)
+      yield new ChatGenerationChunk({ text: ' tok', message: new AIMessageChunk({ content: ' tok' }) });
   }
 }
 
@@ -72,7 +80,10 @@ async function rawModel(): Promise<number[]> {
   const model = createDemoModel({ latencyMs: 0 });
   const times: number[] = [];
   for (let i = 0; i < 300; i++) {
-    const messages = [new SystemMessage('You are Storyteller GM, the game master.'), new HumanMessage(ACTIONS[i % ACTIONS.length]!)];
+    const messages = [
+      new SystemMessage('You are Storyteller GM, the game master.'),
+      new HumanMessage(ACTIONS[i % ACTIONS.length]!),
+    ];
     const started = performance.now();
     for await (const _ of await model.stream(messages)) {
       // consume
@@ -122,7 +133,10 @@ async function naiveTurns() {
     const previous = (getPreviousState<BaseMessage[]>() ?? []) as BaseMessage[];
     await route(text);
     const messages = [...previous, new HumanMessage(text)];
-    const reply = await narrate([new SystemMessage('You are Storyteller GM, the game master.'), ...messages.slice(-40)]);
+    const reply = await narrate([
+      new SystemMessage('You are Storyteller GM, the game master.'),
+      ...messages.slice(-40),
+    ]);
     const all = [...messages, new AIMessage(reply)];
     await store(all.length);
     return entrypoint.final({ value: reply, save: all });
@@ -150,7 +164,15 @@ const rawMedian = percentile(raw, 50);
 
 console.log('\n## bench/turn-overhead (demo model, latencyMs 0, memory storage)\n');
 printTable(
-  ['turn', 'engine median ms', 'engine p99 ms', 'overhead median ms', 'naive median ms', 'naive p99 ms', 'naive / engine'],
+  [
+    'turn',
+    'engine median ms',
+    'engine p99 ms',
+    'overhead median ms',
+    'naive median ms',
+    'naive p99 ms',
+    'naive / engine',
+  ],
   (
     [
       ['1', engine.first, naive.first],
@@ -167,8 +189,12 @@ printTable(
     (percentile(naiveTimes, 50) / percentile(times, 50)).toFixed(2),
   ]),
 );
-console.log(`\nraw model.stream() of the same reply: median ${rawMedian.toFixed(2)} ms (${engine.chunks} chunks per reply)`);
-console.log(`flatness: turn 1000 / turn 1 median = ${(percentile(engine.at1000, 50) / percentile(engine.first, 50)).toFixed(2)}x (target ≤ 1.3x)`);
+console.log(
+  `\nraw model.stream() of the same reply: median ${rawMedian.toFixed(2)} ms (${engine.chunks} chunks per reply)`,
+);
+console.log(
+  `flatness: turn 1000 / turn 1 median = ${(percentile(engine.at1000, 50) / percentile(engine.first, 50)).toFixed(2)}x (target ≤ 1.3x)`,
+);
 console.log(
   `per streamed chunk: engine ${chunk.engine.toFixed(2)} µs vs raw stream ${chunk.raw.toFixed(2)} µs → overhead ${(chunk.engine - chunk.raw).toFixed(2)} µs (target ≤ 10 µs)`,
 );

@@ -81,7 +81,9 @@ for (;;) {
       console.log(cyan(`\n${interrupt.prompt}`));
       for (const option of interrupt.options ?? []) console.log(dim(`  • ${option}`));
       const answer = ((await ask(cyan('Paint it? [y/N] '))) ?? '').trim().toLowerCase();
-      result = await play(session.resume(interrupt.interruptId, answer.startsWith('y'), { signal: controller.current.signal }));
+      result = await play(
+        session.resume(interrupt.interruptId, answer.startsWith('y'), { signal: controller.current.signal }),
+      );
     }
   } catch (error) {
     console.log(DreamdeckError.isInstance(error) ? `! ${error.message}` : error);

@@ -91,7 +91,8 @@ export function missingStorageMethods(storage: StorageAdapter): string[] {
   if (!storage.store) missing.push('store');
   for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
     if (!storage.capabilities?.[capability as keyof typeof CAPABILITY_METHODS]) continue;
-    for (const method of methods) if (typeof storage[method] !== 'function') missing.push(`${method} (capability ${capability})`);
+    for (const method of methods)
+      if (typeof storage[method] !== 'function') missing.push(`${method} (capability ${capability})`);
   }
   return missing;
 }
@@ -112,7 +113,10 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
   const storage = options.storage ?? createMemoryStorage();
   const missing = missingStorageMethods(storage);
   if (missing.length) {
-    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] storage adapter "${storage.name}" is missing: ${missing.join(', ')}`);
+    throw new DreamdeckError(
+      'CONFIG_INVALID',
+      `[dreamdeck] storage adapter "${storage.name}" is missing: ${missing.join(', ')}`,
+    );
   }
   await storage.init();
   const model = toModelAdapter(options.model ?? { name: 'demo', model: createDemoModel() });
@@ -138,7 +142,10 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
   });
   let closed = false;
   if (!personas.has(config.defaultPersona)) {
-    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] invalid config:\n  defaultPersona: no persona "${config.defaultPersona}"`);
+    throw new DreamdeckError(
+      'CONFIG_INVALID',
+      `[dreamdeck] invalid config:\n  defaultPersona: no persona "${config.defaultPersona}"`,
+    );
   }
 
   return {
@@ -156,10 +163,12 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     personas: () => [...personas.values()],
     async openSession(open) {
       if (closed) throw new DreamdeckError('INTERNAL', '[dreamdeck] this Dreamdeck is closed');
-      if (!open?.userId || typeof open.userId !== 'string') throw new DreamdeckError('INVALID_INPUT', 'openSession needs a userId.');
+      if (!open?.userId || typeof open.userId !== 'string')
+        throw new DreamdeckError('INVALID_INPUT', 'openSession needs a userId.');
       if (open.threadId) {
         const thread = await storage.getThread(open.threadId);
-        if (!thread || thread.userId !== open.userId) throw new DreamdeckError('NOT_FOUND', 'That story does not exist.');
+        if (!thread || thread.userId !== open.userId)
+          throw new DreamdeckError('NOT_FOUND', 'That story does not exist.');
         return new StorySession(internals, workflow, thread);
       }
       const persona = open.persona ?? config.defaultPersona;
@@ -177,7 +186,10 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         const next = loadConfig({ ...sources, ...(override && { config: override }) });
         const nextPersonas = resolvePersonas(next.personas);
         if (!nextPersonas.has(next.defaultPersona)) {
-          throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] invalid config:\n  defaultPersona: no persona "${next.defaultPersona}"`);
+          throw new DreamdeckError(
+            'CONFIG_INVALID',
+            `[dreamdeck] invalid config:\n  defaultPersona: no persona "${next.defaultPersona}"`,
+          );
         }
         if (override) sources.config = override;
         config = next;

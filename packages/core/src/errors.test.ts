@@ -30,8 +30,16 @@ describe('DreamdeckError', () => {
 
   it('lists the contract codes', () => {
     expect(ERROR_CODES).toEqual([
-      'INVALID_INPUT', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'FEATURE_DISABLED',
-      'MODEL_UNAVAILABLE', 'STORAGE_ERROR', 'CONFIG_INVALID', 'INTERNAL',
+      'INVALID_INPUT',
+      'UNAUTHORIZED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'RATE_LIMITED',
+      'FEATURE_DISABLED',
+      'MODEL_UNAVAILABLE',
+      'STORAGE_ERROR',
+      'CONFIG_INVALID',
+      'INTERNAL',
     ]);
   });
 });

@@ -4,7 +4,9 @@ import type { TurnStatus } from './types.js';
 /** Events on `dd.events` (an eventemitter3 emitter). */
 export interface DreamdeckEvents {
   'turn-start': [event: { turnId: string; threadId: string; userId: string }];
-  'turn-end': [event: { turnId: string; threadId: string; userId: string; status: TurnStatus; durationMs: number; tokens: number }];
+  'turn-end': [
+    event: { turnId: string; threadId: string; userId: string; status: TurnStatus; durationMs: number; tokens: number },
+  ];
   /** A turn or background job failed. */
   error: [event: { error: DreamdeckError; turnId?: string; threadId?: string; userId?: string }];
   'rate-limited': [event: { userId: string; limit: string; retryAfterMs: number }];

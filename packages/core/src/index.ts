@@ -2,36 +2,36 @@
  * `@dreamdeck/core`: the Dreamdeck story engine. Start with {@link createDreamdeck}.
  * @packageDocumentation
  */
-export { configSchema, FLAG_NAMES } from './config/config-schema.js';
+
 export type { DreamdeckConfig, DreamdeckConfigInput, FlagName, PersonaConfig } from './config/config-schema.js';
-export { loadConfig, readConfigEnv, readConfigFile } from './config/load-config.js';
+export { configSchema, FLAG_NAMES } from './config/config-schema.js';
 export type { ConfigSources } from './config/load-config.js';
+export { loadConfig, readConfigEnv, readConfigFile } from './config/load-config.js';
 export { DICE_LIMITS, findDiceInText, formatRoll, rollDice } from './dice/roll-dice.js';
-export { createDreamdeck, missingStorageMethods } from './dreamdeck.js';
 export type { Dreamdeck, DreamdeckOptions, OpenSessionOptions } from './dreamdeck.js';
-export { DreamdeckError, ERROR_CODES, isAbortError } from './errors.js';
+export { createDreamdeck, missingStorageMethods } from './dreamdeck.js';
 export type { DreamdeckErrorOptions, ErrorCode } from './errors.js';
+export { DreamdeckError, ERROR_CODES, isAbortError } from './errors.js';
 export type { DreamdeckEvents } from './events.js';
-export { FeatureFlags, isFlagName, USER_TOGGLEABLE_FLAGS } from './flags/feature-flags.js';
 export type { Flags } from './flags/feature-flags.js';
-export { RateLimiter } from './limits/rate-limiter.js';
+export { FeatureFlags, isFlagName, USER_TOGGLEABLE_FLAGS } from './flags/feature-flags.js';
 export type { LimitName } from './limits/rate-limiter.js';
-export { createLogger, redact } from './logging/logger.js';
+export { RateLimiter } from './limits/rate-limiter.js';
 export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
+export { createLogger, redact } from './logging/logger.js';
 export { estimateTokens } from './memory/context-window.js';
 export { createDemoImages, drawSceneCard } from './models/demo-images.js';
-export { createDemoModel, DemoChatModel } from './models/demo-model.js';
 export type { DemoModelOptions } from './models/demo-model.js';
-export { modelError, toModelAdapter } from './models/model-adapter.js';
+export { createDemoModel, DemoChatModel } from './models/demo-model.js';
 export type { ImageAdapter, ImageRequest, ImageResult, ModelAdapter, SearchAdapter } from './models/model-adapter.js';
-export { BUILT_IN_PERSONAS } from './personas/personas.js';
+export { modelError, toModelAdapter } from './models/model-adapter.js';
 export type { Persona } from './personas/personas.js';
-export { cleanText, StorySession } from './session.js';
+export { BUILT_IN_PERSONAS } from './personas/personas.js';
 export type { TurnOptions } from './session.js';
+export { cleanText, StorySession } from './session.js';
 export { fixedWindow, newId, utcDay } from './storage/ids.js';
-export { createMemoryStorage } from './storage/memory-storage.js';
 export type { MemoryStorageRaw } from './storage/memory-storage.js';
-export { CAPABILITY_METHODS, REQUIRED_STORAGE_METHODS } from './storage/storage-adapter.js';
+export { createMemoryStorage } from './storage/memory-storage.js';
 export type {
   AuditEvent,
   AuditType,
@@ -47,6 +47,7 @@ export type {
   StorageCapabilities,
   UsageRecord,
 } from './storage/storage-adapter.js';
+export { CAPABILITY_METHODS, REQUIRED_STORAGE_METHODS } from './storage/storage-adapter.js';
 export type {
   DiceRoll,
   InterruptKind,
@@ -64,5 +65,5 @@ export type {
   TurnStatus,
   UserRecord,
 } from './types.js';
-export { COMMANDS } from './workflow/router.js';
 export type { CommandName } from './workflow/router.js';
+export { COMMANDS } from './workflow/router.js';

@@ -1,4 +1,5 @@
 import { Command } from '@langchain/langgraph';
+import type { DreamdeckInternals } from './dreamdeck.js';
 import { DreamdeckError, isAbortError } from './errors.js';
 import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
@@ -6,7 +7,6 @@ import type { StoryMessage, ThreadRecord, Turn, TurnEvent, TurnResult, TurnStatu
 import { exportMarkdown } from './workflow/export-story.js';
 import type { InterruptRequest, StoryWorkflow, TurnInput } from './workflow/story-workflow.js';
 import { EventQueue, type TurnSink } from './workflow/turn-sink.js';
-import type { DreamdeckInternals } from './dreamdeck.js';
 
 /** Options for a single turn. */
 export interface TurnOptions {
@@ -57,14 +57,21 @@ export class StorySession {
    * text (control characters are stripped first).
    */
   send(text: string, options: TurnOptions = {}): Turn {
-    if (typeof text !== 'string') throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
+    if (typeof text !== 'string')
+      throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
     const clean = cleanText(text);
     const max = this.internals.config().input.maxLength;
     if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
     if (clean.length > max) {
-      throw new DreamdeckError('INVALID_INPUT', `That is ${clean.length} characters; the limit is ${max}. Try splitting it up.`);
+      throw new DreamdeckError(
+        'INVALID_INPUT',
+        `That is ${clean.length} characters; the limit is ${max}. Try splitting it up.`,
+      );
     }
-    return this.run(options, async (turnId) => ({ kind: 'input', input: await this.input(turnId, { type: 'send', text: clean }) }));
+    return this.run(options, async (turnId) => ({
+      kind: 'input',
+      input: await this.input(turnId, { type: 'send', text: clean }),
+    }));
   }
 
   /**
@@ -72,19 +79,23 @@ export class StorySession {
    * `options` for `choice`. Unknown or stale interrupt ids end the turn with `NOT_FOUND`.
    */
   resume(interruptId: string, value: unknown, options: TurnOptions = {}): Turn {
-    return this.run(options, async () => {
-      const pending = await this.pendingInterrupt();
-      if (!pending || pending.interruptId !== interruptId) {
-        throw new DreamdeckError('NOT_FOUND', 'That question has already been answered or has expired.');
-      }
-      if (pending.kind === 'approve-storyboard' && typeof value !== 'boolean') {
-        throw new DreamdeckError('INVALID_INPUT', 'Answer a storyboard review with true (paint) or false (skip).');
-      }
-      if (pending.kind === 'choice' && !pending.options?.includes(value as string)) {
-        throw new DreamdeckError('INVALID_INPUT', `Choose one of: ${pending.options?.join(', ')}.`);
-      }
-      return { kind: 'resume', value };
-    }, false);
+    return this.run(
+      options,
+      async () => {
+        const pending = await this.pendingInterrupt();
+        if (!pending || pending.interruptId !== interruptId) {
+          throw new DreamdeckError('NOT_FOUND', 'That question has already been answered or has expired.');
+        }
+        if (pending.kind === 'approve-storyboard' && typeof value !== 'boolean') {
+          throw new DreamdeckError('INVALID_INPUT', 'Answer a storyboard review with true (paint) or false (skip).');
+        }
+        if (pending.kind === 'choice' && !pending.options?.includes(value as string)) {
+          throw new DreamdeckError('INVALID_INPUT', `Choose one of: ${pending.options?.join(', ')}.`);
+        }
+        return { kind: 'resume', value };
+      },
+      false,
+    );
   }
 
   /**
@@ -98,7 +109,8 @@ export class StorySession {
       if (!latest) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate yet.');
       if (messageId && messageId !== latest.id) {
         const exists = await this.storage.getMessage(messageId);
-        if (!exists || exists.threadId !== this.threadId) throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
+        if (!exists || exists.threadId !== this.threadId)
+          throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
         throw new DreamdeckError('INVALID_INPUT', 'Only the latest reply can be regenerated.');
       }
       return { kind: 'input', input: await this.input(turnId, { type: 'regenerate', messageId: latest.id }) };
@@ -120,7 +132,8 @@ export class StorySession {
   /** Records the player's thumbs up (1) or down (-1), with an optional comment, on a message. */
   async feedback(messageId: string, value: 1 | -1, comment?: string): Promise<void> {
     const message = await this.storage.getMessage(messageId);
-    if (!message || message.threadId !== this.threadId) throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
+    if (!message || message.threadId !== this.threadId)
+      throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
     if (value !== 1 && value !== -1) throw new DreamdeckError('INVALID_INPUT', 'Feedback is 1 (up) or -1 (down).');
     const clean = comment === undefined ? undefined : cleanText(comment).slice(0, 2000);
     await this.storage.setFeedback({
@@ -157,7 +170,11 @@ export class StorySession {
     prepare: (turnId: string) => Promise<{ kind: 'input'; input: TurnInput } | { kind: 'resume'; value: unknown }>,
     countsAsTurn = true,
   ): Turn {
-    if (this.running) throw new DreamdeckError('INVALID_INPUT', 'A turn is already running in this story. Wait for it or stop it first.');
+    if (this.running)
+      throw new DreamdeckError(
+        'INVALID_INPUT',
+        'A turn is already running in this story. Wait for it or stop it first.',
+      );
     const turnId = newId('turn');
     this.running = turnId;
     const { storage, sinks, events, logger, limits } = this.internals;
@@ -190,7 +207,11 @@ export class StorySession {
           await limits.consume(this.userId, 'turnsPerMinute');
         }
         const prepared = await prepare(turnId);
-        const config = { configurable: { thread_id: this.threadId }, signal: controller.signal, streamMode: 'updates' as const };
+        const config = {
+          configurable: { thread_id: this.threadId },
+          signal: controller.signal,
+          streamMode: 'updates' as const,
+        };
         const stream =
           prepared.kind === 'input'
             ? await this.workflow.stream(prepared.input, config)
@@ -212,7 +233,10 @@ export class StorySession {
         } else {
           status = 'error';
           const failure = DreamdeckError.from(caught);
-          const safe = failure.code === 'INTERNAL' ? 'Something went wrong on our side. Your message is saved; try again.' : failure.message;
+          const safe =
+            failure.code === 'INTERNAL'
+              ? 'Something went wrong on our side. Your message is saved; try again.'
+              : failure.message;
           error = { type: 'error', code: failure.code, message: safe, retryable: failure.retryable };
           if (failure.retryAfterMs !== undefined) Object.assign(error, { retryAfterMs: failure.retryAfterMs });
           queue.push(error);
@@ -230,9 +254,13 @@ export class StorySession {
       queue.close();
       events.emit('turn-end', { ...context, status, durationMs: Date.now() - started, tokens: sink.tokens });
       if (status !== 'interrupted') {
-        await storage.pruneCheckpoints?.(this.threadId).catch((pruneError: unknown) => logger.warn({ err: pruneError }, 'checkpoint pruning failed'));
+        await storage
+          .pruneCheckpoints?.(this.threadId)
+          .catch((pruneError: unknown) => logger.warn({ err: pruneError }, 'checkpoint pruning failed'));
       }
-      const messages = (await Promise.all(stored.map((id) => storage.getMessage(id)))).filter((m): m is StoryMessage => m !== null);
+      const messages = (await Promise.all(stored.map((id) => storage.getMessage(id)))).filter(
+        (m): m is StoryMessage => m !== null,
+      );
       const player = await this.playerMessage(turnId);
       return {
         turnId,

@@ -1,7 +1,14 @@
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
-import { createDemoModel, createDreamdeck, type DreamdeckConfigInput, type DreamdeckOptions, type Turn, type TurnEvent } from '../src/index.js';
+import {
+  createDemoModel,
+  createDreamdeck,
+  type DreamdeckConfigInput,
+  type DreamdeckOptions,
+  type Turn,
+  type TurnEvent,
+} from '../src/index.js';
 
 /** A Dreamdeck on memory storage and the zero-latency demo model, quiet logs, no env. */
 export function quietDreamdeck(config: DreamdeckConfigInput = {}, options: DreamdeckOptions = {}) {
@@ -17,7 +24,11 @@ export function quietDreamdeck(config: DreamdeckConfigInput = {}, options: Dream
 export async function collect(turn: Turn) {
   const events: TurnEvent[] = [];
   for await (const event of turn) events.push(event);
-  return { events, result: await turn.result, text: events.flatMap((e) => (e.type === 'message-delta' ? [e.text] : [])).join('') };
+  return {
+    events,
+    result: await turn.result,
+    text: events.flatMap((e) => (e.type === 'message-delta' ? [e.text] : [])).join(''),
+  };
 }
 
 /**
@@ -40,7 +51,8 @@ export class FlakyModel extends BaseChatModel {
   }
   override async *_streamResponseChunks(_messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
     for (const [index, token] of this.tokens.entries()) {
-      if (this.fail && index === this.failAfter) throw Object.assign(new Error('upstream connection reset'), { code: 'ECONNRESET' });
+      if (this.fail && index === this.failAfter)
+        throw Object.assign(new Error('upstream connection reset'), { code: 'ECONNRESET' });
       yield new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
     }
   }

@@ -63,7 +63,12 @@ describe('a story', () => {
   it('answers a natural 20 with a triumph and a natural 1 with a mishap', async () => {
     const model = createDemoModel({ latencyMs: 0 });
     const text = async (line: string) =>
-      (await model.invoke([{ role: 'system', content: 'You are Storyteller GM, the game master' }, { role: 'user', content: `I leap the gap\n${line}` }])).content;
+      (
+        await model.invoke([
+          { role: 'system', content: 'You are Storyteller GM, the game master' },
+          { role: 'user', content: `I leap the gap\n${line}` },
+        ])
+      ).content;
     expect(await text('Dice: 1d20+3 for jumping → 23 (natural 20)')).toMatch(/natural 20/);
     expect(await text('Dice: 1d20+3 for jumping → 4 (natural 1)')).toMatch(/natural 1/);
   });
@@ -197,7 +202,14 @@ describe('storyboard review', () => {
   it('paints without review when storyboardReview is off, and a failing painter does not stop the story', async () => {
     const dd = await quietDreamdeck(
       { features: { imageGeneration: true, storyboardReview: false } },
-      { images: { name: 'broken', generate: async () => { throw new Error('GPU on fire'); } } },
+      {
+        images: {
+          name: 'broken',
+          generate: async () => {
+            throw new Error('GPU on fire');
+          },
+        },
+      },
     );
     const session = await dd.openSession({ userId: 'u1' });
     const { result } = await collect(session.send('I walk to the market'));
@@ -338,7 +350,9 @@ describe('sessions and storage', () => {
   it("never opens another user's thread", async () => {
     const dd = await quietDreamdeck();
     const mine = await dd.openSession({ userId: 'alice' });
-    await expect(dd.openSession({ userId: 'mallory', threadId: mine.threadId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(dd.openSession({ userId: 'mallory', threadId: mine.threadId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const again = await dd.openSession({ userId: 'alice', threadId: mine.threadId });
     expect(again.threadId).toBe(mine.threadId);
     await dd.close();

@@ -58,7 +58,9 @@ const loggingSchema = z.strictObject({
 export const configSchema = z.strictObject({
   features: featuresSchema.prefault({}),
   limits: limitsSchema.prefault({}),
-  personas: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'persona ids are lowercase words with dashes'), personaSchema).default({}),
+  personas: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'persona ids are lowercase words with dashes'), personaSchema)
+    .default({}),
   defaultPersona: z.string().default('storyteller'),
   memory: memorySchema.prefault({}),
   input: inputSchema.prefault({}),

@@ -35,7 +35,11 @@ describe('loadConfig', () => {
     const path = file('a.yaml', 'limits:\n  turnsPerMinute: 7\n  imagesPerMinute: 3\nfeatures:\n  webSearch: true\n');
     const config = loadConfig({
       file: path,
-      env: { DREAMDECK_LIMITS__IMAGES_PER_MINUTE: '4', DREAMDECK_FEATURES__IMAGE_GENERATION: 'false', DREAMDECK_MODEL: 'demo' },
+      env: {
+        DREAMDECK_LIMITS__IMAGES_PER_MINUTE: '4',
+        DREAMDECK_FEATURES__IMAGE_GENERATION: 'false',
+        DREAMDECK_MODEL: 'demo',
+      },
       config: { limits: { turnsPerMinute: 9 } },
     });
     expect(config.limits.turnsPerMinute).toBe(9);
@@ -52,7 +56,10 @@ describe('loadConfig', () => {
 
   it('names every bad path at once', () => {
     const error = failure(() =>
-      loadConfig({ env: false, config: { limits: { turnsPerMinute: -1, imagesPerMinute: 'x' as never }, logging: { level: 'loud' as never } } }),
+      loadConfig({
+        env: false,
+        config: { limits: { turnsPerMinute: -1, imagesPerMinute: 'x' as never }, logging: { level: 'loud' as never } },
+      }),
     );
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain('limits.turnsPerMinute');
@@ -65,7 +72,9 @@ describe('loadConfig', () => {
   });
 
   it('fails clearly on a missing or broken file', () => {
-    expect(failure(() => loadConfig({ env: false, file: join(dir, 'nope.yaml') })).message).toContain('cannot read config file');
+    expect(failure(() => loadConfig({ env: false, file: join(dir, 'nope.yaml') })).message).toContain(
+      'cannot read config file',
+    );
     const broken = file('c.json', '{ "limits": ');
     expect(failure(() => loadConfig({ env: false, file: broken })).code).toBe('CONFIG_INVALID');
     const list = file('d.yaml', '- 1\n- 2\n');
@@ -80,6 +89,8 @@ describe('loadConfig', () => {
 
 describe('readConfigEnv', () => {
   it('ignores variables that are not config keys', () => {
-    expect(readConfigEnv({ DREAMDECK_MODEL: 'openai:gpt', DREAMDECK_DEFAULT_PERSONA: 'friend', OTHER: '1' })).toEqual({ defaultPersona: 'friend' });
+    expect(readConfigEnv({ DREAMDECK_MODEL: 'openai:gpt', DREAMDECK_DEFAULT_PERSONA: 'friend', OTHER: '1' })).toEqual({
+      defaultPersona: 'friend',
+    });
   });
 });

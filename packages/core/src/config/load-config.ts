@@ -35,9 +35,13 @@ export function readConfigFile(path: string): Plain {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] cannot read config file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new DreamdeckError(
+      'CONFIG_INVALID',
+      `[dreamdeck] cannot read config file ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     const data: unknown = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
@@ -45,9 +49,13 @@ export function readConfigFile(path: string): Plain {
     if (!isPlain(data)) throw new Error('the top level must be an object');
     return data;
   } catch (error) {
-    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] config file ${path} is not valid: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new DreamdeckError(
+      'CONFIG_INVALID',
+      `[dreamdeck] config file ${path} is not valid: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -81,7 +89,10 @@ export function readConfigEnv(env: Record<string, string | undefined>): Plain {
     let node = out;
     path.forEach((segment, index) => {
       if (index === path.length - 1) node[segment] = parseEnvValue(raw);
-      else node = (node[segment] = isPlain(node[segment]) ? node[segment] : {}) as Plain;
+      else {
+        if (!isPlain(node[segment])) node[segment] = {};
+        node = node[segment] as Plain;
+      }
     });
   }
   return out;

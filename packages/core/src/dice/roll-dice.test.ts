@@ -53,18 +53,26 @@ describe('rollDice', () => {
     expect(rollDice('1d20', 'for strength').reason).toBe('strength');
   });
 
-  it.each(['1000000d6', 'd0', '101d6', '1d100000', 'banana', '', '1d6+'.repeat(40)])('rejects %j with INVALID_INPUT', (notation) => {
-    const attempt = () => rollDice(notation);
-    expect(attempt).toThrow(DreamdeckError);
-    try {
-      attempt();
-    } catch (error) {
-      expect(DreamdeckError.isInstance(error) && error.code).toBe('INVALID_INPUT');
-    }
-  });
+  it.each(['1000000d6', 'd0', '101d6', '1d100000', 'banana', '', '1d6+'.repeat(40)])(
+    'rejects %j with INVALID_INPUT',
+    (notation) => {
+      const attempt = () => rollDice(notation);
+      expect(attempt).toThrow(DreamdeckError);
+      try {
+        attempt();
+      } catch (error) {
+        expect(DreamdeckError.isInstance(error) && error.code).toBe('INVALID_INPUT');
+      }
+    },
+  );
 
   it('reports natural 20 and natural 1 on a single d20 only', () => {
-    const fake = (notation: string, values: number[]) => ({ notation, rolls: values.map((value) => ({ value })), total: 0, output: '' });
+    const fake = (notation: string, values: number[]) => ({
+      notation,
+      rolls: values.map((value) => ({ value })),
+      total: 0,
+      output: '',
+    });
     expect(naturalNote(fake('1d20+3', [20]))).toBe('natural 20');
     expect(naturalNote(fake('d20', [1]))).toBe('natural 1');
     expect(naturalNote(fake('2d20', [20, 1]))).toBeUndefined();
@@ -72,7 +80,12 @@ describe('rollDice', () => {
   });
 
   it('formats dropped dice struck through', () => {
-    const text = formatRoll({ notation: '2d20kl1', rolls: [{ value: 15, dropped: true }, { value: 3 }], total: 3, output: '' });
+    const text = formatRoll({
+      notation: '2d20kl1',
+      rolls: [{ value: 15, dropped: true }, { value: 3 }],
+      total: 3,
+      output: '',
+    });
     expect(text).toContain('~~15~~');
     expect(text).toContain('**3**');
   });

@@ -38,7 +38,8 @@ export function rollDice(notation: string, reason?: string): DiceRoll {
     }
   }
   if (dice === 0) throw invalid(`\`${text}\` has no dice in it. Try \`1d20\`.`);
-  if (dice > DICE_LIMITS.maxDice) throw invalid(`That is ${dice} dice; the most I roll at once is ${DICE_LIMITS.maxDice}.`);
+  if (dice > DICE_LIMITS.maxDice)
+    throw invalid(`That is ${dice} dice; the most I roll at once is ${DICE_LIMITS.maxDice}.`);
   let roll: LibraryRoll;
   try {
     roll = new LibraryRoll(text);
@@ -60,12 +61,22 @@ export function rollDice(notation: string, reason?: string): DiceRoll {
       });
     }
   }
-  const cleanReason = reason?.trim().replace(/^for\s+/i, '').slice(0, 200);
-  return { notation: roll.notation, rolls, total: roll.total, output: roll.output, ...(cleanReason ? { reason: cleanReason } : {}) };
+  const cleanReason = reason
+    ?.trim()
+    .replace(/^for\s+/i, '')
+    .slice(0, 200);
+  return {
+    notation: roll.notation,
+    rolls,
+    total: roll.total,
+    output: roll.output,
+    ...(cleanReason ? { reason: cleanReason } : {}),
+  };
 }
 
 /** Matches dice notation inside free text ("roll 2d6 for attack"). */
-const NOTATION = /(?<![\w])(\d{0,4}d(?:\d{1,6}|%|F)(?:!{1,2}|kh\d*|kl\d*|dh\d*|dl\d*|k\d*|d\d+|r\d*|ro\d*|[<>=]\d+)*(?:\s*[+\-*/]\s*(?:\d{0,4}d(?:\d{1,6}|%|F)(?:!{1,2}|kh\d*|kl\d*|k\d*)*|\d+))*)(?![\w])/i;
+const NOTATION =
+  /(?<![\w])(\d{0,4}d(?:\d{1,6}|%|F)(?:!{1,2}|kh\d*|kl\d*|dh\d*|dl\d*|k\d*|d\d+|r\d*|ro\d*|[<>=]\d+)*(?:\s*[+\-*/]\s*(?:\d{0,4}d(?:\d{1,6}|%|F)(?:!{1,2}|kh\d*|kl\d*|k\d*)*|\d+))*)(?![\w])/i;
 
 /** Finds the first dice notation in free text and the reason after it ("for strength"). */
 export function findDiceInText(text: string): { notation: string; reason?: string } | undefined {

@@ -56,7 +56,8 @@ export class FeatureFlags {
    * it. Throws `INVALID_INPUT` for unknown flags and `FORBIDDEN` for flags users may not toggle.
    */
   async set(name: string, value: boolean | null, scope: { userId?: string } = {}): Promise<void> {
-    if (!isFlagName(name)) throw new DreamdeckError('INVALID_INPUT', `Unknown flag "${name}". Known flags: ${FLAG_NAMES.join(', ')}.`);
+    if (!isFlagName(name))
+      throw new DreamdeckError('INVALID_INPUT', `Unknown flag "${name}". Known flags: ${FLAG_NAMES.join(', ')}.`);
     if (scope.userId && !USER_TOGGLEABLE_FLAGS.includes(name)) {
       throw new DreamdeckError('FORBIDDEN', `The flag "${name}" can only be changed by an admin.`);
     }

@@ -8,7 +8,11 @@ import type { StorageAdapter } from '../storage/storage-adapter.js';
 /** The per-user limits. */
 export type LimitName = 'turnsPerMinute' | 'imagesPerMinute' | 'apiCallsPerHour';
 
-const WINDOWS: Record<LimitName, number> = { turnsPerMinute: 60_000, imagesPerMinute: 60_000, apiCallsPerHour: 3_600_000 };
+const WINDOWS: Record<LimitName, number> = {
+  turnsPerMinute: 60_000,
+  imagesPerMinute: 60_000,
+  apiCallsPerHour: 3_600_000,
+};
 
 /**
  * Per-user rate limits on the storage adapter's atomic counters (so they hold across server

@@ -6,7 +6,10 @@ describe('createLogger', () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
     logger.debug('hidden');
-    logger.info({ userId: 'u1', apiKey: 'sk-123', nested: { password: 'hunter2', authorization: 'Bearer x' } }, 'hello');
+    logger.info(
+      { userId: 'u1', apiKey: 'sk-123', nested: { password: 'hunter2', authorization: 'Bearer x' } },
+      'hello',
+    );
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!);
     expect(entry).toMatchObject({ level: 30, msg: 'hello', userId: 'u1', apiKey: '[redacted]' });
@@ -21,7 +24,9 @@ describe('createLogger', () => {
     child.info('quiet');
     logger.level = 'debug';
     child.debug('now visible');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ requestId: 'r1', msg: 'now visible', level: 20 })]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ requestId: 'r1', msg: 'now visible', level: 20 }),
+    ]);
   });
 
   it('serialises errors with their message', () => {

@@ -18,7 +18,15 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-const levels: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const levels: Record<LogLevel, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
 
 const SECRET_KEY = /(pass(word)?|secret|token|api[-_]?key|authorization|cookie|encryption[-_]?key|credential)/i;
 
@@ -48,11 +56,19 @@ export interface LoggerOptions {
  * redacted. Pass a pino instance to `createDreamdeck({ logger })` to use pino instead.
  */
 export function createLogger(options: LoggerOptions = {}): Logger & { level: LogLevel } {
-  return makeLogger({ level: options.level ?? 'info' }, options.write ?? ((line) => process.stderr.write(`${line}\n`)), options.bindings ?? {});
+  return makeLogger(
+    { level: options.level ?? 'info' },
+    options.write ?? ((line) => process.stderr.write(`${line}\n`)),
+    options.bindings ?? {},
+  );
 }
 
 /** Children share `state`, so changing the parent's level changes theirs. */
-function makeLogger(state: { level: LogLevel }, write: (line: string) => void, bindings: Record<string, unknown>): Logger & { level: LogLevel } {
+function makeLogger(
+  state: { level: LogLevel },
+  write: (line: string) => void,
+  bindings: Record<string, unknown>,
+): Logger & { level: LogLevel } {
   const make = (level: Exclude<LogLevel, 'silent'>): LogFn =>
     ((fieldsOrMessage: Record<string, unknown> | string, message?: string) => {
       if (levels[level] < levels[state.level]) return;

@@ -42,7 +42,10 @@ function toChatMessage(message: StoryMessage): BaseMessage | undefined {
   if (message.kind === 'narration') return new AIMessage(message.content);
   if (message.kind === 'dice') {
     const roll = message.parts?.find((p) => p.type === 'dice');
-    if (roll?.type === 'dice') return new HumanMessage(`Dice: ${roll.roll.notation}${roll.roll.reason ? ` for ${roll.roll.reason}` : ''} → ${roll.roll.total}`);
+    if (roll?.type === 'dice')
+      return new HumanMessage(
+        `Dice: ${roll.roll.notation}${roll.roll.reason ? ` for ${roll.roll.reason}` : ''} → ${roll.roll.total}`,
+      );
   }
   return undefined;
 }

@@ -9,7 +9,10 @@ const PALETTES = [
 ];
 
 const escapeXml = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+  text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
+  );
 
 /** Wraps text into lines of at most `width` characters. */
 function wrap(text: string, width: number, maxLines: number): string[] {
@@ -34,11 +37,16 @@ export function drawSceneCard(request: ImageRequest): string {
   const [deep, mid, light, pale] = pick(random, PALETTES) as [string, string, string, string];
   const hills = Array.from({ length: 3 }, (_, i) => {
     const base = height * (0.55 + i * 0.1);
-    const points = Array.from({ length: 7 }, (_, j) => `${(width / 6) * j},${Math.round(base - random() * height * 0.12)}`);
+    const points = Array.from(
+      { length: 7 },
+      (_, j) => `${(width / 6) * j},${Math.round(base - random() * height * 0.12)}`,
+    );
     return `<polygon points="0,${height} ${points.join(' ')} ${width},${height}" fill="${[mid, light, deep][i]}" opacity="${0.6 + i * 0.2}"/>`;
   }).join('');
   const caption = wrap(request.prompt.replace(/^Storybook illustration, painterly:\s*/i, ''), 40, 3)
-    .map((line, i) => `<text x="${width / 2}" y="${height - 62 + i * 20}" text-anchor="middle">${escapeXml(line)}</text>`)
+    .map(
+      (line, i) => `<text x="${width / 2}" y="${height - 62 + i * 20}" text-anchor="middle">${escapeXml(line)}</text>`,
+    )
     .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +

@@ -10,7 +10,13 @@ describe('demo storyteller', () => {
       const session = await dd.openSession({ userId });
       const found = new Set<string>();
       let town = '';
-      for (const action of ['I enter the inn', 'I greet the stranger', 'I ask about the bell', 'I look around', 'I leave for the docks']) {
+      for (const action of [
+        'I enter the inn',
+        'I greet the stranger',
+        'I ask about the bell',
+        'I look around',
+        'I leave for the docks',
+      ]) {
         const { text } = await collect(session.send(action));
         town ||= /The story opens in \*\*(\w+)\*\*/.exec(text)?.[1] ?? '';
         for (const match of text.matchAll(/\*\*([^*]+)\*\*, an? (?!town)/g)) found.add(match[1]!);
@@ -27,13 +33,19 @@ describe('demo storyteller', () => {
 
   it('is deterministic for the same conversation', async () => {
     const model = createDemoModel({ latencyMs: 0 });
-    const messages = [{ role: 'system', content: 'You are Storyteller GM, the game master' }, { role: 'user', content: 'I open the gate' }];
+    const messages = [
+      { role: 'system', content: 'You are Storyteller GM, the game master' },
+      { role: 'user', content: 'I open the gate' },
+    ];
     expect((await model.invoke(messages)).content).toBe((await model.invoke(messages)).content);
   });
 
   it('streams token-sized chunks that add up to the whole reply', async () => {
     const model = createDemoModel({ latencyMs: 0 });
-    const messages = [{ role: 'system', content: 'You are Storyteller GM, the game master' }, { role: 'user', content: 'I sneak past' }];
+    const messages = [
+      { role: 'system', content: 'You are Storyteller GM, the game master' },
+      { role: 'user', content: 'I sneak past' },
+    ];
     const chunks: string[] = [];
     for await (const chunk of await model.stream(messages)) chunks.push(String(chunk.content));
     expect(chunks.length).toBeGreaterThan(30);
@@ -65,7 +77,9 @@ describe('demo storyteller', () => {
   it('answers any structured output schema through bindTools', async () => {
     const { z } = await import('zod');
     const schema = z.object({ title: z.string(), count: z.number(), tags: z.array(z.string()), ok: z.boolean() });
-    const answer = await createDemoModel({ latencyMs: 0 }).withStructuredOutput(schema, { name: 'anything' }).invoke('name this tale');
+    const answer = await createDemoModel({ latencyMs: 0 })
+      .withStructuredOutput(schema, { name: 'anything' })
+      .invoke('name this tale');
     expect(schema.parse(answer)).toMatchObject({ count: 1, ok: true });
   });
 });

@@ -84,7 +84,10 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
   }
 
   /** Binds tools; a bound tool is answered with a tool call (this is how structured output works). */
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<DemoCallOptions>): Runnable<BaseMessage[], AIMessageChunk, DemoCallOptions> {
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<DemoCallOptions>,
+  ): Runnable<BaseMessage[], AIMessageChunk, DemoCallOptions> {
     return this.withConfig({ ...kwargs, tools: tools as DemoCallOptions['tools'] });
   }
 
@@ -98,13 +101,26 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
       const args = this.structured(name, (tool.function?.parameters ?? tool.schema) as JsonSchema, input, messages);
       return new AIMessageChunk({
         content: '',
-        tool_call_chunks: [{ id: `call_${hashString(input + name)}`, name, args: JSON.stringify(args), index: 0, type: 'tool_call_chunk' }],
+        tool_call_chunks: [
+          {
+            id: `call_${hashString(input + name)}`,
+            name,
+            args: JSON.stringify(args),
+            index: 0,
+            type: 'tool_call_chunk',
+          },
+        ],
       });
     }
     return new AIMessageChunk(this.narrate(messages, input));
   }
 
-  private structured(name: string, schema: JsonSchema, input: string, messages: BaseMessage[]): Record<string, unknown> {
+  private structured(
+    name: string,
+    schema: JsonSchema,
+    input: string,
+    messages: BaseMessage[],
+  ): Record<string, unknown> {
     if (name === 'route_input') return demoRoute(playerAction(input));
     if (name === 'storyboard_prompts') {
       const max = Number(/at most (\d)/.exec(messages.map(textOf).join('\n'))?.[1] ?? 2);
@@ -121,10 +137,14 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
     const earlierReplies = messages.filter((m) => m.getType() === 'ai').map(textOf);
     const turn = humans.length + earlierReplies.length;
     const firstHuman = playerAction(humans[0] ?? input);
-    if (!/game master|dungeon master/i.test(systemText) && systemText) return writePersonaReply(persona, playerAction(input), turn);
+    if (!/game master|dungeon master/i.test(systemText) && systemText)
+      return writePersonaReply(persona, playerAction(input), turn);
     return writeNarration({
       action: playerAction(input),
-      toolLines: input.split('\n').filter((line) => /^(Dice|Lore|Search|Image):/.test(line.trim())).map((l) => l.trim()),
+      toolLines: input
+        .split('\n')
+        .filter((line) => /^(Dice|Lore|Search|Image):/.test(line.trim()))
+        .map((l) => l.trim()),
       persona,
       earlierReplies,
       threadSeed: hashString(firstHuman),
@@ -162,7 +182,11 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
 
 /** The player's own words from a narration request (the engine appends tool lines after them). */
 function playerAction(input: string): string {
-  return input.split('\n').filter((line) => !/^(Dice|Lore|Search|Image):/.test(line.trim())).join(' ').trim();
+  return input
+    .split('\n')
+    .filter((line) => !/^(Dice|Lore|Search|Image):/.test(line.trim()))
+    .join(' ')
+    .trim();
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -7,7 +7,10 @@ export type ActionKind = 'fight' | 'talk' | 'sneak' | 'search' | 'travel' | 'oth
 export type Outcome = 'triumph' | 'success' | 'partial' | 'failure' | 'mishap' | 'none';
 
 const ACTION_WORDS: Array<[ActionKind, RegExp]> = [
-  ['fight', /\b(attack|fight|strike|stab|slash|shoot|punch|kick|swing|charge|hit|duel|parry|battle|draw my (sword|blade|bow))\w*/i],
+  [
+    'fight',
+    /\b(attack|fight|strike|stab|slash|shoot|punch|kick|swing|charge|hit|duel|parry|battle|draw my (sword|blade|bow))\w*/i,
+  ],
   ['sneak', /\b(sneak|hide|creep|steal|pickpocket|tiptoe|lurk|shadow|stealth|slip past|pick the lock)\w*/i],
   ['search', /\b(search|look|inspect|examine|investigate|study|check|read|listen|find|explore)\w*/i],
   ['talk', /\b(ask|talk|say|tell|greet|persuade|convince|bribe|threaten|charm|speak|whisper|shout|negotiate|"|“)/i],
@@ -42,21 +45,69 @@ export function outcomeFromDice(line: string | undefined): Outcome {
 }
 
 const FIRST_NAMES = [
-  'Mirela', 'Tobin', 'Esk', 'Harrow', 'Ysolde', 'Bram', 'Quill', 'Odessa', 'Fenn', 'Lark', 'Corvin', 'Saffi',
-  'Doran', 'Wren', 'Ilse', 'Marrek', 'Juniper', 'Cato', 'Nessa', 'Rook',
+  'Mirela',
+  'Tobin',
+  'Esk',
+  'Harrow',
+  'Ysolde',
+  'Bram',
+  'Quill',
+  'Odessa',
+  'Fenn',
+  'Lark',
+  'Corvin',
+  'Saffi',
+  'Doran',
+  'Wren',
+  'Ilse',
+  'Marrek',
+  'Juniper',
+  'Cato',
+  'Nessa',
+  'Rook',
 ];
-const SURNAMES = ['Ashdown', 'Vell', 'Thornwick', 'Marlowe', 'Greaves', 'Oakhart', 'Sorrel', 'Blackmere', 'Dunmore', 'Pike'];
+const SURNAMES = [
+  'Ashdown',
+  'Vell',
+  'Thornwick',
+  'Marlowe',
+  'Greaves',
+  'Oakhart',
+  'Sorrel',
+  'Blackmere',
+  'Dunmore',
+  'Pike',
+];
 const ROLES = [
-  'a one-eyed innkeeper', 'a nervous cartographer', 'a retired duelist', 'a smuggler with a silver tooth',
-  'a hedge witch', 'a watch captain', 'a travelling bard', 'a grave-keeper', 'a merchant of curious maps', 'a young knight',
+  'a one-eyed innkeeper',
+  'a nervous cartographer',
+  'a retired duelist',
+  'a smuggler with a silver tooth',
+  'a hedge witch',
+  'a watch captain',
+  'a travelling bard',
+  'a grave-keeper',
+  'a merchant of curious maps',
+  'a young knight',
 ];
 const QUIRKS = [
-  'who hums old sea songs', 'who never quite meets your eye', 'who counts coins while talking',
-  'who smells of rain and cloves', 'who laughs a beat too late', 'who keeps a raven on one shoulder',
+  'who hums old sea songs',
+  'who never quite meets your eye',
+  'who counts coins while talking',
+  'who smells of rain and cloves',
+  'who laughs a beat too late',
+  'who keeps a raven on one shoulder',
 ];
 const PLACE_FIRST = ['Ember', 'Hollow', 'Gull', 'Thorn', 'Mist', 'Lantern', 'Raven', 'Salt', 'Briar', 'Copper'];
 const PLACE_LAST = ['ford', 'mere', 'watch', 'haven', 'reach', 'wick', 'moor', 'fall', 'gate', 'hollow'];
-const VENUES = ['the Drowned Lantern inn', 'the old lighthouse', 'the crooked market', 'the bell tower', 'the ferry docks', 'the ruined chapel'];
+const VENUES = [
+  'the Drowned Lantern inn',
+  'the old lighthouse',
+  'the crooked market',
+  'the bell tower',
+  'the ferry docks',
+  'the ruined chapel',
+];
 
 /** The people and places of one thread, stable across its turns. */
 export interface DemoWorld {
@@ -73,7 +124,8 @@ export function createWorld(seed: number): DemoWorld {
   const random = seededRandom(seed);
   const npcFirst = pick(random, FIRST_NAMES);
   let rivalFirst = pick(random, FIRST_NAMES);
-  if (rivalFirst === npcFirst) rivalFirst = FIRST_NAMES[(FIRST_NAMES.indexOf(npcFirst) + 7) % FIRST_NAMES.length] as string;
+  if (rivalFirst === npcFirst)
+    rivalFirst = FIRST_NAMES[(FIRST_NAMES.indexOf(npcFirst) + 7) % FIRST_NAMES.length] as string;
   return {
     town: `${pick(random, PLACE_FIRST)}${pick(random, PLACE_LAST)}`,
     venue: pick(random, VENUES),
@@ -90,7 +142,9 @@ export function worldFromHistory(replies: string[], fallback: DemoWorld): DemoWo
   const isPerson = (name: string) => FIRST_NAMES.includes(name.split(' ')[0] ?? '');
   // The NPC is always introduced with a role: "**Name**, a one-eyed innkeeper".
   const npc = [...text.matchAll(/\*\*([^*\n]{2,40})\*\*, an? /g)].map((m) => m[1] as string).find(isPerson);
-  const rival = [...text.matchAll(/\*\*([^*\n]{2,40})\*\*/g)].map((m) => m[1] as string).find((name) => isPerson(name) && name !== npc);
+  const rival = [...text.matchAll(/\*\*([^*\n]{2,40})\*\*/g)]
+    .map((m) => m[1] as string)
+    .find((name) => isPerson(name) && name !== npc);
   const town = /The story opens in \*\*(\w+)\*\*/.exec(text)?.[1];
   return { ...fallback, ...(town && { town }), ...(npc && { npc }), ...(rival && { rival }) };
 }
@@ -134,10 +188,7 @@ const GRAMMAR: Record<string, string[]> = {
     'Fortune grins. A natural 20 — everything lines up at once.',
   ],
   success: ['It works.', 'You pull it off, cleanly.', 'Your effort pays off.'],
-  partial: [
-    'It works, but not without a price.',
-    'You manage it, just barely, and someone noticed.',
-  ],
+  partial: ['It works, but not without a price.', 'You manage it, just barely, and someone noticed.'],
   failure: ['It does not go your way.', 'Your attempt falls short.', 'Things slip out of your grasp.'],
   mishap: [
     'A natural 1. Something goes wrong in a way no one will forget soon.',
@@ -251,11 +302,16 @@ export function storyboardPrompts(narration: string, max: number): string[] {
 export function demoRoute(text: string): { route: string; notation?: string; reason?: string; query?: string } {
   const dice = /\b(\d*d(?:\d+|%|F)[^\s]*)/i.exec(text);
   if (/\broll\b/i.test(text) && dice?.[1]) return { route: 'dice', notation: dice[1] };
-  if (/\b(draw|paint|sketch|illustrate)\s+(me\s+)?(a\s+|the\s+)?(picture|image|scene|portrait|this|that|it)\b|\bshow me (a picture|what)/i.test(text)) {
+  if (
+    /\b(draw|paint|sketch|illustrate)\s+(me\s+)?(a\s+|the\s+)?(picture|image|scene|portrait|this|that|it)\b|\bshow me (a picture|what)/i.test(
+      text,
+    )
+  ) {
     return { route: 'storyboard' };
   }
   if (/\b(search the web|look up online|google)\b/i.test(text)) return { route: 'search', query: text };
-  if (/\b(lore|legend|history of|who (is|was)|what (is|was) the)\b/i.test(text)) return { route: 'knowledge', query: text };
+  if (/\b(lore|legend|history of|who (is|was)|what (is|was) the)\b/i.test(text))
+    return { route: 'knowledge', query: text };
   if (/^(help|what can you do)\??$/i.test(text.trim())) return { route: 'help' };
   return { route: 'narrate' };
 }

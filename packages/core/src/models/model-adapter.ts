@@ -37,13 +37,20 @@ export interface ImageAdapter {
 /** Optional web search for `/search`. */
 export interface SearchAdapter {
   readonly name: string;
-  search(query: string, options?: { limit?: number; signal?: AbortSignal }): Promise<Array<{ title: string; url: string; snippet: string }>>;
+  search(
+    query: string,
+    options?: { limit?: number; signal?: AbortSignal },
+  ): Promise<Array<{ title: string; url: string; snippet: string }>>;
 }
 
 /** True when `value` looks like a LangChain chat model rather than a {@link ModelAdapter}. */
 function isChatModel(value: unknown): value is BaseChatModel {
-  return typeof value === 'object' && value !== null && typeof (value as BaseChatModel).stream === 'function' &&
-    typeof (value as BaseChatModel)._llmType === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BaseChatModel).stream === 'function' &&
+    typeof (value as BaseChatModel)._llmType === 'function'
+  );
 }
 
 /** Wraps a LangChain chat model as a {@link ModelAdapter}; adapters pass through unchanged. */

@@ -14,13 +14,33 @@ export interface Persona extends PersonaConfig {
 
 /** The personas every Dreamdeck ships with; config can add more or replace these by id. */
 export const BUILT_IN_PERSONAS: Readonly<Record<string, PersonaConfig>> = {
-  storyteller: { name: 'Storyteller GM', icon: '📜', description: 'A collaborative game master for any genre.', prompt: storyteller },
-  'dungeon-master': { name: 'Dungeon Master', icon: '🐉', description: 'Classic fantasy adventure with dice and danger.', prompt: dungeonMaster },
+  storyteller: {
+    name: 'Storyteller GM',
+    icon: '📜',
+    description: 'A collaborative game master for any genre.',
+    prompt: storyteller,
+  },
+  'dungeon-master': {
+    name: 'Dungeon Master',
+    icon: '🐉',
+    description: 'Classic fantasy adventure with dice and danger.',
+    prompt: dungeonMaster,
+  },
   friend: { name: 'Friend', icon: '🙂', description: 'A warm companion to chat with.', prompt: friend },
-  therapist: { name: 'Therapist', icon: '🌿', description: 'A gentle, supportive listener (not a professional).', prompt: therapist },
+  therapist: {
+    name: 'Therapist',
+    icon: '🌿',
+    description: 'A gentle, supportive listener (not a professional).',
+    prompt: therapist,
+  },
   secretary: { name: 'Secretary', icon: '🗂️', description: 'Lists, summaries and campaign notes.', prompt: secretary },
   coder: { name: 'Coder', icon: '💻', description: 'Code for dice bots, sheets and generators.', prompt: coder },
-  lorekeeper: { name: 'Lorekeeper', icon: '📚', description: "Keeper of the world's lore and the knowledge base.", prompt: lorekeeper },
+  lorekeeper: {
+    name: 'Lorekeeper',
+    icon: '📚',
+    description: "Keeper of the world's lore and the knowledge base.",
+    prompt: lorekeeper,
+  },
 };
 
 /** Built-in personas merged with configured ones (configured ids win). */

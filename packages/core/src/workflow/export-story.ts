@@ -8,8 +8,19 @@ export function exportMarkdown(title: string, messages: StoryMessage[]): string 
       lines.push('---', '');
       continue;
     }
-    const who = message.role === 'user' ? '**You**' : message.kind === 'narration' ? `**${message.persona ?? 'GM'}**` : `*${message.kind}*`;
-    const images = (message.parts ?? []).flatMap((part) => (part.type === 'image' && !part.image.url.startsWith('data:') ? [`![${part.image.prompt}](${part.image.url})`] : part.type === 'image' ? [`*[image: ${part.image.prompt}]*`] : []));
+    const who =
+      message.role === 'user'
+        ? '**You**'
+        : message.kind === 'narration'
+          ? `**${message.persona ?? 'GM'}**`
+          : `*${message.kind}*`;
+    const images = (message.parts ?? []).flatMap((part) =>
+      part.type === 'image' && !part.image.url.startsWith('data:')
+        ? [`![${part.image.prompt}](${part.image.url})`]
+        : part.type === 'image'
+          ? [`*[image: ${part.image.prompt}]*`]
+          : [],
+    );
     lines.push(`${who}: ${message.content}`, ...images, '');
   }
   return lines.join('\n');

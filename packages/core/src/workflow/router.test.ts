@@ -31,7 +31,12 @@ describe('routeByRules', () => {
   });
 
   it('routes natural-language rolls by rule', () => {
-    expect(routeByRules('roll 2d6 for attack')).toMatchObject({ type: 'dice', notation: '2d6', reason: 'attack', via: 'rules' });
+    expect(routeByRules('roll 2d6 for attack')).toMatchObject({
+      type: 'dice',
+      notation: '2d6',
+      reason: 'attack',
+      via: 'rules',
+    });
   });
 
   it('narrates plain story text without asking the model', () => {
@@ -48,12 +53,17 @@ describe('routeByModel', () => {
   it('uses the model structured output', async () => {
     const model = createDemoModel({ latencyMs: 0 });
     expect(await routeByModel(model, 'paint a picture of the harbour')).toEqual({ type: 'storyboard', via: 'model' });
-    expect(await routeByModel(model, 'what is the history of the bell tower?')).toMatchObject({ type: 'knowledge', via: 'model' });
+    expect(await routeByModel(model, 'what is the history of the bell tower?')).toMatchObject({
+      type: 'knowledge',
+      via: 'model',
+    });
   });
 
   it('falls back to narration when the model cannot do structured output', async () => {
     const errors: unknown[] = [];
-    const route = await routeByModel(new FakeListChatModel({ responses: ['not json'] }), 'paint it', { onError: (e) => errors.push(e) });
+    const route = await routeByModel(new FakeListChatModel({ responses: ['not json'] }), 'paint it', {
+      onError: (e) => errors.push(e),
+    });
     expect(route).toEqual({ type: 'narrate', via: 'fallback' });
     expect(errors).toHaveLength(1);
   });
@@ -68,7 +78,13 @@ describe('routeByModel', () => {
 
 describe('regressions', () => {
   it('"I draw my sword" is a fight, not a storyboard request (demo router read "draw" as painting)', async () => {
-    expect(await routeByModel(createDemoModel({ latencyMs: 0 }), 'I draw my sword')).toEqual({ type: 'narrate', via: 'model' });
-    expect(await routeByModel(createDemoModel({ latencyMs: 0 }), 'draw me a picture of the ship')).toEqual({ type: 'storyboard', via: 'model' });
+    expect(await routeByModel(createDemoModel({ latencyMs: 0 }), 'I draw my sword')).toEqual({
+      type: 'narrate',
+      via: 'model',
+    });
+    expect(await routeByModel(createDemoModel({ latencyMs: 0 }), 'draw me a picture of the ship')).toEqual({
+      type: 'storyboard',
+      via: 'model',
+    });
   });
 });

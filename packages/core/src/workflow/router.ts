@@ -31,14 +31,17 @@ const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS,
 
 /** The structured output the model router answers with. */
 export const routeSchema = z.object({
-  route: z.enum(['narrate', 'dice', 'storyboard', 'knowledge', 'search', 'help']).describe('What to do with the input.'),
+  route: z
+    .enum(['narrate', 'dice', 'storyboard', 'knowledge', 'search', 'help'])
+    .describe('What to do with the input.'),
   notation: z.string().optional().describe('Dice notation when route is dice, for example 1d20+3.'),
   reason: z.string().optional().describe('Why the dice are rolled.'),
   query: z.string().optional().describe('What to look up for knowledge or search.'),
 });
 
 /** Words that suggest a tool might be wanted; only such input is sent to the model router. */
-const TOOL_HINTS = /\b(roll|dice|draw|paint|picture|image|illustrat|show me|lore|legend|history|search|look up|remind me)\w*/i;
+const TOOL_HINTS =
+  /\b(roll|dice|draw|paint|picture|image|illustrat|show me|lore|legend|history|search|look up|remind me)\w*/i;
 
 /**
  * The cheap, certain routes: slash commands (at the start, or an inline `/roll` inside a
@@ -54,7 +57,13 @@ export function routeByRules(text: string): Route | undefined {
     if (!isCommand(name)) return { type: 'unknown-command', name };
     if (name === 'roll') {
       const found = /^(\S+)(?:\s+(?:for|to)\s+(.+))?$/i.exec(args);
-      return { type: 'dice', notation: found?.[1] ?? args, ...(found?.[2] && { reason: found[2].trim() }), story: '', via: 'command' };
+      return {
+        type: 'dice',
+        notation: found?.[1] ?? args,
+        ...(found?.[2] && { reason: found[2].trim() }),
+        story: '',
+        via: 'command',
+      };
     }
     return { type: 'command', name, args };
   }
@@ -104,7 +113,13 @@ export async function routeByModel(
     switch (answer.route) {
       case 'dice':
         if (answer.notation && findDiceInText(answer.notation)) {
-          return { type: 'dice', notation: answer.notation, ...(answer.reason && { reason: answer.reason }), story: text, via: 'model' };
+          return {
+            type: 'dice',
+            notation: answer.notation,
+            ...(answer.reason && { reason: answer.reason }),
+            story: text,
+            via: 'model',
+          };
         }
         return { type: 'narrate', via: 'fallback' };
       case 'storyboard':

@@ -1,6 +1,7 @@
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { entrypoint, interrupt, task } from '@langchain/langgraph';
 import type { EventEmitter } from 'eventemitter3';
+import { z } from 'zod';
 import type { DreamdeckConfig } from '../config/config-schema.js';
 import { formatRoll, naturalNote, rollDice } from '../dice/roll-dice.js';
 import { DreamdeckError, isAbortError } from '../errors.js';
@@ -16,7 +17,6 @@ import type { StorageAdapter } from '../storage/storage-adapter.js';
 import type { MessageKind, MessagePart, StoryImage, StoryMessage } from '../types.js';
 import { exportMarkdown } from './export-story.js';
 import { COMMANDS, type Route, routeByModel, routeByRules } from './router.js';
-import { z } from 'zod';
 import type { TurnSink } from './turn-sink.js';
 
 /** What the workflow needs from the Dreamdeck instance. */
@@ -118,7 +118,11 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
   };
 
   const storePlayer = task('store-player', async (input: TurnInput & { action: { type: 'send' } }) => {
-    const message = newMessage(input.threadId, input.turnId, { role: 'user', kind: 'player', content: input.action.text });
+    const message = newMessage(input.threadId, input.turnId, {
+      role: 'user',
+      kind: 'player',
+      content: input.action.text,
+    });
     await storage.appendMessage(message);
     await storage.updateThread(input.threadId, {});
     return message.id;
@@ -134,17 +138,24 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     });
   });
 
-  type ReplyInput = { threadId: string; turnId: string; kind: MessageKind; content: string; parts?: MessagePart[]; role?: 'tool' | 'system' };
+  type ReplyInput = {
+    threadId: string;
+    turnId: string;
+    kind: MessageKind;
+    content: string;
+    parts?: MessagePart[];
+    role?: 'tool' | 'system';
+  };
   const replyNow = (input: ReplyInput) =>
-      storeReply(
-        input.threadId,
-        newMessage(input.threadId, input.turnId, {
-          role: input.role ?? 'tool',
-          kind: input.kind,
-          content: input.content,
-          ...(input.parts && { parts: input.parts }),
-        }),
-      );
+    storeReply(
+      input.threadId,
+      newMessage(input.threadId, input.turnId, {
+        role: input.role ?? 'tool',
+        kind: input.kind,
+        content: input.content,
+        ...(input.parts && { parts: input.parts }),
+      }),
+    );
   const reply = task('reply', replyNow);
 
   const diceTask = task(
@@ -152,7 +163,12 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     async (input: { threadId: string; turnId: string; userId: string; notation: string; reason?: string }) => {
       if (!(await deps.flags.isEnabled('diceRolling', { userId: input.userId }))) {
         const message = 'Dice rolling is switched off for this story.';
-        await replyNow({ ...input, kind: 'dice', content: message, parts: [{ type: 'error', code: 'FEATURE_DISABLED', message }] });
+        await replyNow({
+          ...input,
+          kind: 'dice',
+          content: message,
+          parts: [{ type: 'error', code: 'FEATURE_DISABLED', message }],
+        });
         return { line: undefined };
       }
       try {
@@ -227,10 +243,21 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     let text = '';
     const finish = async (status: StoryMessage['status']) => {
       const alternatives = previous
-        ? [...(previous.alternatives ?? []), { content: previous.content, createdAt: previous.createdAt, status: previous.status, ...(previous.parts && { parts: previous.parts }) }]
+        ? [
+            ...(previous.alternatives ?? []),
+            {
+              content: previous.content,
+              createdAt: previous.createdAt,
+              status: previous.status,
+              ...(previous.parts && { parts: previous.parts }),
+            },
+          ]
         : undefined;
-      const choices = [...text.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) => (m[1] as string).replace(/\*\*/g, '').trim());
-      const parts: MessagePart[] | undefined = choices.length >= 2 ? [{ type: 'choices', options: choices.slice(0, 5) }] : undefined;
+      const choices = [...text.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) =>
+        (m[1] as string).replace(/\*\*/g, '').trim(),
+      );
+      const parts: MessagePart[] | undefined =
+        choices.length >= 2 ? [{ type: 'choices', options: choices.slice(0, 5) }] : undefined;
       return storage.updateMessage(message.id, {
         content: text,
         status,
@@ -256,7 +283,9 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     }
     if (!text.trim()) {
       await finish('error');
-      throw new DreamdeckError('MODEL_UNAVAILABLE', 'The model returned an empty reply. Try again.', { retryable: true });
+      throw new DreamdeckError('MODEL_UNAVAILABLE', 'The model returned an empty reply. Try again.', {
+        retryable: true,
+      });
     }
     const stored = await finish('complete');
     sink.emit({ type: 'message-end', message: stored });
@@ -271,7 +300,9 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
       const answer = storyboardSchema.parse(
         await writer.invoke(
           [
-            new SystemMessage(`Write image prompts for a storyboard of this scene: at most ${max}, each one vivid visual sentence, no dialogue.`),
+            new SystemMessage(
+              `Write image prompts for a storyboard of this scene: at most ${max}, each one vivid visual sentence, no dialogue.`,
+            ),
             new HumanMessage(input.scene),
           ],
           { signal: sinkFor(input.threadId).signal },
@@ -285,56 +316,87 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     }
   });
 
-  const paint = task('paint', async (input: { threadId: string; turnId: string; userId: string; prompts: string[] }) => {
-    const sink = sinkFor(input.threadId);
-    const adapter = deps.images();
-    const message = newMessage(input.threadId, input.turnId, { role: 'tool', kind: 'storyboard', content: '', parts: [] });
-    await storage.appendMessage(message);
-    sink.emit({ type: 'message-start', messageId: message.id, role: 'tool', kind: 'storyboard' });
-    const parts: MessagePart[] = [];
-    const failures: string[] = [];
-    let painted = 0;
-    await Promise.all(
-      input.prompts.map((prompt, index) =>
-        deps.limits.runImage(async () => {
-          try {
-            if (!adapter) throw new DreamdeckError('FEATURE_DISABLED', 'No image adapter is configured.');
-            await deps.limits.consume(input.userId, 'imagesPerMinute');
-            sink.emit({ type: 'status', text: `Painting scene ${index + 1} of ${input.prompts.length}` });
-            const result = await adapter.generate({ prompt, signal: sink.signal });
-            const url = 'url' in result ? result.url : `data:${result.mimeType};base64,${Buffer.from(result.data).toString('base64')}`;
-            const image: StoryImage = { id: newId('img'), url, mimeType: result.mimeType, prompt };
-            parts[index] = { type: 'image', image };
-            painted++;
-            sink.emit({ type: 'image', messageId: message.id, image });
-            deps.events.emit('image-generated', { userId: input.userId, threadId: input.threadId, imageId: image.id, adapter: adapter.name });
-            await storage.addUsage?.(input.userId, 'images');
-          } catch (error) {
-            if (sink.signal.aborted) throw error;
-            const failure = DreamdeckError.from(error, 'MODEL_UNAVAILABLE');
-            logger.warn({ err: error, threadId: input.threadId }, 'storyboard image failed');
-            failures.push(failure.code === 'RATE_LIMITED' || failure.code === 'FEATURE_DISABLED' ? failure.message : 'The painter could not finish this scene.');
-          }
-        }),
-      ),
-    );
-    const finalParts = parts.filter(Boolean);
-    if (failures.length) finalParts.push({ type: 'error', code: 'MODEL_UNAVAILABLE', message: [...new Set(failures)].join(' ') });
-    const content = painted
-      ? `🖼️ Storyboard: ${painted} scene${painted === 1 ? '' : 's'}.`
-      : `🖼️ The storyboard could not be painted this time. ${[...new Set(failures)].join(' ')} The story goes on.`;
-    const stored = await storage.updateMessage(message.id, { content, parts: finalParts, status: painted ? 'complete' : 'error' });
-    sink.emit({ type: 'message-end', message: stored });
-    return message.id;
-  });
+  const paint = task(
+    'paint',
+    async (input: { threadId: string; turnId: string; userId: string; prompts: string[] }) => {
+      const sink = sinkFor(input.threadId);
+      const adapter = deps.images();
+      const message = newMessage(input.threadId, input.turnId, {
+        role: 'tool',
+        kind: 'storyboard',
+        content: '',
+        parts: [],
+      });
+      await storage.appendMessage(message);
+      sink.emit({ type: 'message-start', messageId: message.id, role: 'tool', kind: 'storyboard' });
+      const parts: MessagePart[] = [];
+      const failures: string[] = [];
+      let painted = 0;
+      await Promise.all(
+        input.prompts.map((prompt, index) =>
+          deps.limits.runImage(async () => {
+            try {
+              if (!adapter) throw new DreamdeckError('FEATURE_DISABLED', 'No image adapter is configured.');
+              await deps.limits.consume(input.userId, 'imagesPerMinute');
+              sink.emit({ type: 'status', text: `Painting scene ${index + 1} of ${input.prompts.length}` });
+              const result = await adapter.generate({ prompt, signal: sink.signal });
+              const url =
+                'url' in result
+                  ? result.url
+                  : `data:${result.mimeType};base64,${Buffer.from(result.data).toString('base64')}`;
+              const image: StoryImage = { id: newId('img'), url, mimeType: result.mimeType, prompt };
+              parts[index] = { type: 'image', image };
+              painted++;
+              sink.emit({ type: 'image', messageId: message.id, image });
+              deps.events.emit('image-generated', {
+                userId: input.userId,
+                threadId: input.threadId,
+                imageId: image.id,
+                adapter: adapter.name,
+              });
+              await storage.addUsage?.(input.userId, 'images');
+            } catch (error) {
+              if (sink.signal.aborted) throw error;
+              const failure = DreamdeckError.from(error, 'MODEL_UNAVAILABLE');
+              logger.warn({ err: error, threadId: input.threadId }, 'storyboard image failed');
+              failures.push(
+                failure.code === 'RATE_LIMITED' || failure.code === 'FEATURE_DISABLED'
+                  ? failure.message
+                  : 'The painter could not finish this scene.',
+              );
+            }
+          }),
+        ),
+      );
+      const finalParts = parts.filter(Boolean);
+      if (failures.length)
+        finalParts.push({ type: 'error', code: 'MODEL_UNAVAILABLE', message: [...new Set(failures)].join(' ') });
+      const content = painted
+        ? `🖼️ Storyboard: ${painted} scene${painted === 1 ? '' : 's'}.`
+        : `🖼️ The storyboard could not be painted this time. ${[...new Set(failures)].join(' ')} The story goes on.`;
+      const stored = await storage.updateMessage(message.id, {
+        content,
+        parts: finalParts,
+        status: painted ? 'complete' : 'error',
+      });
+      sink.emit({ type: 'message-end', message: stored });
+      return message.id;
+    },
+  );
 
   const switchPersona = task('switch-persona', async (input: { threadId: string; turnId: string; args: string }) => {
     const all = deps.personas();
     const wanted = input.args.trim().toLowerCase();
     const list = [...all.values()].map((p) => `- \`${p.id}\` ${p.icon} **${p.name}**: ${p.description}`).join('\n');
-    if (!wanted) return replyNow({ ...input, kind: 'system', content: `Personas:\n\n${list}\n\nSwitch with \`/persona <id>\`.` });
+    if (!wanted)
+      return replyNow({ ...input, kind: 'system', content: `Personas:\n\n${list}\n\nSwitch with \`/persona <id>\`.` });
     const next = all.get(wanted) ?? [...all.values()].find((p) => p.name.toLowerCase() === wanted);
-    if (!next) return replyNow({ ...input, kind: 'system', content: `There is no persona "${input.args.trim()}". Personas:\n\n${list}` });
+    if (!next)
+      return replyNow({
+        ...input,
+        kind: 'system',
+        content: `There is no persona "${input.args.trim()}". Personas:\n\n${list}`,
+      });
     await storage.updateThread(input.threadId, { persona: next.id });
     return replyNow({ ...input, kind: 'system', content: `${next.icon} **${next.name}** takes over the story.` });
   });
@@ -382,7 +444,12 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     return [await paint({ threadId: input.threadId, turnId: input.turnId, userId: input.userId, prompts })];
   };
 
-  const runCommand = async (input: TurnInput, name: keyof typeof COMMANDS, args: string, before: string): Promise<string[]> => {
+  const runCommand = async (
+    input: TurnInput,
+    name: keyof typeof COMMANDS,
+    args: string,
+    before: string,
+  ): Promise<string[]> => {
     const base = { threadId: input.threadId, turnId: input.turnId };
     switch (name) {
       case 'help':
@@ -390,7 +457,15 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
       case 'persona':
         return [await switchPersona({ ...base, args })];
       case 'reset':
-        return [await reply({ ...base, kind: 'system', role: 'system', content: '— A new chapter begins. The GM has set the earlier story aside. —', parts: [{ type: 'reset' }] })];
+        return [
+          await reply({
+            ...base,
+            kind: 'system',
+            role: 'system',
+            content: '— A new chapter begins. The GM has set the earlier story aside. —',
+            parts: [{ type: 'reset' }],
+          }),
+        ];
       case 'save':
         return [await exportStory(base)];
       case 'write':
@@ -398,19 +473,36 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
           ...base,
           persona: input.persona,
           before,
-          prompt: args ? `Write the next passage of the story about: ${args}` : 'Continue the story with the next passage.',
+          prompt: args
+            ? `Write the next passage of the story about: ${args}`
+            : 'Continue the story with the next passage.',
         });
       case 'storyboard': {
         const flags = await deps.flags.effective({ userId: input.userId });
         if (!flags.imageGeneration) {
-          return [await reply({ ...base, kind: 'storyboard', content: 'Image generation is switched off for this story.', parts: [{ type: 'error', code: 'FEATURE_DISABLED', message: 'Image generation is switched off.' }] })];
+          return [
+            await reply({
+              ...base,
+              kind: 'storyboard',
+              content: 'Image generation is switched off for this story.',
+              parts: [{ type: 'error', code: 'FEATURE_DISABLED', message: 'Image generation is switched off.' }],
+            }),
+          ];
         }
-        const last = (await storage.listMessages(input.threadId, { limit: 20 })).reverse().find((m) => m.kind === 'narration' && m.content);
+        const last = (await storage.listMessages(input.threadId, { limit: 20 }))
+          .reverse()
+          .find((m) => m.kind === 'narration' && m.content);
         return storyboard(input, args || last?.content || 'The opening scene of a new story', flags.storyboardReview);
       }
       case 'search':
       case 'todo':
-        return [await reply({ ...base, kind: name, content: `\`/${name}\` is not available yet in this version of Dreamdeck.` })];
+        return [
+          await reply({
+            ...base,
+            kind: name,
+            content: `\`/${name}\` is not available yet in this version of Dreamdeck.`,
+          }),
+        ];
       default:
         return [await reply({ ...base, kind: 'help', content: helpText() })];
     }
@@ -427,7 +519,16 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
         const player = [...history].reverse().find((m) => m.role === 'user');
         if (!target || !player) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate.');
         const rolls = history.filter((m) => m.turnId === player.turnId && m.kind === 'dice');
-        const lines = rolls.flatMap((m) => m.parts?.flatMap((p) => (p.type === 'dice' ? [`Dice: ${p.roll.notation}${p.roll.reason ? ` for ${p.roll.reason}` : ''} → ${p.roll.total}${naturalNote(p.roll) ? ` (${naturalNote(p.roll)})` : ''}`] : [])) ?? []);
+        const lines = rolls.flatMap(
+          (m) =>
+            m.parts?.flatMap((p) =>
+              p.type === 'dice'
+                ? [
+                    `Dice: ${p.roll.notation}${p.roll.reason ? ` for ${p.roll.reason}` : ''} → ${p.roll.total}${naturalNote(p.roll) ? ` (${naturalNote(p.roll)})` : ''}`,
+                  ]
+                : [],
+            ) ?? [],
+        );
         const narration = await narrate({
           threadId: input.threadId,
           turnId: input.turnId,
@@ -443,18 +544,35 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
       const text = input.action.text;
       const routed = await route({ threadId: input.threadId, text });
       const base = { threadId: input.threadId, turnId: input.turnId };
-      const narrationFor = (prompt: string): NarrationRequest => ({ ...base, persona: input.persona, prompt, before: playerId });
+      const narrationFor = (prompt: string): NarrationRequest => ({
+        ...base,
+        persona: input.persona,
+        prompt,
+        before: playerId,
+      });
       switch (routed.type) {
         case 'command':
           ids.push(...(await runCommand(input, routed.name, routed.args, playerId)));
           break;
         case 'unknown-command':
-          ids.push(await reply({ ...base, kind: 'help', content: helpText(`I don't know the command \`/${routed.name}\`. `) }));
+          ids.push(
+            await reply({ ...base, kind: 'help', content: helpText(`I don't know the command \`/${routed.name}\`. `) }),
+          );
           break;
         case 'dice': {
-          const dice = await diceTask({ ...base, userId: input.userId, notation: routed.notation, ...(routed.reason && { reason: routed.reason }) });
+          const dice = await diceTask({
+            ...base,
+            userId: input.userId,
+            notation: routed.notation,
+            ...(routed.reason && { reason: routed.reason }),
+          });
           if (routed.story || routed.via !== 'command') {
-            const prompt = [routed.story || `I roll ${routed.notation}${routed.reason ? ` for ${routed.reason}` : ''}.`, dice.line].filter(Boolean).join('\n');
+            const prompt = [
+              routed.story || `I roll ${routed.notation}${routed.reason ? ` for ${routed.reason}` : ''}.`,
+              dice.line,
+            ]
+              .filter(Boolean)
+              .join('\n');
             ids.push(...(await narrateAndIllustrate(input, narrationFor(prompt))));
           }
           break;
