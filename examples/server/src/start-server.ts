@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createDemoImages,
+  createDemoModel,
+  createDreamdeck,
+  createMemoryStorage,
+  type Dreamdeck,
+  type DreamdeckConfigInput,
+  type ImageAdapter,
+  type Logger,
+  type ModelAdapter,
+  type StorageAdapter,
+} from '@dreamdeck/core';
+import {
+  createRequestHandler,
+  createTokenAuth,
+  gracefulShutdown,
+  type RequestHandler,
+  type TokenAuth,
+  toNodeListener,
+} from '@dreamdeck/core/http';
+import { renderPage } from './page.js';
+
+/** Options for {@link startServer}. Everything falls back to the environment, then to a demo default. */
+export interface StartServerOptions {
+  /** Port to listen on (default `PORT` or 8787; `0` picks a free one). */
+  port?: number;
+  /** Interface to bind (default `HOST` or `0.0.0.0`). */
+  host?: string;
+  /** Storage to use; else `DATABASE_URL` (Postgres) or SQLite at `databasePath`. */
+  storage?: StorageAdapter;
+  /** SQLite file (default `DREAMDECK_DB` or `./.dreamdeck/dreamdeck.db`). */
+  databasePath?: string;
+  /** PostgreSQL connection string (default `DATABASE_URL`). */
+  databaseUrl?: string;
+  /** PostgreSQL schema (default `DREAMDECK_PG_SCHEMA` or the adapter's default). */
+  databaseSchema?: string;
+  /** The model; else `modelFromEnv()` (`DREAMDECK_MODEL`, demo by default). */
+  model?: ModelAdapter;
+  /** The image backend; else `imagesFromEnv()` (`DREAMDECK_IMAGES`, demo by default). */
+  images?: ImageAdapter;
+  /** Engine config given in code (wins over `DREAMDECK_*` env). */
+  config?: DreamdeckConfigInput;
+  /** Token secret shared by every instance (default `DREAMDECK_SECRET`, else random per start). */
+  secret?: string;
+  /** Guest mode for the demo page (default on; `DREAMDECK_GUEST=off` turns it off). */
+  guest?: boolean;
+  /** Where the API lives (default `/api`). */
+  basePath?: string;
+  /** The widget bundle served at `/dreamdeck-chat.js` (default `packages/widget/dist/dreamdeck-chat.js`). */
+  widgetPath?: string;
+  /** How often global flags are re-read from storage (default 1,000 ms). */
+  flagPollMs?: number;
+  /** Engine logger (default: JSON lines at the configured level). */
+  logger?: Logger;
+  /** Environment to read (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/** A running example server. */
+export interface RunningServer {
+  /** Base URL, for example `http://localhost:8787`. */
+  url: string;
+  port: number;
+  /** The API's base URL, for example `http://localhost:8787/api`. */
+  apiUrl: string;
+  dd: Dreamdeck;
+  handler: RequestHandler;
+  auth: TokenAuth;
+  server: Server;
+  /** What it runs on, for banners. */
+  description: { model: string; images: string; database: string };
+  /** Stops accepting, ends open streams, closes the engine and storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-chat.js');
+
+async function optionalImport<T>(load: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+async function chooseStorage(options: StartServerOptions, env: Record<string, string | undefined>) {
+  if (options.storage) return { storage: options.storage, database: `${options.storage.name} (given)` };
+  const url = options.databaseUrl ?? env.DATABASE_URL;
+  if (url) {
+    const postgres = await optionalImport(() => import('@dreamdeck/adapters/postgres'));
+    if (!postgres)
+      throw new Error('[dreamdeck] DATABASE_URL is set but @dreamdeck/adapters/postgres is not available.');
+    const schema = options.databaseSchema ?? env.DREAMDECK_PG_SCHEMA;
+    const storage = postgres.createPostgresStorage({ connectionString: url, ...(schema && { schema }) });
+    return {
+      storage,
+      database: `PostgreSQL ${url.replace(/\/\/[^@/]*@/, '//***@')}${schema ? ` (schema ${schema})` : ''}`,
+    };
+  }
+  const path = resolve(options.databasePath ?? env.DREAMDECK_DB ?? './.dreamdeck/dreamdeck.db');
+  const sqlite = await optionalImport(() => import('@dreamdeck/adapters/sqlite'));
+  if (!sqlite) return { storage: createMemoryStorage(), database: 'in memory (SQLite adapter not available yet)' };
+  mkdirSync(dirname(path), { recursive: true });
+  return { storage: sqlite.createSqliteStorage({ path }), database: `SQLite ${path}` };
+}
+
+async function chooseModel(options: StartServerOptions, env: Record<string, string | undefined>) {
+  const fromEnv =
+    options.model && options.images ? undefined : await optionalImport(() => import('@dreamdeck/adapters/env'));
+  const model = options.model
+    ? { adapter: options.model, description: `${options.model.name} (given)` }
+    : fromEnv
+      ? await fromEnv.modelFromEnv(env)
+      : { adapter: { name: 'demo', model: createDemoModel() } as ModelAdapter, description: 'demo model (offline)' };
+  const images = options.images
+    ? { adapter: options.images, description: `${options.images.name} (given)` }
+    : fromEnv
+      ? await fromEnv.imagesFromEnv(env)
+      : { adapter: createDemoImages(), description: 'demo images' };
+  return { model, images };
+}
+
+/**
+ * Starts the reference Dreamdeck server: the HTTP API under `/api` (guest mode on), a page hosting
+ * `<dreamdeck-chat endpoint="/api">` at `/`, and the widget bundle at `/dreamdeck-chat.js`.
+ * Usable in-process from tests (`port: 0`) and from `pnpm example` (see `main.ts`).
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const { storage, database } = await chooseStorage(options, env);
+  const { model, images } = await chooseModel(options, env);
+  const config: DreamdeckConfigInput = { ...options.config };
+  if (!env.DREAMDECK_LIMITS__API_CALLS_PER_HOUR && config.limits?.apiCallsPerHour === undefined) {
+    // the demo page makes a handful of calls per visit; 60 an hour is tight for trying it out
+    config.limits = { ...config.limits, apiCallsPerHour: 2000 };
+  }
+  const dd = await createDreamdeck({
+    storage,
+    model: model.adapter,
+    ...(images.adapter && { images: images.adapter }),
+    config,
+    env,
+    ...(options.logger && { logger: options.logger }),
+  });
+  const secret = options.secret ?? env.DREAMDECK_SECRET ?? randomBytes(32).toString('base64url');
+  const auth = createTokenAuth({ secret });
+  const guest = options.guest ?? !['off', 'false', '0'].includes((env.DREAMDECK_GUEST ?? '').toLowerCase());
+  const basePath = options.basePath ?? '/api';
+  const handler = createRequestHandler(dd, {
+    basePath,
+    authenticate: auth.authenticate,
+    guest: guest ? auth : false,
+    ...(options.flagPollMs !== undefined && { flagPollMs: options.flagPollMs }),
+  });
+  const widgetPath = options.widgetPath ?? DEFAULT_WIDGET;
+
+  const app = async (request: Request): Promise<Response> => {
+    const { pathname } = new URL(request.url);
+    if (pathname === basePath || pathname.startsWith(`${basePath}/`)) return handler(request);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Not found', { status: 404 });
+    if (pathname === '/' || pathname === '/index.html') {
+      return new Response(renderPage({ endpoint: basePath, widget: existsSync(widgetPath) }), {
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy':
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'",
+        },
+      });
+    }
+    if (pathname === '/dreamdeck-chat.js' && existsSync(widgetPath)) {
+      return new Response(readFileSync(widgetPath), {
+        headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' },
+      });
+    }
+    return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  };
+
+  const server = createServer(toNodeListener(app));
+  server.keepAliveTimeout = 65_000;
+  const port = options.port ?? Number(env.PORT ?? 8787);
+  const host = options.host ?? env.HOST ?? '0.0.0.0';
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${actual}`;
+  const close = gracefulShutdown({ server, handler, dreamdeck: dd, signals: [], timeoutMs: 10_000 });
+  return {
+    url,
+    port: actual,
+    apiUrl: `${url}${basePath}`,
+    dd,
+    handler,
+    auth,
+    server,
+    description: { model: model.description, images: images.description, database },
+    close,
+  };
+}
