@@ -1,0 +1,96 @@
+/**
+ * Versioned schema migrations for the PostgreSQL adapter. Each receives the quoted schema name;
+ * `dd_migrations` records which ran. Never edit a released migration: append a new one.
+ */
+export const POSTGRES_MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
+  (s) => `
+  CREATE TABLE IF NOT EXISTS ${s}.dd_users (
+    id TEXT PRIMARY KEY,
+    display_name TEXT,
+    roles JSONB NOT NULL DEFAULT '[]',
+    created_at TIMESTAMPTZ NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS ${s}.dd_threads (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    persona TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    deleted_at TIMESTAMPTZ
+  );
+  CREATE INDEX IF NOT EXISTS dd_threads_by_user ON ${s}.dd_threads (user_id, updated_at DESC, seq DESC);
+  CREATE TABLE IF NOT EXISTS ${s}.dd_messages (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    persona TEXT,
+    content TEXT NOT NULL,
+    parts TEXT,
+    alternatives TEXT,
+    turn_id TEXT,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS dd_messages_by_thread ON ${s}.dd_messages (thread_id, seq);
+  CREATE TABLE IF NOT EXISTS ${s}.dd_feedback (
+    message_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    value SMALLINT NOT NULL,
+    comment TEXT,
+    persona TEXT,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (message_id, user_id)
+  );
+  CREATE INDEX IF NOT EXISTS dd_feedback_by_time ON ${s}.dd_feedback (created_at);
+  CREATE TABLE IF NOT EXISTS ${s}.dd_thread_data (
+    thread_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (thread_id, key)
+  );
+  CREATE TABLE IF NOT EXISTS ${s}.dd_preferences (
+    user_id TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS ${s}.dd_flags (
+    scope TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value BOOLEAN NOT NULL,
+    PRIMARY KEY (scope, name)
+  );
+  CREATE TABLE IF NOT EXISTS ${s}.dd_counters (
+    key TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    used INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS ${s}.dd_knowledge (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED
+  );
+  CREATE INDEX IF NOT EXISTS dd_knowledge_by_source ON ${s}.dd_knowledge (source, position);
+  CREATE INDEX IF NOT EXISTS dd_knowledge_tsv ON ${s}.dd_knowledge USING GIN (tsv);
+  CREATE TABLE IF NOT EXISTS ${s}.dd_audit (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    type TEXT NOT NULL,
+    user_id TEXT,
+    detail JSONB,
+    created_at TIMESTAMPTZ NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS dd_audit_by_type ON ${s}.dd_audit (type, seq);
+  CREATE TABLE IF NOT EXISTS ${s}.dd_usage (
+    user_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (user_id, day, metric)
+  );
+  `,
+];
