@@ -183,14 +183,14 @@ export class StorySession {
     const onAbort = () => controller.abort(options.signal?.reason);
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    const stored: string[] = [];
+    const stored = new Map<string, StoryMessage>();
     let interrupt: Extract<TurnEvent, { type: 'interrupt' }> | undefined;
     let error: Extract<TurnEvent, { type: 'error' }> | undefined;
     const sink: TurnSink = {
       signal: controller.signal,
       tokens: 0,
       emit: (event) => {
-        if (event.type === 'message-end' && !stored.includes(event.message.id)) stored.push(event.message.id);
+        if (event.type === 'message-end') stored.set(event.message.id, event.message);
         queue.push(event);
       },
     };
@@ -258,14 +258,11 @@ export class StorySession {
           .pruneCheckpoints?.(this.threadId)
           .catch((pruneError: unknown) => logger.warn({ err: pruneError }, 'checkpoint pruning failed'));
       }
-      const messages = (await Promise.all(stored.map((id) => storage.getMessage(id)))).filter(
-        (m): m is StoryMessage => m !== null,
-      );
-      const player = await this.playerMessage(turnId);
+      const messages = [...(sink.player ? [sink.player] : []), ...stored.values()];
       return {
         turnId,
         status,
-        messages: player ? [player, ...messages] : messages,
+        messages,
         ...(interrupt && { interrupt }),
         ...(error && { error }),
       };
@@ -276,10 +273,5 @@ export class StorySession {
       result,
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
     };
-  }
-
-  private async playerMessage(turnId: string): Promise<StoryMessage | undefined> {
-    const recent = await this.storage.listMessages(this.threadId, { limit: 12 });
-    return recent.find((m) => m.turnId === turnId && m.role === 'user');
   }
 }

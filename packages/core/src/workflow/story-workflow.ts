@@ -117,7 +117,8 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     return message.id;
   };
 
-  const storePlayer = task('store-player', async (input: TurnInput & { action: { type: 'send' } }) => {
+  /** Stores the player's message and routes it by rules; the model router runs only when rules can't decide. */
+  const acceptInput = task('accept-input', async (input: TurnInput & { action: { type: 'send' } }) => {
     const message = newMessage(input.threadId, input.turnId, {
       role: 'user',
       kind: 'player',
@@ -125,12 +126,11 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     });
     await storage.appendMessage(message);
     await storage.updateThread(input.threadId, {});
-    return message.id;
+    sinkFor(input.threadId).player = message;
+    return { playerId: message.id, route: routeByRules(input.action.text) };
   });
 
-  const route = task('route', async (input: { threadId: string; text: string }): Promise<Route> => {
-    const byRules = routeByRules(input.text);
-    if (byRules) return byRules;
+  const routeWithModel = task('route', async (input: { threadId: string; text: string }): Promise<Route> => {
     if (!deps.config().router.useModel) return { type: 'narrate', via: 'rules' };
     return routeByModel(deps.model().model, input.text, {
       signal: sinkFor(input.threadId).signal,
@@ -539,10 +539,11 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
         });
         return { turnId: input.turnId, messageIds: [narration.messageId] };
       }
-      const playerId = await storePlayer(input as TurnInput & { action: { type: 'send' } });
+      const accepted = await acceptInput(input as TurnInput & { action: { type: 'send' } });
+      const playerId = accepted.playerId;
       ids.push(playerId);
       const text = input.action.text;
-      const routed = await route({ threadId: input.threadId, text });
+      const routed = accepted.route ?? (await routeWithModel({ threadId: input.threadId, text }));
       const base = { threadId: input.threadId, turnId: input.turnId };
       const narrationFor = (prompt: string): NarrationRequest => ({
         ...base,

@@ -1,4 +1,4 @@
-import type { TurnEvent } from '../types.js';
+import type { StoryMessage, TurnEvent } from '../types.js';
 
 /**
  * Where a running turn's tasks send events. Tasks look the sink up by thread id (one turn runs
@@ -10,6 +10,8 @@ export interface TurnSink {
   readonly signal: AbortSignal;
   /** Tokens streamed so far in this turn. */
   tokens: number;
+  /** The player's message, once stored. */
+  player?: StoryMessage;
 }
 
 /** A push-based async queue: producers `push`, one consumer iterates. */
