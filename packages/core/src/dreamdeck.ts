@@ -1,3 +1,4 @@
+import { type FSWatcher, watch } from 'node:fs';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { EventEmitter } from 'eventemitter3';
 import type { DreamdeckConfig, DreamdeckConfigInput } from './config/config-schema.js';
@@ -35,6 +36,8 @@ export interface DreamdeckOptions {
   env?: ConfigSources['env'];
   /** A pino-compatible logger (default: JSON lines to stderr at the configured level). */
   logger?: Logger;
+  /** Reload config when the config file changes (default `false`). Invalid edits are logged and ignored. */
+  watchConfig?: boolean;
 }
 
 /** Options for {@link Dreamdeck.openSession}. */
@@ -141,6 +144,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     sinks,
   });
   let closed = false;
+  let watcher: FSWatcher | undefined;
   if (!personas.has(config.defaultPersona)) {
     throw new DreamdeckError(
       'CONFIG_INVALID',
@@ -148,7 +152,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     );
   }
 
-  return {
+  const dd: Dreamdeck = {
     get config() {
       return config;
     },
@@ -184,6 +188,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     async reloadConfig(override) {
       try {
         const next = loadConfig({ ...sources, ...(override && { config: override }) });
+        if (closed) return config;
         const nextPersonas = resolvePersonas(next.personas);
         if (!nextPersonas.has(next.defaultPersona)) {
           throw new DreamdeckError(
@@ -207,8 +212,23 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     async close() {
       if (closed) return;
       closed = true;
+      watcher?.close();
       events.removeAllListeners();
       await storage.close();
     },
   };
+  const file = sources.file ?? (sources.env === false ? undefined : (sources.env ?? process.env).DREAMDECK_CONFIG);
+  if (options.watchConfig && file) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    watcher = watch(file, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        dd.reloadConfig().catch((error: unknown) =>
+          logger.warn({ err: error, file }, 'config file change ignored: invalid'),
+        );
+      }, 50);
+    });
+    watcher.unref();
+  }
+  return dd;
 }

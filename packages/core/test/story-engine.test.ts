@@ -416,3 +416,24 @@ describe('sessions and storage', () => {
     await dd.close();
   });
 });
+
+describe('config file watching', () => {
+  it('applies valid edits to the config file and ignores invalid ones', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'dd-watch-')), 'dreamdeck.yaml');
+    writeFileSync(file, 'limits:\n  turnsPerMinute: 5\nlogging:\n  level: silent\n');
+    const dd = await createDreamdeck({ configFile: file, env: false, watchConfig: true });
+    expect(dd.config.limits.turnsPerMinute).toBe(5);
+    const reloaded = new Promise((resolve) => dd.events.once('config-reload', resolve));
+    writeFileSync(file, 'limits:\n  turnsPerMinute: 9\nlogging:\n  level: silent\n');
+    expect(await reloaded).toEqual({ ok: true });
+    expect(dd.config.limits.turnsPerMinute).toBe(9);
+    const rejected = new Promise((resolve) => dd.events.once('config-reload', resolve));
+    writeFileSync(file, 'limits:\n  turnsPerMinute: -3\n');
+    expect(await rejected).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID' } });
+    expect(dd.config.limits.turnsPerMinute).toBe(9);
+    await dd.close();
+  });
+});
