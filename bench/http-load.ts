@@ -1,0 +1,164 @@
+/**
+ * HTTP load benchmark: full SSE turns per second and p99 latency against the example server on
+ * the zero-latency demo model (autocannon), and the server's resident memory with 1,000 idle
+ * open event streams. Prints its figures.
+ *
+ *   pnpm --filter @dreamdeck/bench bench:http
+ *   BENCH_DURATION=20 BENCH_CONNECTIONS=32 BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createTokenAuth } from '@dreamdeck/core/http';
+import autocannon from 'autocannon';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const secret = 'bench-secret-bench-secret-bench-secret!';
+const auth = createTokenAuth({ secret });
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const idleStreams = Number(process.env.BENCH_STREAMS ?? 1000);
+
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(`${here}node_modules/.bin/tsx`, ['--tsconfig', 'tsconfig.json', 'servers/http-server.ts'], {
+    cwd: here,
+    env: { ...process.env, BENCH_SECRET: secret, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /bench server on (\S+)/.exec(text);
+      if (match) resolve({ child, url: `${match[1]!.replace('localhost', '127.0.0.1')}/api` });
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function rssBytes(api: string): Promise<number> {
+  const text = await (await fetch(`${api}/metrics`)).text();
+  return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+async function createThreads(api: string, token: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${api}/threads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    ids.push(((await response.json()) as { thread: { id: string } }).thread.id);
+  }
+  return ids;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function turnsPerSecond() {
+  const { child, url } = await startServer({ BENCH_LATENCY_MS: '0' });
+  try {
+    const token = await auth.issueToken({ id: 'bench' });
+    // several threads per connection, taken round-robin, so no thread ever runs two turns at once
+    const threads = await createThreads(url, token, connections * 4);
+    let next = 0;
+    const body = JSON.stringify({ text: 'I search the room for clues.' });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    // warm up (JIT, SQLite page cache)
+    await autocannon({
+      url,
+      connections,
+      amount: connections * 10,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/threads/${threads[next++ % threads.length]}/turns`,
+            headers,
+            body,
+          }),
+        },
+      ],
+    });
+    const result = await autocannon({
+      url,
+      connections,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/threads/${threads[next++ % threads.length]}/turns`,
+            headers,
+            body,
+          }),
+        },
+      ],
+    });
+    const turns = result.requests.total;
+    console.log(
+      `\nfull SSE turns (zero-latency demo model, ${connections} connections, ${duration} s, ${process.env.BENCH_STORAGE ?? 'sqlite'} storage)`,
+    );
+    console.log(
+      `  turns/s          ${(result['2xx'] / duration).toFixed(1)} (${result['2xx']} turns ok, ${result.non2xx} non-2xx, ${result.errors} errors)`,
+    );
+    console.log(`  latency p50      ${result.latency.p50} ms`);
+    console.log(`  latency p99      ${result.latency.p99} ms`);
+    console.log(`  server RSS after ${mb(await rssBytes(url))}`);
+    return { turnsPerSecond: result['2xx'] / duration, p99: result.latency.p99, turns };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function idleStreamMemory() {
+  // a model that waits long before each token keeps every stream open and idle (heartbeats only)
+  const { child, url } = await startServer({ BENCH_LATENCY_MS: '600000' });
+  const controller = new AbortController();
+  try {
+    const token = await auth.issueToken({ id: 'idler' });
+    const threads = await createThreads(url, token, idleStreams);
+    const before = await rssBytes(url);
+    const open = await Promise.all(
+      threads.map(async (id) => {
+        const response = await fetch(`${url}/threads/${id}/turns`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'I wait.' }),
+          signal: controller.signal,
+        });
+        const reader = response.body!.getReader();
+        await reader.read();
+        return { status: response.status, reader };
+      }),
+    );
+    const ok = open.filter((stream) => stream.status === 200).length;
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const gauge = Number(/^dreamdeck_open_streams (\d+)/m.exec(metrics)?.[1]);
+    (globalThis as { gc?: () => void }).gc?.();
+    const after = await rssBytes(url);
+    console.log(`\nidle open streams`);
+    console.log(`  streams open     ${ok} (server gauge ${gauge})`);
+    console.log(`  server RSS       ${mb(before)} before, ${mb(after)} with ${ok} streams open`);
+    return { streams: ok, rss: after };
+  } finally {
+    controller.abort();
+    await stop(child);
+  }
+}
+
+const load = await turnsPerSecond();
+const idle = await idleStreamMemory();
+console.log(
+  `\nsummary: ${load.turnsPerSecond.toFixed(0)} turns/s, p99 ${load.p99} ms; RSS ${mb(idle.rss)} with ${idle.streams} idle streams`,
+);
