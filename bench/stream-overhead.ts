@@ -25,7 +25,10 @@ const tokens = Array.from({ length: TOKENS }, (_, index) => `t${index} `);
 const tokenEnds: number[] = [];
 {
   let offset = 0;
-  for (const token of tokens) tokenEnds.push((offset += token.length));
+  for (const token of tokens) {
+    offset += token.length;
+    tokenEnds.push(offset);
+  }
 }
 
 /** Latencies (ms) from each token's write to the first yield whose cumulative text covers it. */

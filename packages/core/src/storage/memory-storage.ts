@@ -153,7 +153,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
       let end = list.length;
       if (options.before) {
         const at = list.findIndex((m) => m.id === options.before);
-        end = at < 0 ? 0 : at;
+        end = Math.max(at, 0);
       }
       const start = options.limit === undefined ? 0 : Math.max(0, end - options.limit);
       return list.slice(start, end).map(clone);

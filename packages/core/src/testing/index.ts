@@ -1,6 +1,8 @@
 /**
  * `@dreamdeck/core/testing`: helpers for testing Dreamdeck and its adapters.
  */
+
+export { type DescribeModelAdapterOptions, describeModelAdapter } from './describe-model-adapter.js';
 export { describeStorageAdapter } from './describe-storage-adapter.js';
 export type {
   DescribeStorageAdapterOptions,
@@ -10,4 +12,3 @@ export type {
   StorageInspector,
   StorageSuiteContext,
 } from './storage/storage-inspector.js';
-export { describeModelAdapter, type DescribeModelAdapterOptions } from './describe-model-adapter.js';
