@@ -289,10 +289,16 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     }
     const stored = await finish('complete');
     sink.emit({ type: 'message-end', message: stored });
-    return { messageId: message.id, content: text };
+    return { messageId: message.id };
   });
 
-  const storyboardPrompts = task('storyboard-prompts', async (input: { threadId: string; scene: string }) => {
+  /** The scene is the text of `messageId` (read from storage, so the checkpoint stays small) or `scene`. */
+  type SceneSource = { messageId: string } | { scene: string };
+  const storyboardPrompts = task('storyboard-prompts', async (input: { threadId: string; source: SceneSource }) => {
+    const scene =
+      'scene' in input.source
+        ? input.source.scene
+        : ((await storage.getMessage(input.source.messageId))?.content ?? '');
     const max = deps.config().storyboard.maxImages;
     sinkFor(input.threadId).emit({ type: 'status', text: 'Sketching the storyboard…' });
     try {
@@ -303,7 +309,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
             new SystemMessage(
               `Write image prompts for a storyboard of this scene: at most ${max}, each one vivid visual sentence, no dialogue.`,
             ),
-            new HumanMessage(input.scene),
+            new HumanMessage(scene),
           ],
           { signal: sinkFor(input.threadId).signal },
         ),
@@ -312,7 +318,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     } catch (error) {
       if (sinkFor(input.threadId).signal.aborted) throw error;
       logger.warn({ err: error }, 'storyboard prompts failed; using the scene itself');
-      return [input.scene.replace(/\s+/g, ' ').slice(0, 300)];
+      return [scene.replace(/\s+/g, ' ').slice(0, 300)];
     }
   });
 
@@ -424,13 +430,13 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     const ids = [narration.messageId];
     const flags = await deps.flags.effective({ userId: input.userId });
     if (flags.imageGeneration && (forceStoryboard || deps.config().storyboard.auto)) {
-      ids.push(...(await storyboard(input, narration.content, flags.storyboardReview)));
+      ids.push(...(await storyboard(input, { messageId: narration.messageId }, flags.storyboardReview)));
     }
     return ids;
   };
 
-  const storyboard = async (input: TurnInput, scene: string, review: boolean): Promise<string[]> => {
-    const prompts = await storyboardPrompts({ threadId: input.threadId, scene });
+  const storyboard = async (input: TurnInput, source: SceneSource, review: boolean): Promise<string[]> => {
+    const prompts = await storyboardPrompts({ threadId: input.threadId, source });
     if (review) {
       const request: InterruptRequest = {
         interruptId: `int_${input.turnId}_storyboard`,
@@ -492,7 +498,12 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
         const last = (await storage.listMessages(input.threadId, { limit: 20 }))
           .reverse()
           .find((m) => m.kind === 'narration' && m.content);
-        return storyboard(input, args || last?.content || 'The opening scene of a new story', flags.storyboardReview);
+        const source: SceneSource = args
+          ? { scene: args }
+          : last
+            ? { messageId: last.id }
+            : { scene: 'The opening scene of a new story' };
+        return storyboard(input, source, flags.storyboardReview);
       }
       case 'search':
       case 'todo':
