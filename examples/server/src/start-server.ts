@@ -34,7 +34,7 @@ export interface StartServerOptions {
   host?: string;
   /** Storage to use; else `DATABASE_URL` (Postgres) or SQLite at `databasePath`. */
   storage?: StorageAdapter;
-  /** SQLite file (default `DREAMDECK_DB` or `./.dreamdeck/dreamdeck.db`). */
+  /** SQLite file (default `DREAMDECK_DB` or `./.dreamdeck/dreamdeck.db`, relative to where `pnpm example` was run). */
   databasePath?: string;
   /** PostgreSQL connection string (default `DATABASE_URL`). */
   databaseUrl?: string;
@@ -106,7 +106,8 @@ async function chooseStorage(options: StartServerOptions, env: Record<string, st
       database: `PostgreSQL ${url.replace(/\/\/[^@/]*@/, '//***@')}${schema ? ` (schema ${schema})` : ''}`,
     };
   }
-  const path = resolve(options.databasePath ?? env.DREAMDECK_DB ?? './.dreamdeck/dreamdeck.db');
+  // `pnpm example` runs in examples/server; INIT_CWD is where the user typed it.
+  const path = resolve(env.INIT_CWD ?? '.', options.databasePath ?? env.DREAMDECK_DB ?? './.dreamdeck/dreamdeck.db');
   const sqlite = await optionalImport(() => import('@dreamdeck/adapters/sqlite'));
   if (!sqlite) return { storage: createMemoryStorage(), database: 'in memory (SQLite adapter not available yet)' };
   mkdirSync(dirname(path), { recursive: true });
