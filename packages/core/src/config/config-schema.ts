@@ -21,8 +21,8 @@ const featuresSchema = z.strictObject({
 });
 
 const limitsSchema = z.strictObject({
-  turnsPerMinute: z.number().int().min(1).max(100_000).default(20),
-  imagesPerMinute: z.number().int().min(1).max(100_000).default(5),
+  turnsPerMinute: z.number().int().min(1).max(10_000_000).default(20),
+  imagesPerMinute: z.number().int().min(1).max(10_000_000).default(5),
   apiCallsPerHour: z.number().int().min(1).max(10_000_000).default(60),
   imageConcurrency: z.number().int().min(1).max(64).default(2),
 });

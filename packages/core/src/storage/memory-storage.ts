@@ -22,6 +22,15 @@ interface ThreadRow extends ThreadRecord {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** Freezes a value and everything in it, so it can be shared with callers without copying. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** Splits text into lowercase search terms. */
 export function searchTerms(text: string): string[] {
   return text
@@ -42,6 +51,7 @@ export function snippetAround(text: string, terms: string[], width = 200): strin
 /**
  * The reference {@link StorageAdapter}: everything in process memory, lost on exit.
  * Good for tests, benchmarks and trying Dreamdeck out; use SQLite or PostgreSQL to keep stories.
+ * Messages it returns are frozen (shared, not copied): spread them to change a field.
  */
 export function createMemoryStorage(): StorageAdapter & { readonly raw: MemoryStorageRaw } {
   const raw: MemoryStorageRaw = {
@@ -144,7 +154,8 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
       if (raw.messageIndex.has(message.id)) {
         throw new DreamdeckError('INVALID_INPUT', `[dreamdeck] [memory] message ${message.id} exists`);
       }
-      const copy = clone(message);
+      // Messages are stored frozen and shared on read: no copy per read keeps the hot path cheap.
+      const copy = deepFreeze(clone(message));
       list.push(copy);
       raw.messageIndex.set(message.id, copy);
     },
@@ -152,23 +163,38 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
       const list = raw.messages.get(threadId) ?? [];
       let end = list.length;
       if (options.before) {
-        const at = list.findIndex((m) => m.id === options.before);
-        end = Math.max(at, 0);
+        // Search from the end: the cursor is almost always recent.
+        end = 0;
+        for (let i = list.length - 1; i >= 0; i--) {
+          if (list[i]?.id === options.before) {
+            end = i;
+            break;
+          }
+        }
       }
       const start = options.limit === undefined ? 0 : Math.max(0, end - options.limit);
-      return list.slice(start, end).map(clone);
+      return list.slice(start, end);
     },
     async getMessage(id) {
-      const message = raw.messageIndex.get(id);
-      return message ? clone(message) : null;
+      return raw.messageIndex.get(id) ?? null;
     },
     async updateMessage(id, patch: MessagePatch) {
       const message = raw.messageIndex.get(id);
       if (!message) throw new DreamdeckError('NOT_FOUND', `[dreamdeck] [memory] message ${id} not found`);
+      const next: StoryMessage = { ...message };
       for (const key of ['content', 'status', 'parts', 'alternatives'] as const) {
-        if (patch[key] !== undefined) Object.assign(message, { [key]: clone(patch[key]) });
+        if (patch[key] !== undefined) Object.assign(next, { [key]: clone(patch[key]) });
       }
-      return clone(message);
+      deepFreeze(next);
+      const list = raw.messages.get(message.threadId) ?? [];
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i] === message) {
+          list[i] = next;
+          break;
+        }
+      }
+      raw.messageIndex.set(id, next);
+      return next;
     },
 
     async setFeedback(feedback) {
