@@ -1,0 +1,233 @@
+import { createParser } from 'eventsource-parser';
+import type { ThreadRecord, TurnEvent } from './protocol.js';
+
+/** An HTTP or network failure, with the server's error `code` when it sent one. */
+export class DreamdeckApiError extends Error {
+  /** The server's error code (`RATE_LIMITED`, `NOT_FOUND`, …) or `NETWORK` when no answer came. */
+  readonly code: string;
+  /** HTTP status, `0` for network failures. */
+  readonly status: number;
+  /** Whether trying again may help. */
+  readonly retryable: boolean;
+  /** From `Retry-After`, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: string, message: string, status: number, retryAfterMs?: number) {
+    super(message);
+    this.name = 'DreamdeckApiError';
+    this.code = code;
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+    this.retryable = status === 0 || status === 429 || status === 503 || status >= 500;
+  }
+}
+
+/** Options for {@link DreamdeckClient}. */
+export interface DreamdeckClientOptions {
+  /** Base URL of the API, for example `/api` or `https://example.com/api/dreamdeck`. */
+  endpoint: string;
+  /** A bearer token; without one, {@link DreamdeckClient.ensureToken} fetches a guest token. */
+  token?: string | undefined;
+  /** Where to keep a guest token between visits (default `localStorage`; `null` keeps none). */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /** A `fetch` to use (default the global one). */
+  fetch?: typeof fetch;
+  /** Called when a request is retried after a network failure (`attempt` from 1) and when it recovers (`0`). */
+  onRetry?: (attempt: number) => void;
+  /** Retries for network failures of ordinary requests (default 3). */
+  retries?: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/** Backoff for attempt `n` (1-based): 400 ms, 800 ms, 1.6 s … capped at 8 s, with ±25 % jitter. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(8000, 400 * 2 ** (attempt - 1));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+/**
+ * Reads a `text/event-stream` body and calls `onEvent` with each parsed `TurnEvent`. Resolves when
+ * the stream ends; rejects on network failure or abort.
+ *
+ * @param body - the response body
+ * @param onEvent - receives each event in order
+ */
+export async function readTurnEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (event: TurnEvent) => void,
+): Promise<void> {
+  const parser = createParser({
+    onEvent(message) {
+      if (!message.data) return;
+      let event: TurnEvent;
+      try {
+        event = JSON.parse(message.data) as TurnEvent;
+      } catch {
+        return;
+      }
+      if (event && typeof event === 'object' && typeof event.type === 'string') onEvent(event);
+    },
+  });
+  const reader = body
+    .pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>)
+    .getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parser.feed(value);
+  }
+}
+
+/**
+ * A small client for the Dreamdeck HTTP API (see `docs/http.md`): bearer auth with a guest token
+ * fallback, JSON errors as {@link DreamdeckApiError}, retries with backoff on network failures, and
+ * turn streams read with a spec-compliant SSE parser.
+ */
+export class DreamdeckClient {
+  readonly endpoint: string;
+  token: string | undefined;
+  private readonly options: DreamdeckClientOptions;
+
+  constructor(options: DreamdeckClientOptions) {
+    this.options = options;
+    this.endpoint = options.endpoint.replace(/\/+$/, '');
+    this.token = options.token || undefined;
+  }
+
+  private get fetcher(): typeof fetch {
+    return this.options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  private get storageKey(): string {
+    return `dreamdeck:token:${this.endpoint}`;
+  }
+
+  private get storage() {
+    if (this.options.storage !== undefined) return this.options.storage;
+    try {
+      return globalThis.localStorage ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Makes sure a token is set: the given one, a stored guest token that still works, or a new guest token. */
+  async ensureToken(): Promise<string> {
+    if (this.token) return this.token;
+    const stored = this.storage?.getItem(this.storageKey);
+    if (stored) {
+      this.token = stored;
+      try {
+        await this.json('GET', '/me');
+        return stored;
+      } catch (error) {
+        if (!(error instanceof DreamdeckApiError) || error.status !== 401) throw error;
+        this.token = undefined;
+        this.storage?.removeItem(this.storageKey);
+      }
+    }
+    const answer = await this.json<{ token: string }>('POST', '/auth/guest', undefined, { auth: false });
+    this.token = answer.token;
+    this.storage?.setItem(this.storageKey, answer.token);
+    return answer.token;
+  }
+
+  /** Sends a request; network failures are retried with backoff, HTTP errors become {@link DreamdeckApiError}. */
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { auth?: boolean; signal?: AbortSignal; retry?: boolean } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (init.auth !== false && this.token) headers.authorization = `Bearer ${this.token}`;
+    const retries = init.retry === false ? 0 : (this.options.retries ?? 3);
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.fetcher(`${this.endpoint}${path}`, {
+          method,
+          headers,
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+          ...(init.signal && { signal: init.signal }),
+        });
+      } catch (error) {
+        if (init.signal?.aborted) throw error;
+        if (attempt >= retries) {
+          this.options.onRetry?.(-1);
+          throw new DreamdeckApiError('NETWORK', error instanceof Error ? error.message : String(error), 0);
+        }
+        this.options.onRetry?.(attempt + 1);
+        await sleep(backoffMs(attempt + 1), init.signal);
+        continue;
+      }
+      if (attempt > 0) this.options.onRetry?.(0);
+      if (!response.ok) throw await DreamdeckClient.toError(response);
+      return response;
+    }
+  }
+
+  /** A JSON request; resolves to the parsed body (`undefined` for 204). */
+  async json<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { auth?: boolean; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const response = await this.request(method, path, body, init);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /**
+   * Starts a turn route (`/turns`, `/resume`, `/regenerate`) and feeds its events to `onEvent`.
+   * A refused turn (429, 409, 404 …) rejects before any event; a dropped stream rejects with `NETWORK`.
+   */
+  async stream(path: string, body: unknown, onEvent: (event: TurnEvent) => void, signal?: AbortSignal): Promise<void> {
+    const response = await this.request('POST', path, body, { retry: false, ...(signal && { signal }) });
+    if (!response.body) throw new DreamdeckApiError('NETWORK', 'The server sent no event stream.', 0);
+    try {
+      await readTurnEvents(response.body, onEvent);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new DreamdeckApiError('NETWORK', error instanceof Error ? error.message : String(error), 0);
+    }
+  }
+
+  /** Lists the caller's threads, newest first. */
+  async listThreads(): Promise<ThreadRecord[]> {
+    return (await this.json<{ threads: ThreadRecord[] }>('GET', '/threads?limit=50')).threads;
+  }
+
+  private static async toError(response: Response): Promise<DreamdeckApiError> {
+    let code = `HTTP_${response.status}`;
+    let message = response.statusText || 'Request failed';
+    try {
+      const body = (await response.json()) as { error?: { code?: string; message?: string } };
+      if (body.error?.code) code = body.error.code;
+      if (body.error?.message) message = body.error.message;
+    } catch {
+      // not JSON: keep the status
+    }
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return new DreamdeckApiError(
+      code,
+      message,
+      response.status,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    );
+  }
+}

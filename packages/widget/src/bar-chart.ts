@@ -1,0 +1,58 @@
+import { svg, type TemplateResult } from 'lit';
+
+/** One group of bars: a label (a day) and a value per series. */
+export interface BarGroup {
+  label: string;
+  values: number[];
+}
+
+/** Options for {@link barChart}. */
+export interface BarChartOptions {
+  /** Series names, for the legend and each bar's tooltip. */
+  series: string[];
+  /** Series colours (CSS colours or `var(...)`). */
+  colors: string[];
+  /** Chart height in px (default 140). */
+  height?: number;
+  /** Accessible title. */
+  title: string;
+}
+
+/**
+ * A small grouped bar chart as an SVG Lit template (no chart library): one group per label, one bar
+ * per series, a tooltip (`<title>`) on each bar and a readable `aria-label` summary.
+ *
+ * @param groups - the groups, left to right
+ * @param options - series, colours, size and title
+ */
+export function barChart(groups: BarGroup[], options: BarChartOptions): TemplateResult {
+  const height = options.height ?? 140;
+  const bar = 12;
+  const gap = 10;
+  const series = options.series.length;
+  const groupWidth = series * bar + gap;
+  const width = Math.max(groupWidth * groups.length + gap, 120);
+  const top = 8;
+  const bottom = 22;
+  const max = Math.max(1, ...groups.flatMap((group) => group.values));
+  const scale = (height - top - bottom) / max;
+  const summary = groups
+    .map(
+      (group) =>
+        `${group.label}: ${group.values.map((value, index) => `${options.series[index]} ${value}`).join(', ')}`,
+    )
+    .join('; ');
+  return svg`<svg viewBox="0 0 ${width} ${height}" width=${width} height=${height} role="img" aria-label=${`${options.title}. ${summary}`}>
+    <line x1="0" x2=${width} y1=${height - bottom} y2=${height - bottom} stroke="currentColor" stroke-opacity="0.3"></line>
+    ${groups.map((group, groupIndex) => {
+      const x0 = gap + groupIndex * groupWidth;
+      return svg`<g>
+        ${group.values.map((value, index) => {
+          const h = value * scale;
+          return svg`<rect x=${x0 + index * bar} y=${height - bottom - h} width=${bar - 2} height=${h} fill=${options.colors[index] ?? 'currentColor'}><title>${`${group.label} — ${options.series[index]}: ${value}`}</title></rect>`;
+        })}
+        <text x=${x0 + (series * bar) / 2} y=${height - 6} font-size="9" text-anchor="middle" fill="currentColor">${group.label.slice(5)}</text>
+      </g>`;
+    })}
+  </svg>`;
+}

@@ -1,0 +1,295 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
+import { barChart } from './bar-chart.js';
+import type { FeedbackAnswer, FlagsAnswer, UsageAnswer } from './protocol.js';
+import { type DreamdeckStrings, type DreamdeckStringsOverride, resolveStrings } from './strings.js';
+import { controlStyles, themeStyles } from './styles.js';
+
+/**
+ * `<dreamdeck-admin>`: global feature flags, usage per user and day, and feedback analytics for
+ * a Dreamdeck server. Needs a token with the `admin` role.
+ *
+ * ```html
+ * <dreamdeck-admin endpoint="/api" token="…"></dreamdeck-admin>
+ * ```
+ *
+ * @fires dreamdeck-flag-change - a global flag was changed (`detail: { name, value, flags }`)
+ * @fires dreamdeck-error - a request failed (`detail: { code, message, retryable }`)
+ *
+ * @csspart section - each section (flags, usage, feedback)
+ * @csspart flags - the flag switches
+ * @csspart usage - the usage table
+ * @csspart chart - the feedback bar chart
+ * @csspart comments - the recent comments list
+ *
+ * @cssprop --dreamdeck-bg - background
+ * @cssprop --dreamdeck-fg - text colour
+ * @cssprop --dreamdeck-border - borders
+ * @cssprop --dreamdeck-accent - accent, and the thumbs-up bars
+ * @cssprop --dreamdeck-danger - the thumbs-down bars
+ * @cssprop --dreamdeck-font - font family
+ * @cssprop --dreamdeck-radius - corner radius
+ * @cssprop --dreamdeck-spacing - base spacing unit
+ */
+@customElement('dreamdeck-admin')
+export class DreamdeckAdmin extends LitElement {
+  static override styles = [
+    themeStyles,
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        color: var(--_fg);
+        background: var(--_bg);
+        font-family: var(--_font);
+        font-size: var(--_font-size);
+        padding: var(--_space);
+      }
+      h2 {
+        font-size: 1.1em;
+        margin: 0;
+      }
+      h3 {
+        font-size: 1em;
+        margin: 0 0 var(--_space);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: var(--_space);
+        margin-bottom: var(--_space);
+      }
+      section {
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: var(--_space);
+        margin-bottom: var(--_space);
+        overflow-x: auto;
+      }
+      label {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        margin: 4px 0;
+      }
+      table {
+        border-collapse: collapse;
+        font-size: 0.9em;
+      }
+      th,
+      td {
+        border-bottom: 1px solid var(--_border);
+        padding: 3px 8px;
+        text-align: left;
+      }
+      td.number {
+        text-align: right;
+        font-variant-numeric: tabular-nums;
+      }
+      .legend {
+        display: flex;
+        gap: var(--_space);
+        font-size: 0.85em;
+      }
+      .swatch {
+        display: inline-block;
+        width: 10px;
+        height: 10px;
+        border-radius: 2px;
+        margin-right: 4px;
+      }
+      ul {
+        margin: 0;
+        padding-left: 1.2em;
+      }
+      .error {
+        color: var(--_danger);
+      }
+    `,
+  ];
+
+  /** Base URL of the Dreamdeck API. */
+  @property() endpoint = '';
+  /** An admin bearer token. */
+  @property() token = '';
+  /** `light`, `dark` or `auto`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  /** Language of the built-in strings. */
+  @property() locale = '';
+  /** Replacement strings. */
+  @property({ attribute: false }) strings: DreamdeckStringsOverride | undefined;
+
+  @state() private flags: FlagsAnswer | undefined;
+  @state() private usage: UsageAnswer | undefined;
+  @state() private feedback: FeedbackAnswer | undefined;
+  @state() private error = '';
+  @state() private forbidden = false;
+
+  private client: DreamdeckClient | undefined;
+
+  private get text(): DreamdeckStrings {
+    return resolveStrings(this.locale || document.documentElement.lang || 'en', this.strings);
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>) {
+    if ((changed.has('endpoint') || changed.has('token')) && this.endpoint && this.token) void this.refresh();
+  }
+
+  /** Reloads flags, usage and feedback. */
+  async refresh(): Promise<void> {
+    this.client = new DreamdeckClient({ endpoint: this.endpoint, token: this.token, storage: null });
+    this.error = '';
+    try {
+      const [flags, usage, feedback] = await Promise.all([
+        this.client.json<FlagsAnswer>('GET', '/flags'),
+        this.client.json<UsageAnswer>('GET', '/admin/usage'),
+        this.client.json<FeedbackAnswer>('GET', '/admin/feedback?limit=20'),
+      ]);
+      this.flags = flags;
+      this.usage = usage;
+      this.feedback = feedback;
+      this.forbidden = false;
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown) {
+    if (error instanceof DreamdeckApiError && (error.status === 403 || error.status === 401)) this.forbidden = true;
+    const detail =
+      error instanceof DreamdeckApiError
+        ? { code: error.code, message: error.message, retryable: error.retryable }
+        : { code: 'INTERNAL', message: String(error), retryable: false };
+    this.error = detail.message;
+    this.dispatchEvent(new CustomEvent('dreamdeck-error', { detail, bubbles: true, composed: true }));
+  }
+
+  private async toggle(name: string, value: boolean) {
+    try {
+      const answer = await this.client!.json<FlagsAnswer>('PATCH', '/flags', { [name]: value });
+      this.flags = answer;
+      this.dispatchEvent(
+        new CustomEvent('dreamdeck-flag-change', {
+          detail: { name, value, flags: answer.flags },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  override render() {
+    const s = this.text;
+    const a = s.admin;
+    if (this.forbidden) return html`<p class="error" role="alert">${a.forbidden}</p>`;
+    return html`<header>
+        <h2>${a.title}</h2>
+        <button @click=${() => this.refresh()}>${a.refresh}</button>
+      </header>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <section part="section flags" aria-labelledby="flags-title">
+        <h3 id="flags-title">${a.flags}</h3>
+        ${Object.entries(this.flags?.flags ?? {}).map(
+          ([name, value]) =>
+            html`<label
+              ><input
+                type="checkbox"
+                name=${name}
+                .checked=${value}
+                @change=${(event: Event) => this.toggle(name, (event.target as HTMLInputElement).checked)}
+              />
+              ${s.flagNames[name] ?? name}</label
+            >`,
+        )}
+      </section>
+      <section part="section usage" aria-labelledby="usage-title">
+        <h3 id="usage-title">${a.usage}</h3>
+        ${this.renderUsage(s)}
+      </section>
+      <section part="section" aria-labelledby="feedback-title">
+        <h3 id="feedback-title">${a.feedback}</h3>
+        ${this.renderFeedback(s)}
+      </section>`;
+  }
+
+  private renderUsage(s: DreamdeckStrings) {
+    const rows = new Map<string, { userId: string; day: string; counts: Record<string, number> }>();
+    for (const row of this.usage?.usage ?? []) {
+      const key = `${row.day} ${row.userId}`;
+      const entry = rows.get(key) ?? { userId: row.userId, day: row.day, counts: {} };
+      entry.counts[row.metric] = (entry.counts[row.metric] ?? 0) + row.count;
+      rows.set(key, entry);
+    }
+    if (!rows.size) return html`<p>${s.admin.noData}</p>`;
+    const sorted = [...rows.values()].sort((x, y) => y.day.localeCompare(x.day) || x.userId.localeCompare(y.userId));
+    return html`<table part="usage">
+      <thead>
+        <tr>
+          <th scope="col">${s.admin.day}</th>
+          <th scope="col">${s.admin.user}</th>
+          <th scope="col">${s.admin.turns}</th>
+          <th scope="col">${s.admin.images}</th>
+          <th scope="col">${s.admin.rateLimited}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${sorted.map(
+          (row) =>
+            html`<tr>
+              <td>${row.day}</td>
+              <td>${row.userId}</td>
+              <td class="number">${row.counts.turns ?? 0}</td>
+              <td class="number">${row.counts.images ?? 0}</td>
+              <td class="number">${row.counts['rate-limited'] ?? 0}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  private renderFeedback(s: DreamdeckStrings) {
+    const summary = this.feedback?.summary ?? [];
+    const recent = (this.feedback?.recent ?? []).filter((record) => record.comment);
+    if (!summary.length) return html`<p>${s.admin.noData}</p>`;
+    const personas = [...new Set(summary.map((row) => row.persona))].sort();
+    const colors = ['var(--_accent)', 'var(--_danger)'];
+    return html`${personas.map((persona) => {
+      const days = summary
+        .filter((row) => row.persona === persona)
+        .sort((x, y) => x.day.localeCompare(y.day))
+        .map((row) => ({ label: row.day, values: [row.up, row.down] }));
+      return html`<figure part="chart" style="margin: 0 0 8px">
+          <figcaption>${persona}</figcaption>
+          ${barChart(days, { series: [s.admin.up, s.admin.down], colors, title: `${s.admin.feedback}: ${persona}` })}
+        </figure>`;
+    })}
+      <div class="legend">
+        <span><span class="swatch" style="background: var(--_accent)"></span>${s.admin.up}</span>
+        <span><span class="swatch" style="background: var(--_danger)"></span>${s.admin.down}</span>
+      </div>
+      <h3>${s.admin.recentComments}</h3>
+      ${
+        recent.length
+          ? html`<ul part="comments">
+            ${recent.map(
+              (record) =>
+                html`<li>
+                  ${record.value === 1 ? '👍' : '👎'} ${record.comment}
+                  <small>— ${record.persona ?? ''} · ${record.userId} · ${record.createdAt.slice(0, 10)}</small>
+                </li>`,
+            )}
+          </ul>`
+          : html`<p>${s.admin.noData}</p>`
+      }`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dreamdeck-admin': DreamdeckAdmin;
+  }
+}

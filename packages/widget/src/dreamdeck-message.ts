@@ -1,0 +1,374 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import './dreamdeck-dice.js';
+import { renderMarkdown } from './markdown.js';
+import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
+import { type DreamdeckStrings, en } from './strings.js';
+import { controlStyles } from './styles.js';
+
+/** Detail of `dreamdeck-feedback`. */
+export interface FeedbackDetail {
+  messageId: string;
+  value: 1 | -1;
+  comment?: string;
+}
+
+function emit(target: EventTarget, type: string, detail: unknown) {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+/**
+ * One story message: speaker, markdown body, dice chips, storyboard images, choices, and the
+ * actions on a GM reply (copy, thumbs up/down with a comment, regenerate, earlier versions).
+ * Used inside `<dreamdeck-chat>`, which listens for its events.
+ *
+ * @fires dreamdeck-feedback - thumbs up/down, with an optional comment ({@link FeedbackDetail})
+ * @fires dreamdeck-regenerate - the player asks for a new version of this reply (`{ messageId }`)
+ * @fires dreamdeck-choose - the player picked one of the offered choices (`{ text }`)
+ * @fires dreamdeck-enlarge - the player clicked a storyboard image (`{ image }`)
+ *
+ * @csspart bubble - the message box
+ * @csspart speaker - persona icon and name, or "You"
+ * @csspart content - the markdown body
+ * @csspart image - a storyboard image button
+ * @csspart choice - a choice button
+ * @csspart actions - the action row
+ */
+@customElement('dreamdeck-message')
+export class DreamdeckMessage extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        content-visibility: auto;
+        contain-intrinsic-size: auto 80px;
+      }
+      .bubble {
+        padding: var(--_space) calc(var(--_space) * 1.5);
+        border-radius: var(--_radius);
+        background: var(--_gm-bg);
+        border: 1px solid var(--_border);
+        overflow-wrap: anywhere;
+        line-height: 1.5;
+      }
+      :host([role-name='user']) .bubble {
+        background: var(--_player-bg);
+        margin-left: 12%;
+      }
+      :host([role-name='tool']) .bubble {
+        background: transparent;
+        border-style: dashed;
+      }
+      .speaker {
+        font-size: 0.8em;
+        font-weight: 600;
+        color: var(--_muted);
+        margin-bottom: 2px;
+      }
+      .content > :first-child {
+        margin-top: 0;
+      }
+      .content > :last-child {
+        margin-bottom: 0;
+      }
+      .content p,
+      .content ul,
+      .content ol,
+      .content blockquote,
+      .content pre {
+        margin: 0.4em 0;
+      }
+      .content pre {
+        overflow-x: auto;
+        background: var(--_surface);
+        padding: var(--_space);
+        border-radius: 6px;
+      }
+      .content code {
+        font-family: var(--_mono);
+        font-size: 0.92em;
+      }
+      .content blockquote {
+        border-left: 3px solid var(--_border);
+        padding-left: var(--_space);
+        color: var(--_muted);
+      }
+      .content a {
+        color: var(--_accent);
+      }
+      .content .table {
+        overflow-x: auto;
+      }
+      .content table {
+        border-collapse: collapse;
+      }
+      .content th,
+      .content td {
+        border: 1px solid var(--_border);
+        padding: 2px 6px;
+      }
+      .content h3,
+      .content h4 {
+        margin: 0.5em 0 0.2em;
+      }
+      .plain {
+        white-space: pre-wrap;
+      }
+      .cursor::after {
+        content: '▍';
+        animation: blink 1s steps(2) infinite;
+      }
+      @keyframes blink {
+        50% {
+          opacity: 0;
+        }
+      }
+      .images {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(120px, 1fr));
+        gap: var(--_space);
+        margin-top: var(--_space);
+      }
+      .images button {
+        padding: 0;
+        border-radius: 8px;
+        overflow: hidden;
+        line-height: 0;
+      }
+      .images img {
+        width: 100%;
+        aspect-ratio: 1;
+        object-fit: cover;
+      }
+      .choices {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        margin-top: var(--_space);
+      }
+      .choices button {
+        text-align: left;
+      }
+      .note {
+        font-size: 0.85em;
+        color: var(--_muted);
+      }
+      .note.error {
+        color: var(--_danger);
+      }
+      .reset {
+        text-align: center;
+        color: var(--_muted);
+        font-size: 0.85em;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 2px;
+        margin-top: 4px;
+        font-size: 0.85em;
+      }
+      .actions button {
+        min-height: 28px;
+      }
+      form {
+        display: flex;
+        gap: 4px;
+        width: 100%;
+      }
+      form input {
+        flex: 1;
+        min-width: 0;
+        padding: 4px 6px;
+        border: 1px solid var(--_border);
+        border-radius: 6px;
+        background: var(--_bg);
+      }
+    `,
+  ];
+
+  /** The message to show. */
+  @property({ attribute: false }) message?: StoryMessage;
+  /** The persona who speaks, for name and icon. */
+  @property({ attribute: false }) persona?: PersonaInfo | undefined;
+  /** Strings to show. */
+  @property({ attribute: false }) strings: DreamdeckStrings = en;
+  /** Shows the regenerate button (only the latest reply may be regenerated). */
+  @property({ type: Boolean }) regenerable = false;
+  /** Shows the choices as buttons (only on the latest reply). */
+  @property({ type: Boolean }) interactive = false;
+  /** Disables actions that start a turn while one runs. */
+  @property({ type: Boolean }) busy = false;
+  /** The feedback already given. */
+  @property({ type: Number }) feedback = 0;
+  /** Reflects the role for styling. */
+  @property({ reflect: true, attribute: 'role-name' }) roleName = '';
+
+  @state() private copied = false;
+  @state() private commenting = false;
+  @state() private commentSent = false;
+  /** Which version is shown: `-1` the current one, else an index into `alternatives`. */
+  @state() private version = -1;
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('message')) {
+      this.roleName = this.message?.role ?? '';
+      const previous = changed.get('message') as StoryMessage | undefined;
+      if (previous && previous.content !== this.message?.content && this.message?.status === 'streaming')
+        this.version = -1;
+    }
+  }
+
+  override render() {
+    const message = this.message;
+    if (!message) return nothing;
+    const s = this.strings;
+    const alternatives = message.alternatives ?? [];
+    const shown = this.version >= 0 && alternatives[this.version] ? alternatives[this.version]! : message;
+    const parts = shown.parts ?? [];
+    const isReply = message.role === 'assistant' && message.kind === 'narration';
+    const speaker =
+      message.role === 'user'
+        ? s.you
+        : `${this.persona?.icon ? `${this.persona.icon} ` : ''}${this.persona?.name ?? message.persona ?? s.gm}`;
+    const images = parts.flatMap((part) => (part.type === 'image' ? [part.image] : []));
+    const choices = parts.find((part) => part.type === 'choices');
+    return html`<article class="bubble" part="bubble" aria-label=${speaker}>
+      <div class="speaker" part="speaker">${speaker}</div>
+      ${parts.some((part) => part.type === 'reset') ? html`<div class="reset">— ${s.chapterBreak} —</div>` : nothing}
+      <div class="content ${shown.status === 'streaming' ? 'cursor' : ''}" part="content">
+        ${message.role === 'user' ? html`<p class="plain">${shown.content}</p>` : renderMarkdown(shown.content)}
+      </div>
+      ${parts.map((part) => (part.type === 'dice' ? html`<dreamdeck-dice .roll=${part.roll} .strings=${s} exportparts="roll, die, total"></dreamdeck-dice>` : nothing))}
+      ${images.length ? html`<div class="images">${images.map((image) => this.renderImage(image))}</div>` : nothing}
+      ${
+        choices && this.interactive && this.version < 0
+          ? html`<div class="choices" role="group" aria-label=${s.choices}>
+            ${choices.options.map(
+              (option) =>
+                html`<button part="choice" ?disabled=${this.busy} @click=${() => emit(this, 'dreamdeck-choose', { text: option })}>
+                  ${option}
+                </button>`,
+            )}
+          </div>`
+          : nothing
+      }
+      ${parts.map((part) => (part.type === 'error' ? html`<div class="note error" role="note">${part.message}</div>` : nothing))}
+      ${shown.status === 'aborted' ? html`<div class="note">${s.stopped}</div>` : nothing}
+      ${shown.status === 'error' && !parts.some((part) => part.type === 'error') ? html`<div class="note error">${s.failed}</div>` : nothing}
+      ${isReply && message.status !== 'streaming' ? this.renderActions(message, alternatives.length) : nothing}
+    </article>`;
+  }
+
+  private renderImage(image: StoryImage) {
+    return html`<button
+      part="image"
+      title=${this.strings.enlarge}
+      aria-label=${`${this.strings.enlarge}: ${image.prompt}`}
+      @click=${() => emit(this, 'dreamdeck-enlarge', { image })}
+    >
+      <img src=${image.url} alt=${image.prompt} loading="lazy" decoding="async" width="256" height="256" />
+    </button>`;
+  }
+
+  private renderActions(message: StoryMessage, versions: number) {
+    const s = this.strings;
+    const position = this.version < 0 ? versions + 1 : this.version + 1;
+    return html`<div class="actions" part="actions">
+      <button class="icon" aria-label=${s.copy} title=${s.copy} @click=${this.copy}>${this.copied ? '✓' : '⧉'}</button>
+      <button
+        class="icon"
+        aria-label=${s.thumbsUp}
+        title=${s.thumbsUp}
+        aria-pressed=${this.feedback === 1 ? 'true' : 'false'}
+        @click=${() => this.rate(1)}
+      >
+        👍
+      </button>
+      <button
+        class="icon"
+        aria-label=${s.thumbsDown}
+        title=${s.thumbsDown}
+        aria-pressed=${this.feedback === -1 ? 'true' : 'false'}
+        @click=${() => this.rate(-1)}
+      >
+        👎
+      </button>
+      ${
+        this.regenerable
+          ? html`<button class="icon" aria-label=${s.regenerate} title=${s.regenerate} ?disabled=${this.busy} @click=${() => emit(this, 'dreamdeck-regenerate', { messageId: message.id })}>↻</button>`
+          : nothing
+      }
+      ${
+        versions > 0
+          ? html`<button class="icon" aria-label=${s.previousVersion} ?disabled=${position <= 1} @click=${() => this.showVersion(position - 2, versions)}>‹</button>
+            <span>${position}/${versions + 1}</span>
+            <button class="icon" aria-label=${s.nextVersion} ?disabled=${position > versions} @click=${() => this.showVersion(position, versions)}>›</button>`
+          : nothing
+      }
+      ${this.commentSent ? html`<span class="note" role="status">${s.feedbackThanks}</span>` : nothing}
+      ${
+        this.commenting
+          ? html`<form @submit=${this.sendComment}>
+            <input name="comment" maxlength="2000" aria-label=${s.commentLabel} placeholder=${s.commentLabel} />
+            <button type="submit">${s.commentSend}</button>
+          </form>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private showVersion(index: number, versions: number) {
+    this.version = index >= versions ? -1 : index;
+  }
+
+  private rate(value: 1 | -1) {
+    if (!this.message) return;
+    this.feedback = value;
+    this.commenting = true;
+    this.commentSent = false;
+    emit(this, 'dreamdeck-feedback', { messageId: this.message.id, value } satisfies FeedbackDetail);
+  }
+
+  private sendComment(event: SubmitEvent) {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem('comment') as HTMLInputElement;
+    const comment = input.value.trim();
+    if (this.message && (this.feedback === 1 || this.feedback === -1)) {
+      const detail: FeedbackDetail = { messageId: this.message.id, value: this.feedback };
+      if (comment) detail.comment = comment;
+      emit(this, 'dreamdeck-feedback', detail);
+    }
+    this.commenting = false;
+    this.commentSent = true;
+  }
+
+  private async copy() {
+    const text = this.message?.content ?? '';
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // clipboard permission refused (or an insecure page): select-and-copy fallback
+      const area = document.createElement('textarea');
+      area.value = text;
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.append(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+    }
+    this.copied = true;
+    setTimeout(() => {
+      this.copied = false;
+    }, 1500);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dreamdeck-message': DreamdeckMessage;
+  }
+}

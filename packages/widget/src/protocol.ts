@@ -1,0 +1,53 @@
+/**
+ * The wire types the widget shares with `@dreamdeck/core` (types only: the widget never loads core
+ * at run time, it speaks HTTP), plus the shapes of the HTTP answers it reads.
+ */
+import type {
+  DiceRoll,
+  MessageAlternative,
+  MessagePart,
+  StoryImage,
+  StoryMessage,
+  ThreadRecord,
+  TurnEvent,
+} from '@dreamdeck/core';
+
+export type { DiceRoll, MessageAlternative, MessagePart, StoryImage, StoryMessage, ThreadRecord, TurnEvent };
+
+/** An `interrupt` event: the turn waits for the player's answer. */
+export type InterruptEvent = Extract<TurnEvent, { type: 'interrupt' }>;
+
+/** A persona as `GET /personas` lists it. */
+export interface PersonaInfo {
+  id: string;
+  name: string;
+  description?: string;
+  icon?: string;
+}
+
+/** `GET /flags` and `GET /preferences`: effective flags and the ones a user may toggle. */
+export interface FlagsAnswer {
+  flags: Record<string, boolean>;
+  toggleable: string[];
+  overrides?: Record<string, boolean>;
+}
+
+/** `GET /admin/usage`. */
+export interface UsageAnswer {
+  usage: Array<{ userId: string; day: string; metric: string; count: number }>;
+  totals: Record<string, number>;
+}
+
+/** `GET /admin/feedback`. */
+export interface FeedbackAnswer {
+  summary: Array<{ persona: string; day: string; up: number; down: number }>;
+  recent: Array<{
+    messageId: string;
+    threadId: string;
+    userId: string;
+    value: 1 | -1;
+    comment?: string;
+    persona?: string;
+    createdAt: string;
+  }>;
+}

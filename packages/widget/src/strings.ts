@@ -1,0 +1,275 @@
+/**
+ * Every string the widgets show. Replace any of them through the element's `strings` property
+ * (a partial object is merged over the locale's strings), or add a locale to {@link locales}.
+ */
+export interface DreamdeckStrings {
+  title: string;
+  inputLabel: string;
+  inputPlaceholder: string;
+  send: string;
+  stop: string;
+  retry: string;
+  dismiss: string;
+  regenerate: string;
+  copy: string;
+  copied: string;
+  thumbsUp: string;
+  thumbsDown: string;
+  feedbackThanks: string;
+  commentLabel: string;
+  commentSend: string;
+  threads: string;
+  newThread: string;
+  untitled: string;
+  settings: string;
+  close: string;
+  persona: string;
+  flags: string;
+  loading: string;
+  loadOlder: string;
+  thinking: string;
+  you: string;
+  gm: string;
+  approve: string;
+  skip: string;
+  enlarge: string;
+  stopped: string;
+  failed: string;
+  online: string;
+  reconnecting: string;
+  offline: string;
+  errorGeneric: string;
+  errorRateLimited: string;
+  slashHints: string;
+  previousVersion: string;
+  nextVersion: string;
+  diceTotal: string;
+  dropped: string;
+  chapterBreak: string;
+  choices: string;
+  commands: Record<string, string>;
+  flagNames: Record<string, string>;
+  admin: {
+    title: string;
+    flags: string;
+    usage: string;
+    feedback: string;
+    recentComments: string;
+    user: string;
+    day: string;
+    turns: string;
+    images: string;
+    rateLimited: string;
+    up: string;
+    down: string;
+    noData: string;
+    refresh: string;
+    forbidden: string;
+  };
+}
+
+/** English. */
+export const en: DreamdeckStrings = {
+  title: 'Story',
+  inputLabel: 'Your move',
+  inputPlaceholder: 'What do you do? (Type / for commands)',
+  send: 'Send',
+  stop: 'Stop',
+  retry: 'Retry',
+  dismiss: 'Dismiss',
+  regenerate: 'Regenerate reply',
+  copy: 'Copy',
+  copied: 'Copied',
+  thumbsUp: 'Good reply',
+  thumbsDown: 'Bad reply',
+  feedbackThanks: 'Thanks for the feedback',
+  commentLabel: 'Add a comment (optional)',
+  commentSend: 'Send comment',
+  threads: 'Stories',
+  newThread: 'New story',
+  untitled: 'Untitled story',
+  settings: 'Settings',
+  close: 'Close',
+  persona: 'Game master',
+  flags: 'Features',
+  loading: 'Loading…',
+  loadOlder: 'Show older messages',
+  thinking: 'The game master is thinking…',
+  you: 'You',
+  gm: 'Game master',
+  approve: 'Approve',
+  skip: 'Skip',
+  enlarge: 'Enlarge image',
+  stopped: 'Stopped',
+  failed: 'Failed',
+  online: 'Connected',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+  errorGeneric: 'Something went wrong.',
+  errorRateLimited: 'Too many requests. Try again in {seconds} s.',
+  slashHints: 'Commands',
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
+  diceTotal: 'total',
+  dropped: 'dropped',
+  chapterBreak: 'New chapter',
+  choices: 'Choices',
+  commands: {
+    '/roll': 'Roll dice, e.g. /roll 4d6kh3',
+    '/search': 'Search the web',
+    '/todo': 'Note a quest or task',
+    '/write': 'Write a passage together',
+    '/storyboard': 'Paint the current scene',
+    '/persona': 'Switch the game master',
+    '/help': 'Show help',
+    '/reset': 'Start a new chapter',
+    '/save': 'Save a memory',
+  },
+  flagNames: {
+    imageGeneration: 'Images',
+    webSearch: 'Web search',
+    diceRolling: 'Dice',
+    knowledge: 'Knowledge base',
+    storyboardReview: 'Review storyboards before painting',
+  },
+  admin: {
+    title: 'Dreamdeck admin',
+    flags: 'Global flags',
+    usage: 'Usage per user and day',
+    feedback: 'Feedback per persona and day',
+    recentComments: 'Recent comments',
+    user: 'User',
+    day: 'Day',
+    turns: 'Turns',
+    images: 'Images',
+    rateLimited: 'Rate-limited',
+    up: 'Thumbs up',
+    down: 'Thumbs down',
+    noData: 'No data yet.',
+    refresh: 'Refresh',
+    forbidden: 'This view needs an admin token.',
+  },
+};
+
+/** German. */
+export const de: DreamdeckStrings = {
+  title: 'Geschichte',
+  inputLabel: 'Dein Zug',
+  inputPlaceholder: 'Was tust du? (/ für Befehle)',
+  send: 'Senden',
+  stop: 'Anhalten',
+  retry: 'Erneut versuchen',
+  dismiss: 'Schließen',
+  regenerate: 'Antwort neu erzeugen',
+  copy: 'Kopieren',
+  copied: 'Kopiert',
+  thumbsUp: 'Gute Antwort',
+  thumbsDown: 'Schlechte Antwort',
+  feedbackThanks: 'Danke für die Rückmeldung',
+  commentLabel: 'Kommentar (optional)',
+  commentSend: 'Kommentar senden',
+  threads: 'Geschichten',
+  newThread: 'Neue Geschichte',
+  untitled: 'Unbenannte Geschichte',
+  settings: 'Einstellungen',
+  close: 'Schließen',
+  persona: 'Spielleitung',
+  flags: 'Funktionen',
+  loading: 'Lädt…',
+  loadOlder: 'Ältere Nachrichten zeigen',
+  thinking: 'Die Spielleitung überlegt…',
+  you: 'Du',
+  gm: 'Spielleitung',
+  approve: 'Freigeben',
+  skip: 'Überspringen',
+  enlarge: 'Bild vergrößern',
+  stopped: 'Angehalten',
+  failed: 'Fehlgeschlagen',
+  online: 'Verbunden',
+  reconnecting: 'Verbinde neu…',
+  offline: 'Offline',
+  errorGeneric: 'Etwas ist schiefgelaufen.',
+  errorRateLimited: 'Zu viele Anfragen. Versuch es in {seconds} s erneut.',
+  slashHints: 'Befehle',
+  previousVersion: 'Vorige Fassung',
+  nextVersion: 'Nächste Fassung',
+  diceTotal: 'Summe',
+  dropped: 'verworfen',
+  chapterBreak: 'Neues Kapitel',
+  choices: 'Möglichkeiten',
+  commands: {
+    '/roll': 'Würfeln, z. B. /roll 4d6kh3',
+    '/search': 'Im Web suchen',
+    '/todo': 'Aufgabe notieren',
+    '/write': 'Gemeinsam eine Passage schreiben',
+    '/storyboard': 'Die aktuelle Szene malen',
+    '/persona': 'Spielleitung wechseln',
+    '/help': 'Hilfe zeigen',
+    '/reset': 'Neues Kapitel beginnen',
+    '/save': 'Erinnerung speichern',
+  },
+  flagNames: {
+    imageGeneration: 'Bilder',
+    webSearch: 'Websuche',
+    diceRolling: 'Würfel',
+    knowledge: 'Wissensbasis',
+    storyboardReview: 'Storyboards vor dem Malen prüfen',
+  },
+  admin: {
+    title: 'Dreamdeck-Verwaltung',
+    flags: 'Globale Schalter',
+    usage: 'Nutzung pro Person und Tag',
+    feedback: 'Rückmeldungen pro Spielleitung und Tag',
+    recentComments: 'Neueste Kommentare',
+    user: 'Person',
+    day: 'Tag',
+    turns: 'Züge',
+    images: 'Bilder',
+    rateLimited: 'Begrenzt',
+    up: 'Daumen hoch',
+    down: 'Daumen runter',
+    noData: 'Noch keine Daten.',
+    refresh: 'Aktualisieren',
+    forbidden: 'Diese Ansicht braucht ein Admin-Token.',
+  },
+};
+
+/** Shipped locales by language tag. */
+export const locales: Record<string, DreamdeckStrings> = { en, de };
+
+/** A partial override of {@link DreamdeckStrings}; nested objects are merged too. */
+export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin'>> & {
+  commands?: Record<string, string>;
+  flagNames?: Record<string, string>;
+  admin?: Partial<DreamdeckStrings['admin']>;
+};
+
+/**
+ * Picks the strings for a locale (`de-AT` falls back to `de`, unknown ones to English) and merges
+ * overrides over them.
+ *
+ * @param locale - a BCP 47 language tag, for example `de` or `en-GB`
+ * @param overrides - strings to replace
+ */
+export function resolveStrings(locale: string | undefined, overrides?: DreamdeckStringsOverride): DreamdeckStrings {
+  const tag = (locale ?? '').toLowerCase();
+  const base = locales[tag] ?? locales[tag.split('-')[0] ?? ''] ?? en;
+  if (!overrides) return base;
+  return {
+    ...base,
+    ...overrides,
+    commands: { ...base.commands, ...overrides.commands },
+    flagNames: { ...base.flagNames, ...overrides.flagNames },
+    admin: { ...base.admin, ...overrides.admin },
+  };
+}
+
+/**
+ * Fills `{name}` placeholders in a string.
+ *
+ * @param template - a string such as `Try again in {seconds} s.`
+ * @param values - the values to insert
+ */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}

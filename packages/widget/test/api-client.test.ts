@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { DreamdeckApiError, DreamdeckClient, readTurnEvents } from '../src/api-client.js';
+import type { TurnEvent } from '../src/protocol.js';
+import { de, en, format, resolveStrings } from '../src/strings.js';
+
+function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+      controller.close();
+    },
+  });
+}
+
+describe('readTurnEvents', () => {
+  it('parses events split anywhere across chunks, skipping comments and bad data', async () => {
+    const text =
+      ': stream open\n\n' +
+      'event: turn-start\ndata: {"type":"turn-start","turnId":"t","threadId":"th"}\n\n' +
+      'event: message-delta\r\ndata: {"type":"message-delta","messageId":"m","text":"é 🎲\\n"}\r\n\r\n' +
+      'data: not json\n\n' +
+      ': heartbeat\n\n' +
+      'event: turn-end\ndata: {"type":"turn-end","turnId":"t","status":"complete"}\n\n';
+    const bytes = new TextEncoder().encode(text);
+    // split every 7 bytes, so multi-byte characters and lines are cut in the middle
+    const chunks: Uint8Array[] = [];
+    for (let index = 0; index < bytes.length; index += 7) chunks.push(bytes.slice(index, index + 7));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const events: TurnEvent[] = [];
+    await readTurnEvents(body, (event) => events.push(event));
+    expect(events.map((event) => event.type)).toEqual(['turn-start', 'message-delta', 'turn-end']);
+    expect(events[1]).toMatchObject({ text: 'é 🎲\n' });
+  });
+});
+
+describe('DreamdeckClient', () => {
+  it('fetches a guest token once and sends it as a bearer token', async () => {
+    const calls: Array<{ url: string; auth: string | null }> = [];
+    const store = new Map<string, string>();
+    const fetcher: typeof fetch = async (input, init) => {
+      const url = String(input);
+      calls.push({ url, auth: new Headers(init?.headers).get('authorization') });
+      if (url.endsWith('/auth/guest')) return Response.json({ token: 'tok', user: { id: 'g' } }, { status: 201 });
+      return Response.json({ threads: [] });
+    };
+    const client = new DreamdeckClient({
+      endpoint: '/api/',
+      fetch: fetcher,
+      storage: {
+        getItem: (k) => store.get(k) ?? null,
+        setItem: (k, v) => store.set(k, v),
+        removeItem: (k) => store.delete(k),
+      },
+    });
+    await client.ensureToken();
+    await client.listThreads();
+    expect(calls).toEqual([
+      { url: '/api/auth/guest', auth: null },
+      { url: '/api/threads?limit=50', auth: 'Bearer tok' },
+    ]);
+    expect(store.get('dreamdeck:token:/api')).toBe('tok');
+  });
+
+  it('turns JSON errors into DreamdeckApiError with Retry-After', async () => {
+    const fetcher: typeof fetch = async () =>
+      Response.json(
+        { error: { code: 'RATE_LIMITED', message: 'Slow down' } },
+        { status: 429, headers: { 'retry-after': '3' } },
+      );
+    const client = new DreamdeckClient({ endpoint: '/api', token: 't', fetch: fetcher, storage: null });
+    const error = await client.json('GET', '/threads').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DreamdeckApiError);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterMs: 3000, retryable: true });
+  });
+
+  it('retries network failures and reports the attempts, then recovers', async () => {
+    let failures = 2;
+    const reports: number[] = [];
+    const fetcher: typeof fetch = async () => {
+      if (failures-- > 0) throw new TypeError('Failed to fetch');
+      return Response.json({ ok: true });
+    };
+    const client = new DreamdeckClient({
+      endpoint: '/api',
+      token: 't',
+      fetch: fetcher,
+      storage: null,
+      onRetry: (attempt) => reports.push(attempt),
+    });
+    await expect(client.json('GET', '/me')).resolves.toEqual({ ok: true });
+    expect(reports).toEqual([1, 2, 0]);
+  });
+
+  it('does not retry a turn stream (a retried POST could run the turn twice)', async () => {
+    let calls = 0;
+    const fetcher: typeof fetch = async () => {
+      calls++;
+      throw new TypeError('Failed to fetch');
+    };
+    const client = new DreamdeckClient({ endpoint: '/api', token: 't', fetch: fetcher, storage: null });
+    await expect(client.stream('/threads/x/turns', { text: 'hi' }, () => {})).rejects.toMatchObject({
+      code: 'NETWORK',
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('streams events from a turn route', async () => {
+    const fetcher: typeof fetch = async () =>
+      new Response(streamOf(['event: status\ndata: {"type":"status","text":"Painting"}\n\n']), {
+        headers: { 'content-type': 'text/event-stream' },
+      });
+    const client = new DreamdeckClient({ endpoint: '/api', token: 't', fetch: fetcher, storage: null });
+    const events: TurnEvent[] = [];
+    await client.stream('/threads/x/turns', { text: 'hi' }, (event) => events.push(event));
+    expect(events).toEqual([{ type: 'status', text: 'Painting' }]);
+  });
+});
+
+describe('strings', () => {
+  it('falls back from a region to its language, and from unknown locales to English', () => {
+    expect(resolveStrings('de-AT')).toBe(de);
+    expect(resolveStrings('xx')).toBe(en);
+  });
+
+  it('merges overrides, nested ones included', () => {
+    const strings = resolveStrings('en', { send: 'Go', commands: { '/roll': 'Throw' } });
+    expect(strings.send).toBe('Go');
+    expect(strings.commands['/roll']).toBe('Throw');
+    expect(strings.commands['/help']).toBe(en.commands['/help']);
+  });
+
+  it('gives every locale the same keys as English', () => {
+    const keys = (value: object): string[] =>
+      Object.entries(value).flatMap(([key, inner]) =>
+        typeof inner === 'object' ? keys(inner).map((sub) => `${key}.${sub}`) : [key],
+      );
+    expect(keys(de).sort()).toEqual(keys(en).sort());
+  });
+
+  it('fills placeholders', () => {
+    expect(format(en.errorRateLimited, { seconds: 3 })).toBe('Too many requests. Try again in 3 s.');
+  });
+});

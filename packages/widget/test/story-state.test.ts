@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { StoryMessage, TurnEvent } from '../src/protocol.js';
+import { applyTurnEvent, regenerableId, settleStreaming } from '../src/story-state.js';
+
+const roll = { notation: '4d6kh3', rolls: [{ value: 6 }, { value: 1, dropped: true }], total: 6, output: '' };
+
+function play(events: TurnEvent[], start: StoryMessage[] = []): StoryMessage[] {
+  return events.reduce((messages, event) => applyTurnEvent(messages, event, 't1'), start);
+}
+
+describe('applyTurnEvent', () => {
+  it('builds a streaming message from start and deltas, then takes the stored one', () => {
+    const streaming = play([
+      { type: 'message-start', messageId: 'm1', role: 'assistant', kind: 'narration', persona: 'gm' },
+      { type: 'message-delta', messageId: 'm1', text: 'The door ' },
+      { type: 'message-delta', messageId: 'm1', text: 'creaks.' },
+    ]);
+    expect(streaming).toHaveLength(1);
+    expect(streaming[0]).toMatchObject({ id: 'm1', content: 'The door creaks.', status: 'streaming', persona: 'gm' });
+    const stored = { ...streaming[0]!, content: 'The door creaks open.', status: 'complete' as const };
+    const ended = applyTurnEvent(streaming, { type: 'message-end', message: stored }, 't1');
+    expect(ended).toEqual([stored]);
+  });
+
+  it('keeps untouched messages identical so only the changed one re-renders', () => {
+    const before = play([
+      { type: 'message-start', messageId: 'a', role: 'assistant', kind: 'narration' },
+      { type: 'message-start', messageId: 'b', role: 'assistant', kind: 'narration' },
+    ]);
+    const after = applyTurnEvent(before, { type: 'message-delta', messageId: 'b', text: 'x' }, 't1');
+    expect(after).not.toBe(before);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+  });
+
+  it('adds dice and image parts once, creating the tool message when needed', () => {
+    const image = { id: 'i1', url: 'data:image/png;base64,AA', mimeType: 'image/png', prompt: 'a cave' };
+    const messages = play([
+      { type: 'dice-roll', messageId: 'd1', roll },
+      { type: 'dice-roll', messageId: 'd1', roll },
+      { type: 'image', messageId: 's1', image },
+      { type: 'image', messageId: 's1', image },
+    ]);
+    expect(messages.map((m) => [m.id, m.kind, m.parts?.length])).toEqual([
+      ['d1', 'dice', 1],
+      ['s1', 'storyboard', 1],
+    ]);
+  });
+
+  it('resets a regenerated reply in place (same id)', () => {
+    const first = play([
+      { type: 'message-start', messageId: 'm1', role: 'assistant', kind: 'narration' },
+      { type: 'message-delta', messageId: 'm1', text: 'old' },
+      { type: 'message-start', messageId: 'm1', role: 'assistant', kind: 'narration' },
+      { type: 'message-delta', messageId: 'm1', text: 'new' },
+    ]);
+    expect(first).toHaveLength(1);
+    expect(first[0]?.content).toBe('new');
+  });
+
+  it('ignores events that do not change messages', () => {
+    const messages: StoryMessage[] = [];
+    expect(applyTurnEvent(messages, { type: 'status', text: 'Painting' }, 't1')).toBe(messages);
+  });
+});
+
+describe('settleStreaming and regenerableId', () => {
+  const base = { threadId: 't1', createdAt: '', content: 'x' };
+  it('marks streaming messages aborted', () => {
+    const messages: StoryMessage[] = [{ ...base, id: 'a', role: 'assistant', kind: 'narration', status: 'streaming' }];
+    expect(settleStreaming(messages)[0]?.status).toBe('aborted');
+  });
+
+  it('offers only the latest narration after the last player message', () => {
+    const player: StoryMessage = { ...base, id: 'p', role: 'user', kind: 'player', status: 'complete' };
+    const reply: StoryMessage = { ...base, id: 'r', role: 'assistant', kind: 'narration', status: 'complete' };
+    const dice: StoryMessage = { ...base, id: 'd', role: 'tool', kind: 'dice', status: 'complete' };
+    expect(regenerableId([player, reply, dice])).toBe('r');
+    expect(regenerableId([reply, player])).toBeUndefined();
+    expect(regenerableId([player, { ...reply, status: 'streaming' }])).toBeUndefined();
+  });
+});
