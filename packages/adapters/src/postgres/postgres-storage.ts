@@ -13,6 +13,7 @@ import {
 import type { BaseStore } from '@langchain/langgraph-checkpoint';
 import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type pg from 'pg';
+import { createEncryptingSerializer } from '../crypto/encrypting-serializer.js';
 import type { EncryptionKeyOption } from '../crypto/encryption-keys.js';
 import { createFieldCipher } from '../crypto/field-cipher.js';
 import { EncryptedStore } from '../storage-shared/encrypted-store.js';
@@ -31,6 +32,7 @@ import {
   type ThreadRow,
 } from '../storage-shared/row-codec.js';
 import { searchTerms } from '../storage-shared/search-text.js';
+import { createEncryptedPostgresSaver } from './encrypted-postgres-saver.js';
 import { loadPostgresModules } from './load-postgres-modules.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 
@@ -42,7 +44,10 @@ export interface PostgresStorageOptions {
   pool?: pg.Pool;
   /** Schema holding every table, the LangGraph checkpoint and store tables included (default `dreamdeck`). */
   schema?: string;
-  /** Encrypt message content, feedback comments, thread data, preferences and store values (AES-256-GCM). */
+  /**
+   * Encrypt message content, feedback comments, thread data, preferences, store values and the
+   * LangGraph checkpoints with their pending writes and metadata (AES-256-GCM).
+   */
   encryptionKey?: EncryptionKeyOption;
   /** Checkpoints kept per thread and namespace by `pruneCheckpoints` (default 1: only the latest). */
   keepCheckpoints?: number;
@@ -102,7 +107,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
   const s = `"${schema}"`;
   const cipher = createFieldCipher(options.encryptionKey, 'postgres');
   const keep = Math.max(1, Math.trunc(options.keepCheckpoints ?? 1));
-  const checkpointer = new PostgresSaver(pool, undefined, { schema });
+  // The serializer encrypts channel blobs, pending writes and metadata when a key is set.
+  const checkpointer = createEncryptedPostgresSaver(
+    PostgresSaver,
+    pool,
+    schema,
+    createEncryptingSerializer(cipher, 'postgres'),
+  );
   const storeConfig = options.pool
     ? (options.pool as unknown as { options: pg.PoolConfig }).options
     : { connectionString };

@@ -14,6 +14,7 @@ import {
   utcDay,
 } from '@dreamdeck/core';
 import type { Database } from 'better-sqlite3';
+import { createEncryptingSerializer } from '../crypto/encrypting-serializer.js';
 import type { EncryptionKeyOption } from '../crypto/encryption-keys.js';
 import { createFieldCipher, type FieldCipher } from '../crypto/field-cipher.js';
 import {
@@ -40,7 +41,10 @@ export interface SqliteStorageOptions {
   path?: string;
   /** An open better-sqlite3 database to use instead of opening `path`. The adapter does not close it. */
   database?: Database;
-  /** Encrypt message content, feedback comments, thread data, preferences and store values (AES-256-GCM). */
+  /**
+   * Encrypt message content, feedback comments, thread data, preferences, store values and the
+   * LangGraph checkpoints with their pending writes and metadata (AES-256-GCM).
+   */
   encryptionKey?: EncryptionKeyOption;
   /** How long a write waits for another process's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
@@ -90,7 +94,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   }
   const cipher = createFieldCipher(options.encryptionKey, 'sqlite');
   const keep = Math.max(1, Math.trunc(options.keepCheckpoints ?? 1));
-  const checkpointer = new SqliteSaver(db);
+  // The serializer encrypts checkpoints, pending writes and metadata when a key is set.
+  const checkpointer = new SqliteSaver(db, createEncryptingSerializer(cipher, 'sqlite'));
   const store = new SqliteStore(db, cipher);
   let ready = false;
 
