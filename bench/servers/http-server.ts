@@ -11,6 +11,8 @@ import { startServer } from '@dreamdeck/example-server';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 0);
 const memory = process.env.BENCH_STORAGE === 'memory';
+// A turn is narration by default; BENCH_IMAGES=1 adds the storyboard step (review interrupt) to each turn.
+const images = process.env.BENCH_IMAGES === '1';
 const running = await startServer({
   port: 0,
   host: '127.0.0.1',
@@ -22,10 +24,11 @@ const running = await startServer({
   config: {
     limits: { turnsPerMinute: 100_000, apiCallsPerHour: 10_000_000, imagesPerMinute: 100_000 },
     logging: { level: 'warn' },
+    features: { imageGeneration: images },
   },
   env: {},
 });
-console.log(`bench server on ${running.url} (${running.description.database})`);
+console.log(`bench server on ${running.url} (${running.description.database}, storyboard ${images ? 'on' : 'off'})`);
 process.on('SIGTERM', () => {
   running.close().then(() => process.exit(0));
 });

@@ -34,6 +34,7 @@ import { searchTerms } from '../storage-shared/search-text.js';
 import { loadSqliteModules } from './load-sqlite-modules.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteStore } from './sqlite-store.js';
+import { statementCache } from './statement-cache.js';
 
 /** Options for {@link createSqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -92,6 +93,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   } catch (error) {
     throw storageError(`could not open ${options.path ?? 'the database'}: ${(error as Error).message}`, error, false);
   }
+  const sql = statementCache(db);
   const cipher = createFieldCipher(options.encryptionKey, 'sqlite');
   const keep = Math.max(1, Math.trunc(options.keepCheckpoints ?? 1));
   // The serializer encrypts checkpoints, pending writes and metadata when a key is set.
@@ -117,9 +119,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   };
 
   const threadRow = (id: string) =>
-    db.prepare('SELECT * FROM dd_threads WHERE id = ?').get(id) as ThreadRowWithSeq | undefined;
-  const messageRow = (id: string) =>
-    db.prepare('SELECT * FROM dd_messages WHERE id = ?').get(id) as MessageRow | undefined;
+    sql('SELECT * FROM dd_threads WHERE id = ?').get(id) as ThreadRowWithSeq | undefined;
+  const messageRow = (id: string) => sql('SELECT * FROM dd_messages WHERE id = ?').get(id) as MessageRow | undefined;
 
   const adapter: SqliteStorage = {
     name: 'sqlite',
@@ -138,26 +139,24 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
     upsertUser: (user) =>
       run(() => {
         const now = new Date().toISOString();
-        const row = db
-          .prepare(
-            `INSERT INTO dd_users (id, display_name, roles, created_at) VALUES (@id, @displayName, @roles, @now)
+        const row = sql(
+          `INSERT INTO dd_users (id, display_name, roles, created_at) VALUES (@id, @displayName, @roles, @now)
              ON CONFLICT (id) DO UPDATE SET
                display_name = COALESCE(@displayName, display_name),
                roles = CASE WHEN @rolesGiven THEN @roles ELSE roles END
              RETURNING *`,
-          )
-          .get({
-            id: user.id,
-            displayName: user.displayName ?? null,
-            roles: JSON.stringify(user.roles ?? []),
-            rolesGiven: user.roles === undefined ? 0 : 1,
-            now,
-          }) as UserRow;
+        ).get({
+          id: user.id,
+          displayName: user.displayName ?? null,
+          roles: JSON.stringify(user.roles ?? []),
+          rolesGiven: user.roles === undefined ? 0 : 1,
+          now,
+        }) as UserRow;
         return toUser(row);
       }),
     getUser: (id) =>
       run(() => {
-        const row = db.prepare('SELECT * FROM dd_users WHERE id = ?').get(id) as UserRow | undefined;
+        const row = sql('SELECT * FROM dd_users WHERE id = ?').get(id) as UserRow | undefined;
         return row ? toUser(row) : null;
       }),
 
@@ -166,12 +165,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
         const now = new Date().toISOString();
         const id = input.id ?? newId('thr');
         try {
-          const row = db
-            .prepare(
-              `INSERT INTO dd_threads (id, user_id, title, persona, created_at, updated_at)
+          const row = sql(
+            `INSERT INTO dd_threads (id, user_id, title, persona, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-            )
-            .get(id, input.userId, input.title ?? 'New story', input.persona, now, now) as ThreadRowWithSeq;
+          ).get(id, input.userId, input.title ?? 'New story', input.persona, now, now) as ThreadRowWithSeq;
           return rowToThread(row);
         } catch (error) {
           if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
@@ -189,13 +186,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       run(() => {
         const limit = pageSize(listOptions.limit);
         const after = decodeCursor(listOptions.cursor);
-        const rows = db
-          .prepare(
-            `SELECT * FROM dd_threads WHERE user_id = ? AND deleted_at IS NULL
+        const rows = sql(
+          `SELECT * FROM dd_threads WHERE user_id = ? AND deleted_at IS NULL
              ${after ? 'AND (updated_at < @at OR (updated_at = @at AND seq < @seq))' : ''}
              ORDER BY updated_at DESC, seq DESC LIMIT @limit`,
-          )
-          .all(userId, { at: after?.updatedAt, seq: after?.seq, limit: limit + 1 }) as ThreadRowWithSeq[];
+        ).all(userId, { at: after?.updatedAt, seq: after?.seq, limit: limit + 1 }) as ThreadRowWithSeq[];
         const items = rows.slice(0, limit).map(rowToThread);
         const last = rows[limit - 1];
         return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.updated_at, last.seq) } : { items };
@@ -207,21 +202,19 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
             const row = threadRow(id);
             if (!row || row.deleted_at !== null) throw notFound('thread', id);
             // Later than every other thread of the user, so "most recently updated first" is strict.
-            const newest = db
-              .prepare('SELECT max(updated_at) AS at FROM dd_threads WHERE user_id = ?')
-              .get(row.user_id) as {
+            const newest = sql('SELECT max(updated_at) AS at FROM dd_threads WHERE user_id = ?').get(row.user_id) as {
               at: string;
             };
-            const updated = db
-              .prepare('UPDATE dd_threads SET title = ?, persona = ?, updated_at = ? WHERE id = ? RETURNING *')
-              .get(patch.title ?? row.title, patch.persona ?? row.persona, nextTimestamp(newest.at), id) as ThreadRow;
+            const updated = sql(
+              'UPDATE dd_threads SET title = ?, persona = ?, updated_at = ? WHERE id = ? RETURNING *',
+            ).get(patch.title ?? row.title, patch.persona ?? row.persona, nextTimestamp(newest.at), id) as ThreadRow;
             return rowToThread(updated);
           })
           .immediate(),
       ),
     deleteThread: (id) =>
       run(() => {
-        db.prepare('UPDATE dd_threads SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(
+        sql('UPDATE dd_threads SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(
           new Date().toISOString(),
           id,
         );
@@ -231,7 +224,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       run(() => {
         const row = messageToRow(message, cipher);
         try {
-          db.prepare(
+          sql(
             `INSERT INTO dd_messages (id, thread_id, role, kind, persona, content, parts, alternatives, turn_id, status, created_at)
              VALUES (@id, @thread_id, @role, @kind, @persona, @content, @parts, @alternatives, @turn_id, @status, @created_at)`,
           ).run(row);
@@ -254,11 +247,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
         }
         const rows =
           listOptions.limit === undefined
-            ? (db.prepare(`SELECT * FROM dd_messages WHERE ${where} ORDER BY seq`).all(...params) as MessageRow[])
+            ? (sql(`SELECT * FROM dd_messages WHERE ${where} ORDER BY seq`).all(...params) as MessageRow[])
             : (
-                db
-                  .prepare(`SELECT * FROM dd_messages WHERE ${where} ORDER BY seq DESC LIMIT ?`)
-                  .all(...params, Math.max(0, Math.trunc(listOptions.limit))) as MessageRow[]
+                sql(`SELECT * FROM dd_messages WHERE ${where} ORDER BY seq DESC LIMIT ?`).all(
+                  ...params,
+                  Math.max(0, Math.trunc(listOptions.limit)),
+                ) as MessageRow[]
               ).reverse();
         return rows.map((row) => rowToMessage(row, cipher));
       }),
@@ -278,7 +272,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
               if (patch[key] !== undefined) Object.assign(merged, { [key]: patch[key] });
             }
             const next = messageToRow(merged, cipher);
-            db.prepare('UPDATE dd_messages SET content = ?, status = ?, parts = ?, alternatives = ? WHERE id = ?').run(
+            sql('UPDATE dd_messages SET content = ?, status = ?, parts = ?, alternatives = ? WHERE id = ?').run(
               next.content,
               next.status,
               next.parts,
@@ -292,7 +286,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
 
     setFeedback: (feedback) =>
       run(() => {
-        db.prepare(
+        sql(
           `INSERT INTO dd_feedback (message_id, user_id, thread_id, value, comment, persona, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (message_id, user_id) DO UPDATE SET
@@ -310,45 +304,40 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       }),
     getFeedback: (messageId, userId) =>
       run(() => {
-        const row = db
-          .prepare('SELECT * FROM dd_feedback WHERE message_id = ? AND user_id = ?')
-          .get(messageId, userId) as FeedbackRow | undefined;
+        const row = sql('SELECT * FROM dd_feedback WHERE message_id = ? AND user_id = ?').get(messageId, userId) as
+          | FeedbackRow
+          | undefined;
         return row ? rowToFeedback(row, cipher) : null;
       }),
     feedbackSummary: (summaryOptions = {}) =>
       run(
         () =>
-          db
-            .prepare(
-              `SELECT COALESCE(persona, 'unknown') AS persona, substr(created_at, 1, 10) AS day,
+          sql(
+            `SELECT COALESCE(persona, 'unknown') AS persona, substr(created_at, 1, 10) AS day,
                  SUM(CASE WHEN value > 0 THEN 1 ELSE 0 END) AS up, SUM(CASE WHEN value < 0 THEN 1 ELSE 0 END) AS down
                FROM dd_feedback WHERE substr(created_at, 1, 10) >= ?
                GROUP BY 1, 2 ORDER BY day DESC, persona`,
-            )
-            .all(summaryOptions.sinceDay ?? '') as FeedbackAggregate[],
+          ).all(summaryOptions.sinceDay ?? '') as FeedbackAggregate[],
       ),
     recentFeedback: (recentOptions = {}) =>
       run(() =>
         (
-          db
-            .prepare('SELECT * FROM dd_feedback WHERE comment IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT ?')
-            .all(Math.max(0, Math.trunc(recentOptions.limit ?? 20))) as FeedbackRow[]
+          sql('SELECT * FROM dd_feedback WHERE comment IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT ?').all(
+            Math.max(0, Math.trunc(recentOptions.limit ?? 20)),
+          ) as FeedbackRow[]
         ).map((row) => rowToFeedback(row, cipher)),
       ),
 
     getThreadData: (threadId) =>
       run(() => {
-        const rows = db
-          .prepare('SELECT key, value FROM dd_thread_data WHERE thread_id = ?')
-          .all(threadId) as KeyValueRow[];
+        const rows = sql('SELECT key, value FROM dd_thread_data WHERE thread_id = ?').all(threadId) as KeyValueRow[];
         return Object.fromEntries(rows.map((row) => [row.key, cipher.decryptJson(row.value)]));
       }),
     setThreadData: (threadId, key, value) =>
       run(() => {
-        if (value === undefined)
-          db.prepare('DELETE FROM dd_thread_data WHERE thread_id = ? AND key = ?').run(threadId, key);
+        if (value === undefined) sql('DELETE FROM dd_thread_data WHERE thread_id = ? AND key = ?').run(threadId, key);
         else {
-          db.prepare(
+          sql(
             `INSERT INTO dd_thread_data (thread_id, key, value) VALUES (?, ?, ?)
              ON CONFLICT (thread_id, key) DO UPDATE SET value = excluded.value`,
           ).run(threadId, key, cipher.encryptJson(value));
@@ -364,7 +353,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
               if (value === null || value === undefined) delete next[key];
               else next[key] = value;
             }
-            db.prepare(
+            sql(
               `INSERT INTO dd_preferences (user_id, value) VALUES (?, ?)
                ON CONFLICT (user_id) DO UPDATE SET value = excluded.value`,
             ).run(userId, cipher.encryptJson(next));
@@ -375,7 +364,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
 
     getFlagOverrides: (scope = {}) =>
       run(() => {
-        const rows = db.prepare('SELECT name, value FROM dd_flags WHERE scope = ?').all(scope.userId ?? '') as Array<{
+        const rows = sql('SELECT name, value FROM dd_flags WHERE scope = ?').all(scope.userId ?? '') as Array<{
           name: string;
           value: number;
         }>;
@@ -383,10 +372,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       }),
     setFlagOverride: (name, value, scope = {}) =>
       run(() => {
-        if (value === null)
-          db.prepare('DELETE FROM dd_flags WHERE scope = ? AND name = ?').run(scope.userId ?? '', name);
+        if (value === null) sql('DELETE FROM dd_flags WHERE scope = ? AND name = ?').run(scope.userId ?? '', name);
         else {
-          db.prepare(
+          sql(
             `INSERT INTO dd_flags (scope, name, value) VALUES (?, ?, ?)
              ON CONFLICT (scope, name) DO UPDATE SET value = excluded.value`,
           ).run(scope.userId ?? '', name, value ? 1 : 0);
@@ -398,12 +386,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
         db
           .transaction(() => {
             const { start, resetInMs } = fixedWindow(Date.now(), windowMs);
-            const row = db.prepare('SELECT window_start, used FROM dd_counters WHERE key = ?').get(key) as
+            const row = sql('SELECT window_start, used FROM dd_counters WHERE key = ?').get(key) as
               | { window_start: number; used: number }
               | undefined;
             const used = row && row.window_start === start ? row.used : 0;
             if (used + cost > limit) return { allowed: false, used, resetInMs };
-            db.prepare(
+            sql(
               `INSERT INTO dd_counters (key, window_start, used) VALUES (?, ?, ?)
                ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, used = excluded.used`,
             ).run(key, start, used + cost);
@@ -416,8 +404,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       run(() =>
         db
           .transaction(() => {
-            db.prepare('DELETE FROM dd_knowledge WHERE source = ?').run(source);
-            const insert = db.prepare('INSERT INTO dd_knowledge (id, source, position, text) VALUES (?, ?, ?, ?)');
+            sql('DELETE FROM dd_knowledge WHERE source = ?').run(source);
+            const insert = sql('INSERT INTO dd_knowledge (id, source, position, text) VALUES (?, ?, ?, ?)');
             chunks.forEach((text, index) => {
               insert.run(`${source}#${index}`, source, index, text);
             });
@@ -429,23 +417,21 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       run(() => {
         const terms = searchTerms(query);
         if (terms.length === 0) return [];
-        const rows = db
-          .prepare(
-            `SELECT k.id, k.source, snippet(dd_knowledge_fts, 0, '', '', '…', 24) AS snippet, -bm25(dd_knowledge_fts) AS score
+        const rows = sql(
+          `SELECT k.id, k.source, snippet(dd_knowledge_fts, 0, '', '', '…', 24) AS snippet, -bm25(dd_knowledge_fts) AS score
              FROM dd_knowledge_fts JOIN dd_knowledge k ON k.rowid = dd_knowledge_fts.rowid
              WHERE dd_knowledge_fts MATCH ? ORDER BY bm25(dd_knowledge_fts) LIMIT ?`,
-          )
-          .all(terms.map((term) => `"${term}"`).join(' OR '), Math.max(1, Math.trunc(searchOptions.limit ?? 5)));
+        ).all(terms.map((term) => `"${term}"`).join(' OR '), Math.max(1, Math.trunc(searchOptions.limit ?? 5)));
         return rows as KnowledgeHit[];
       }),
     deleteKnowledge: (source) =>
       run(() => {
-        db.prepare('DELETE FROM dd_knowledge WHERE source = ?').run(source);
+        sql('DELETE FROM dd_knowledge WHERE source = ?').run(source);
       }),
 
     recordAudit: (event) =>
       run(() => {
-        db.prepare('INSERT INTO dd_audit (type, user_id, detail, created_at) VALUES (?, ?, ?, ?)').run(
+        sql('INSERT INTO dd_audit (type, user_id, detail, created_at) VALUES (?, ?, ?, ?)').run(
           event.type,
           event.userId ?? null,
           event.detail === undefined ? null : JSON.stringify(event.detail),
@@ -454,28 +440,24 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       }),
     listAudit: (auditOptions = {}) =>
       run(() => {
-        const rows = db
-          .prepare(
-            `SELECT * FROM dd_audit ${auditOptions.type ? 'WHERE type = @type' : ''} ORDER BY seq DESC LIMIT @limit`,
-          )
-          .all({ type: auditOptions.type, limit: Math.max(0, Math.trunc(auditOptions.limit ?? 100)) }) as AuditRow[];
+        const rows = sql(
+          `SELECT * FROM dd_audit ${auditOptions.type ? 'WHERE type = @type' : ''} ORDER BY seq DESC LIMIT @limit`,
+        ).all({ type: auditOptions.type, limit: Math.max(0, Math.trunc(auditOptions.limit ?? 100)) }) as AuditRow[];
         return rows.map(toAudit);
       }),
     addUsage: (userId, metric, count = 1) =>
       run(() => {
-        db.prepare(
+        sql(
           `INSERT INTO dd_usage (user_id, day, metric, count) VALUES (?, ?, ?, ?)
            ON CONFLICT (user_id, day, metric) DO UPDATE SET count = count + excluded.count`,
         ).run(userId, utcDay(), metric, count);
       }),
     listUsage: (usageOptions = {}) =>
       run(() => {
-        const rows = db
-          .prepare(
-            `SELECT user_id, day, metric, count FROM dd_usage WHERE day >= @since ${usageOptions.userId ? 'AND user_id = @userId' : ''}
+        const rows = sql(
+          `SELECT user_id, day, metric, count FROM dd_usage WHERE day >= @since ${usageOptions.userId ? 'AND user_id = @userId' : ''}
              ORDER BY day DESC, user_id, metric`,
-          )
-          .all({ since: usageOptions.sinceDay ?? '', userId: usageOptions.userId }) as Array<{
+        ).all({ since: usageOptions.sinceDay ?? '', userId: usageOptions.userId }) as Array<{
           user_id: string;
           day: string;
           metric: UsageRecord['metric'];
@@ -487,13 +469,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
     pruneCheckpoints: (threadId) =>
       run(() => {
         db.transaction(() => {
-          db.prepare(
+          sql(
             `DELETE FROM checkpoints WHERE thread_id = @threadId AND checkpoint_id NOT IN (
                SELECT latest.checkpoint_id FROM checkpoints latest
                WHERE latest.thread_id = checkpoints.thread_id AND latest.checkpoint_ns = checkpoints.checkpoint_ns
                ORDER BY latest.checkpoint_id DESC LIMIT @keep)`,
           ).run({ threadId, keep });
-          db.prepare(
+          sql(
             `DELETE FROM writes WHERE thread_id = ? AND NOT EXISTS (
                SELECT 1 FROM checkpoints c WHERE c.thread_id = writes.thread_id
                  AND c.checkpoint_ns = writes.checkpoint_ns AND c.checkpoint_id = writes.checkpoint_id)`,

@@ -13,6 +13,7 @@ import {
 import type { Database } from 'better-sqlite3';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { matchesFilter, searchTerms, textOfValue } from '../storage-shared/search-text.js';
+import { statementCache } from './statement-cache.js';
 
 const SEPARATOR = '\u001f';
 
@@ -40,12 +41,14 @@ interface StoreRow {
  */
 export class SqliteStore extends BaseStore {
   readonly #db: Database;
+  readonly #sql: ReturnType<typeof statementCache>;
   readonly #cipher: FieldCipher;
 
   /** Wraps an open, migrated database. */
   constructor(db: Database, cipher: FieldCipher) {
     super();
     this.#db = db;
+    this.#sql = statementCache(db);
     this.#cipher = cipher;
   }
 
@@ -76,37 +79,35 @@ export class SqliteStore extends BaseStore {
   }
 
   #get(operation: GetOperation): Item | null {
-    const row = this.#db
-      .prepare('SELECT * FROM dd_store WHERE path = ? AND key = ?')
-      .get(namespacePath(operation.namespace), operation.key) as StoreRow | undefined;
+    const row = this.#sql('SELECT * FROM dd_store WHERE path = ? AND key = ?').get(
+      namespacePath(operation.namespace),
+      operation.key,
+    ) as StoreRow | undefined;
     return row ? this.#toItem(row) : null;
   }
 
   #put(operation: PutOperation): void {
     const path = namespacePath(operation.namespace);
-    this.#db.prepare('DELETE FROM dd_store_fts WHERE path = ? AND key = ?').run(path, operation.key);
+    this.#sql('DELETE FROM dd_store_fts WHERE path = ? AND key = ?').run(path, operation.key);
     if (operation.value === null) {
-      this.#db.prepare('DELETE FROM dd_store WHERE path = ? AND key = ?').run(path, operation.key);
+      this.#sql('DELETE FROM dd_store WHERE path = ? AND key = ?').run(path, operation.key);
       return;
     }
     const now = new Date().toISOString();
-    this.#db
-      .prepare(
-        `INSERT INTO dd_store (path, key, namespace, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    this.#sql(
+      `INSERT INTO dd_store (path, key, namespace, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (path, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(
-        path,
-        operation.key,
-        JSON.stringify(operation.namespace),
-        this.#cipher.encryptJson(operation.value),
-        now,
-        now,
-      );
+    ).run(
+      path,
+      operation.key,
+      JSON.stringify(operation.namespace),
+      this.#cipher.encryptJson(operation.value),
+      now,
+      now,
+    );
     if (!this.#cipher.enabled && operation.index !== false) {
       const text = textOfValue(operation.value, operation.index);
-      if (text)
-        this.#db.prepare('INSERT INTO dd_store_fts (path, key, text) VALUES (?, ?, ?)').run(path, operation.key, text);
+      if (text) this.#sql('INSERT INTO dd_store_fts (path, key, text) VALUES (?, ?, ?)').run(path, operation.key, text);
     }
   }
 
@@ -118,19 +119,17 @@ export class SqliteStore extends BaseStore {
     let candidates: Array<SearchItem>;
     if (terms.length > 0 && !this.#cipher.enabled) {
       const match = terms.map((term) => `"${term}"`).join(' OR ');
-      const rows = this.#db
-        .prepare(
-          `SELECT s.*, -bm25(dd_store_fts) AS score FROM dd_store_fts f
+      const rows = this.#sql(
+        `SELECT s.*, -bm25(dd_store_fts) AS score FROM dd_store_fts f
            JOIN dd_store s ON s.path = f.path AND s.key = f.key
            WHERE dd_store_fts MATCH ? AND substr(s.path, 1, length(?)) = ?
            ORDER BY bm25(dd_store_fts)`,
-        )
-        .all(match, prefix, prefix) as Array<StoreRow & { score: number }>;
+      ).all(match, prefix, prefix) as Array<StoreRow & { score: number }>;
       candidates = rows.map((row) => ({ ...this.#toItem(row), score: row.score }));
     } else {
-      const rows = this.#db
-        .prepare('SELECT * FROM dd_store WHERE substr(path, 1, length(?)) = ? ORDER BY updated_at DESC, key')
-        .all(prefix, prefix) as StoreRow[];
+      const rows = this.#sql(
+        'SELECT * FROM dd_store WHERE substr(path, 1, length(?)) = ? ORDER BY updated_at DESC, key',
+      ).all(prefix, prefix) as StoreRow[];
       candidates = rows.map((row) => this.#toItem(row));
       if (terms.length > 0) {
         candidates = candidates
@@ -147,7 +146,7 @@ export class SqliteStore extends BaseStore {
   }
 
   #listNamespaces(operation: ListNamespacesOperation): string[][] {
-    const rows = this.#db.prepare('SELECT DISTINCT namespace FROM dd_store').all() as Array<{ namespace: string }>;
+    const rows = this.#sql('SELECT DISTINCT namespace FROM dd_store').all() as Array<{ namespace: string }>;
     let namespaces = rows.map((row) => JSON.parse(row.namespace) as string[]);
     for (const condition of operation.matchConditions ?? []) {
       namespaces = namespaces.filter((namespace) => matchesCondition(namespace, condition));
