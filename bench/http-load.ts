@@ -19,7 +19,8 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const idleStreams = Number(process.env.BENCH_STREAMS ?? 1000);
 
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(`${here}node_modules/.bin/tsx`, ['--tsconfig', 'tsconfig.json', 'servers/http-server.ts'], {
+  // The server runs compiled (`pnpm build` first) on plain node, as it is deployed.
+  const child = spawn(process.execPath, ['servers/http-server.mjs'], {
     cwd: here,
     env: { ...process.env, BENCH_SECRET: secret, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
