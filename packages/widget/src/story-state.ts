@@ -24,7 +24,8 @@ export function applyTurnEvent(messages: StoryMessage[], event: TurnEvent, threa
         kind: event.kind,
         ...(event.persona !== undefined && { persona: event.persona }),
         content: '',
-        parts: [],
+        // a tool message may already hold the dice or image parts that arrived before its start
+        parts: index >= 0 && event.kind !== 'narration' ? (messages[index]!.parts ?? []) : [],
         createdAt: index >= 0 ? messages[index]!.createdAt : new Date().toISOString(),
         status: 'streaming',
       };

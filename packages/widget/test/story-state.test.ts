@@ -47,6 +47,17 @@ describe('applyTurnEvent', () => {
     ]);
   });
 
+  it('keeps dice parts that arrived before their message-start (the server sends dice-roll first)', () => {
+    const messages = play([
+      { type: 'dice-roll', messageId: 'd1', roll },
+      { type: 'message-start', messageId: 'd1', role: 'tool', kind: 'dice' },
+      { type: 'message-delta', messageId: 'd1', text: 'You rolled 6.' },
+    ]);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.parts).toEqual([{ type: 'dice', roll }]);
+    expect(messages[0]?.content).toBe('You rolled 6.');
+  });
+
   it('resets a regenerated reply in place (same id)', () => {
     const first = play([
       { type: 'message-start', messageId: 'm1', role: 'assistant', kind: 'narration' },

@@ -1,0 +1,113 @@
+/** Shared helpers for the widget's browser tests: Debian Chromium via playwright-core, the example server, the bundle. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '@dreamdeck/core';
+import { type RunningServer, type StartServerOptions, startServer } from '@dreamdeck/example-server';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const widgetDir = fileURLToPath(new URL('../../packages/widget/', import.meta.url));
+export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/**
+ * Whether the browser tests can run. Without Chromium they fail under CI (`CI` set) and are
+ * skipped loudly elsewhere.
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`[e2e] ${CHROMIUM} is missing: apt-get install -y chromium`);
+  console.warn(`\n[e2e] SKIPPING browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)\n`);
+  return false;
+}
+
+/** Launches Debian Chromium headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Builds `dist/dreamdeck-chat.js` and `dist/dreamdeck-admin.js` from the current sources. */
+export function buildWidget(): void {
+  execFileSync(process.execPath, ['scripts/build-bundle.mjs'], { cwd: widgetDir, stdio: 'inherit' });
+}
+
+const quiet: Logger = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  fatal() {},
+  child: () => quiet,
+};
+
+/** Starts the example server on a free port with a fresh SQLite file. */
+export function startExample(options: StartServerOptions = {}): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'dreamdeck-e2e-'));
+  return startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databasePath: join(dir, 'dreamdeck.db'),
+    logger: quiet,
+    flagPollMs: 0,
+    ...options,
+    config: { limits: { turnsPerMinute: 1000, apiCallsPerHour: 100_000, imagesPerMinute: 1000 }, ...options.config },
+  });
+}
+
+/** Where screenshots go (gitignored; CI uploads it as an artifact). */
+export function artifactPath(name: string): string {
+  mkdirSync(artifactsDir, { recursive: true });
+  return join(artifactsDir, name);
+}
+
+/** Browser-side: every element in the document and in every open shadow root. */
+export const DEEP_ELEMENTS = `(() => {
+  const all = [];
+  const walk = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      all.push(element);
+      if (element.shadowRoot) walk(element.shadowRoot);
+    }
+  };
+  walk(document);
+  return all;
+})()`;
+
+/** Browser-side: the element that has focus, looking through shadow roots. */
+export async function deepActive(page: Page): Promise<{ tag: string; label: string }> {
+  return page.evaluate(() => {
+    let active: Element | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return {
+      tag: active?.tagName.toLowerCase() ?? '',
+      label: (active?.getAttribute('aria-label') || active?.textContent || '').trim(),
+    };
+  });
+}
+
+/** Presses Tab until the focused control's label matches, failing after `limit` presses. */
+export async function tabTo(page: Page, label: RegExp, limit = 80): Promise<void> {
+  for (let count = 0; count < limit; count++) {
+    await page.keyboard.press('Tab');
+    const active = await deepActive(page);
+    if (label.test(active.label)) return;
+  }
+  throw new Error(`no focusable control labelled ${label} within ${limit} Tab presses`);
+}
+
+/** Opens the example page with a fresh guest and waits until the chat is ready. */
+export async function openChat(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
+}
+
+/** Waits until no reply streams and no turn runs (the send button is back). */
+export async function waitIdle(page: Page): Promise<void> {
+  await page.locator('dreamdeck-chat [part="send-button"]').waitFor();
+}

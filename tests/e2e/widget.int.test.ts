@@ -1,0 +1,326 @@
+/**
+ * <dreamdeck-chat> and <dreamdeck-admin> in real Chromium against the example server (SQLite,
+ * demo model): a whole story, keyboard only, phone width and dark theme, admin flags.
+ */
+import type { RunningServer } from '@dreamdeck/example-server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  artifactPath,
+  buildWidget,
+  chromiumAvailable,
+  deepActive,
+  launchChromium,
+  openChat,
+  startExample,
+  tabTo,
+  waitIdle,
+  widgetDir,
+} from './browser.js';
+
+const run = chromiumAvailable();
+
+describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    buildWidget();
+    server = await startExample();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function newPage(options: { width?: number; height?: number; dark?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 900, height: options.height ?? 800 },
+      colorScheme: options.dark ? 'dark' : 'light',
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    return page;
+  }
+
+  /** Samples the newest GM reply's text while it streams; resolves with the distinct lengths seen. */
+  function watchStream(page: Page) {
+    return page.evaluate(async () => {
+      const chat = document.querySelector('dreamdeck-chat')!;
+      const lengths: number[] = [];
+      const started = performance.now();
+      while (performance.now() - started < 20_000) {
+        const messages = [...(chat.shadowRoot?.querySelectorAll('dreamdeck-message') ?? [])];
+        const last = messages.at(-1);
+        const content = last?.shadowRoot?.querySelector('[part="content"]');
+        if (last && (last as unknown as { message?: { role: string } }).message?.role === 'assistant' && content) {
+          const length = content.textContent?.length ?? 0;
+          if (lengths.at(-1) !== length) lengths.push(length);
+          if (!content.classList.contains('cursor') && length > 0) break;
+        }
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      return lengths;
+    });
+  }
+
+  it('plays a whole story: stream, dice, storyboard, thumbs up, history after reload', async () => {
+    const page = await newPage();
+    await openChat(page, server.url);
+    const chat = page.locator('dreamdeck-chat');
+    const input = chat.locator('textarea');
+
+    await input.fill('I push open the tavern door.');
+    const streaming = watchStream(page);
+    await input.press('Enter');
+    const lengths = await streaming;
+    // the reply grew in several steps before it was complete: it streamed
+    expect(lengths.length).toBeGreaterThan(3);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+    await waitIdle(page);
+    await expect(
+      chat.locator('dreamdeck-message').first().locator('[part="content"]').textContent(),
+    ).resolves.toContain('tavern door');
+    expect((await deepActive(page)).tag).toBe('textarea');
+
+    // dice
+    await input.fill('/roll 4d6kh3');
+    await input.press('Enter');
+    const dice = chat.locator('dreamdeck-dice').last();
+    await dice.locator('[part="total"]').waitFor();
+    const dies = await dice.locator('[part="die"]').allTextContents();
+    const dropped = await dice.locator('.die.dropped').allTextContents();
+    expect(dies).toHaveLength(4);
+    expect(dropped).toHaveLength(1);
+    const total = Number(await dice.locator('[part="total"]').textContent());
+    const kept = dies.map(Number).reduce((sum, value) => sum + value, 0) - Number(dropped[0]);
+    expect(total).toBe(kept);
+    await expect(dice.locator('.notation').textContent()).resolves.toContain('4d6kh3');
+    await waitIdle(page);
+
+    // storyboard: the GM asks first; approving paints the images
+    await input.fill('/storyboard');
+    await input.press('Enter');
+    const interrupt = chat.locator('[part="interrupt"]');
+    await interrupt.waitFor();
+    const prompts = await interrupt.locator('li').allTextContents();
+    expect(prompts.length).toBeGreaterThan(0);
+    await interrupt.getByRole('button', { name: 'Approve' }).click();
+    const image = chat.locator('[part="image"] img').first();
+    await image.waitFor();
+    await waitIdle(page);
+    await expect(image.getAttribute('alt')).resolves.toBe(prompts[0]);
+    await expect(image.getAttribute('loading')).resolves.toBe('lazy');
+    await page.waitForFunction(
+      () => {
+        const chatElement = document.querySelector('dreamdeck-chat')!;
+        for (const message of chatElement.shadowRoot!.querySelectorAll('dreamdeck-message')) {
+          const img = message.shadowRoot?.querySelector('img');
+          if (img) return img.complete && img.naturalWidth > 0;
+        }
+        return false;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    await chat.locator('[part="image"]').first().click();
+    await expect(chat.locator('dialog[open] img').getAttribute('alt')).resolves.toBe(prompts[0]);
+    await page.keyboard.press('Escape');
+    await chat.locator('dialog:not([open])').waitFor({ state: 'attached' });
+
+    // thumbs up with a comment, stored on the server
+    const narration = chat.locator('dreamdeck-message').nth(1);
+    await narration.getByRole('button', { name: 'Good reply' }).click();
+    await expect(narration.getByRole('button', { name: 'Good reply' }).getAttribute('aria-pressed')).resolves.toBe(
+      'true',
+    );
+    await narration.getByRole('textbox', { name: /comment/i }).fill('Lovely opening');
+    await narration.getByRole('button', { name: 'Send comment' }).click();
+    await narration.getByRole('status').filter({ hasText: 'Thanks' }).waitFor();
+    const admin = await server.auth.issueToken({ id: 'admin', roles: ['admin'] });
+    const feedback = (await (
+      await fetch(`${server.apiUrl}/admin/feedback`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json()) as { recent: Array<{ value: number; comment?: string }> };
+    expect(feedback.recent).toContainEqual(expect.objectContaining({ value: 1, comment: 'Lovely opening' }));
+
+    // reload: the same thread comes back with its history
+    const before = await chat.locator('dreamdeck-message').count();
+    await page.reload();
+    await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
+    await chat.locator('dreamdeck-dice').first().waitFor();
+    expect(await chat.locator('dreamdeck-message').count()).toBe(before);
+    await expect(
+      chat.locator('dreamdeck-message').first().locator('[part="content"]').textContent(),
+    ).resolves.toContain('tavern door');
+    expect(await chat.locator('[part="image"] img').count()).toBe(prompts.length);
+    await page.context().close();
+  });
+
+  it('works from the keyboard alone: send, approve, roll, stop, rate', async () => {
+    const page = await newPage();
+    await openChat(page, server.url);
+    const chat = page.locator('dreamdeck-chat');
+
+    await tabTo(page, /^Your move$/);
+    await page.keyboard.type('I sneak toward the lighthouse.');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('Quietly.');
+    expect(await chat.locator('textarea').inputValue()).toBe('I sneak toward the lighthouse.\nQuietly.');
+    await page.keyboard.press('Enter');
+    expect((await deepActive(page)).tag).toBe('textarea');
+    await chat.locator('[part="interrupt"]').waitFor();
+    await waitIdle(page);
+
+    // approve the storyboard with Tab + Enter
+    await tabTo(page, /^Approve$/);
+    await page.keyboard.press('Enter');
+    await chat.locator('[part="image"] img').first().waitFor();
+    await waitIdle(page);
+
+    // slash hints: type "/ro", Tab completes "/roll "
+    await tabTo(page, /^Your move$/);
+    await page.keyboard.type('/ro');
+    await chat.locator('[part="hints"]').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await chat.locator('textarea').inputValue()).toBe('/roll ');
+    await page.keyboard.type('2d20kh1');
+    await page.keyboard.press('Enter');
+    await chat.locator('dreamdeck-dice [part="total"]').waitFor();
+    await waitIdle(page);
+
+    // Esc stops a streaming reply; the partial text stays, marked as stopped
+    await page.keyboard.type('Tell me the long tale of the drowned bell.');
+    await page.keyboard.press('Enter');
+    await chat.locator('[part="stop-button"]').waitFor();
+    await page.waitForFunction(() => {
+      const messages = document.querySelector('dreamdeck-chat')!.shadowRoot!.querySelectorAll('dreamdeck-message');
+      const last = messages[messages.length - 1];
+      return (last?.shadowRoot?.querySelector('[part="content"]')?.textContent?.length ?? 0) > 0;
+    });
+    await page.keyboard.press('Escape');
+    await waitIdle(page);
+    await chat.locator('dreamdeck-message').last().getByText('Stopped').waitFor();
+
+    // rate the reply with the keyboard
+    await tabTo(page, /^Good reply$/);
+    await page.keyboard.press('Enter');
+    const pressed = await page.evaluate(() => {
+      let active: Element | null = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.getAttribute('aria-pressed');
+    });
+    expect(pressed).toBe('true');
+    // every control reached by Tab has a name
+    const unnamed = await page.evaluate(() => {
+      const missing: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const element of root.querySelectorAll('button, textarea, input, select, a[href]')) {
+          const named =
+            element.getAttribute('aria-label') || element.textContent?.trim() || element.closest('label') !== null;
+          if (!named && !(element as HTMLElement).hidden) missing.push(element.outerHTML.slice(0, 80));
+        }
+        for (const element of root.querySelectorAll('*')) if (element.shadowRoot) walk(element.shadowRoot);
+      };
+      walk(document);
+      return missing;
+    });
+    expect(unnamed).toEqual([]);
+    await page.context().close();
+  });
+
+  it('fits a 360 px phone and follows the dark theme (screenshots in tests/artifacts)', async () => {
+    const phone = await newPage({ width: 360, height: 740 });
+    await openChat(phone, server.url);
+    const input = phone.locator('dreamdeck-chat textarea');
+    await input.fill('I climb onto the roof of the mill and look around at everything.');
+    await input.press('Enter');
+    await phone.locator('dreamdeck-chat [part="interrupt"]').waitFor();
+    await waitIdle(phone);
+    const overflow = await phone.evaluate(() => {
+      const chat = document.querySelector('dreamdeck-chat')!;
+      const layout = chat.shadowRoot!.querySelector('.layout') as HTMLElement;
+      return {
+        page: document.documentElement.scrollWidth,
+        chat: chat.getBoundingClientRect().right,
+        layout: layout.scrollWidth - layout.clientWidth,
+      };
+    });
+    expect(overflow.page).toBeLessThanOrEqual(360);
+    expect(overflow.chat).toBeLessThanOrEqual(360);
+    expect(overflow.layout).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: artifactPath('widget-360px.png') });
+    await phone.context().close();
+
+    const dark = await newPage({ dark: true });
+    await openChat(dark, server.url);
+    const background = () =>
+      dark.evaluate(() => getComputedStyle(document.querySelector('dreamdeck-chat')!).backgroundColor);
+    const luminance = (color: string) => {
+      const [r = 0, g = 0, b = 0] = (color.match(/\d+/g) ?? []).map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    };
+    // theme="auto" on the example page follows prefers-color-scheme: dark
+    expect(luminance(await background())).toBeLessThan(0.2);
+    await dark.screenshot({ path: artifactPath('widget-dark.png') });
+    // theme="light" wins over the system preference
+    await dark.evaluate(() => document.querySelector('dreamdeck-chat')!.setAttribute('theme', 'light'));
+    expect(luminance(await background())).toBeGreaterThan(0.8);
+    await dark.context().close();
+  });
+
+  it('an admin turns a flag off in <dreamdeck-admin> and the chat sees it', async () => {
+    const admin = await newPage();
+    await admin.route('**/dreamdeck-admin.js', (route) =>
+      route.fulfill({ path: `${widgetDir}dist/dreamdeck-admin.js`, contentType: 'text/javascript' }),
+    );
+    await admin.goto(server.url);
+    const token = await server.auth.issueToken({ id: 'admin', roles: ['admin'] });
+    await admin.addScriptTag({ url: '/dreamdeck-admin.js', type: 'module' });
+    await admin.evaluate(
+      ({ token }) => {
+        const element = document.createElement('dreamdeck-admin');
+        element.setAttribute('endpoint', '/api');
+        element.setAttribute('token', token);
+        document.body.prepend(element);
+      },
+      { token },
+    );
+    const dice = admin.locator('dreamdeck-admin input[name="diceRolling"]');
+    await dice.waitFor();
+    expect(await dice.isChecked()).toBe(true);
+    await admin.locator('dreamdeck-admin [part~="chart"] svg, dreamdeck-admin section').first().waitFor();
+
+    const player = await newPage();
+    await openChat(player, server.url);
+    const chat = player.locator('dreamdeck-chat');
+    await chat.locator('textarea').fill('/r');
+    await expect(chat.locator('[part="hints"]').textContent()).resolves.toContain('/roll');
+    await chat.locator('textarea').fill('');
+
+    const patched = admin.waitForResponse(
+      (response) => response.url().endsWith('/api/flags') && response.request().method() === 'PATCH',
+    );
+    await dice.uncheck();
+    expect((await patched).status()).toBe(200);
+    try {
+      // the player's settings show the change, and /roll is no longer offered
+      await chat.getByRole('button', { name: 'Settings' }).click();
+      const setting = chat.locator('[part="settings"] input[name="diceRolling"]');
+      await expect.poll(() => setting.isChecked()).toBe(false);
+      await chat.locator('textarea').fill('/r');
+      await expect(chat.locator('[part="hints"]').textContent()).resolves.not.toContain('/roll');
+    } finally {
+      await fetch(`${server.apiUrl}/flags`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ diceRolling: null }),
+      });
+    }
+    await admin.context().close();
+    await player.context().close();
+  });
+});
