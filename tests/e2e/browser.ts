@@ -66,19 +66,6 @@ export function artifactPath(name: string): string {
   return join(artifactsDir, name);
 }
 
-/** Browser-side: every element in the document and in every open shadow root. */
-export const DEEP_ELEMENTS = `(() => {
-  const all = [];
-  const walk = (root) => {
-    for (const element of root.querySelectorAll('*')) {
-      all.push(element);
-      if (element.shadowRoot) walk(element.shadowRoot);
-    }
-  };
-  walk(document);
-  return all;
-})()`;
-
 /** Browser-side: the element that has focus, looking through shadow roots. */
 export async function deepActive(page: Page): Promise<{ tag: string; label: string }> {
   return page.evaluate(() => {
