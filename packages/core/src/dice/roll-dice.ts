@@ -103,3 +103,12 @@ export function naturalNote(roll: DiceRoll): string | undefined {
   if (kept[0]?.value === 1) return 'natural 1';
   return undefined;
 }
+
+/**
+ * The line the engine hands the model with a roll, for example
+ * `Dice: 1d20+3 for strength → 23 (natural 20)`; the model weaves it into the narration.
+ */
+export function diceLine(roll: DiceRoll): string {
+  const natural = naturalNote(roll);
+  return `Dice: ${roll.notation}${roll.reason ? ` for ${roll.reason}` : ''} → ${roll.total}${natural ? ` (${natural})` : ''}`;
+}

@@ -1,4 +1,5 @@
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
+import { diceLine } from '../dice/roll-dice.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import type { StoryMessage } from '../types.js';
 
@@ -42,10 +43,7 @@ function toChatMessage(message: StoryMessage): BaseMessage | undefined {
   if (message.kind === 'narration') return new AIMessage(message.content);
   if (message.kind === 'dice') {
     const roll = message.parts?.find((p) => p.type === 'dice');
-    if (roll?.type === 'dice')
-      return new HumanMessage(
-        `Dice: ${roll.roll.notation}${roll.roll.reason ? ` for ${roll.roll.reason}` : ''} → ${roll.roll.total}`,
-      );
+    if (roll?.type === 'dice') return new HumanMessage(diceLine(roll.roll));
   }
   return undefined;
 }

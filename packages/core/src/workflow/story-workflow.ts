@@ -3,7 +3,7 @@ import { entrypoint, interrupt, task } from '@langchain/langgraph';
 import type { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import type { DreamdeckConfig } from '../config/config-schema.js';
-import { formatRoll, naturalNote, rollDice } from '../dice/roll-dice.js';
+import { diceLine, formatRoll, rollDice } from '../dice/roll-dice.js';
 import { DreamdeckError, isAbortError } from '../errors.js';
 import type { DreamdeckEvents } from '../events.js';
 import type { FeatureFlags } from '../flags/feature-flags.js';
@@ -181,10 +181,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
         });
         sinkFor(input.threadId).emit({ type: 'dice-roll', messageId: message.id, roll });
         await storeReply(input.threadId, message);
-        const natural = naturalNote(roll);
-        return {
-          line: `Dice: ${roll.notation}${roll.reason ? ` for ${roll.reason}` : ''} → ${roll.total}${natural ? ` (${natural})` : ''}`,
-        };
+        return { line: diceLine(roll) };
       } catch (error) {
         if (!DreamdeckError.isInstance(error) || error.code !== 'INVALID_INPUT') throw error;
         await storeReply(
@@ -531,14 +528,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
         if (!target || !player) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate.');
         const rolls = history.filter((m) => m.turnId === player.turnId && m.kind === 'dice');
         const lines = rolls.flatMap(
-          (m) =>
-            m.parts?.flatMap((p) =>
-              p.type === 'dice'
-                ? [
-                    `Dice: ${p.roll.notation}${p.roll.reason ? ` for ${p.roll.reason}` : ''} → ${p.roll.total}${naturalNote(p.roll) ? ` (${naturalNote(p.roll)})` : ''}`,
-                  ]
-                : [],
-            ) ?? [],
+          (m) => m.parts?.flatMap((p) => (p.type === 'dice' ? [diceLine(p.roll)] : [])) ?? [],
         );
         const narration = await narrate({
           threadId: input.threadId,
