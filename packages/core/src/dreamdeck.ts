@@ -143,6 +143,18 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     logger,
     sinks,
   });
+  /**
+   * A reply left `streaming` by a process that died mid-turn is marked `aborted`, so the story
+   * reads cleanly. If another instance is in fact still streaming it, its final write wins.
+   */
+  const recoverInterruptedReplies = async (threadId: string) => {
+    for (const message of await storage.listMessages(threadId, { limit: 10 })) {
+      if (message.status === 'streaming') {
+        await storage.updateMessage(message.id, { status: 'aborted' });
+        logger.warn({ threadId, messageId: message.id }, 'reply left streaming by a stopped process marked aborted');
+      }
+    }
+  };
   let closed = false;
   let watcher: FSWatcher | undefined;
   if (!personas.has(config.defaultPersona)) {
@@ -173,6 +185,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         const thread = await storage.getThread(open.threadId);
         if (!thread || thread.userId !== open.userId)
           throw new DreamdeckError('NOT_FOUND', 'That story does not exist.');
+        if (!sinks.has(thread.id)) await recoverInterruptedReplies(thread.id);
         return new StorySession(internals, workflow, thread);
       }
       const persona = open.persona ?? config.defaultPersona;
