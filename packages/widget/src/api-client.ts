@@ -133,7 +133,9 @@ export class DreamdeckClient {
         await this.json('GET', '/me');
         return stored;
       } catch (error) {
-        if (!(error instanceof DreamdeckApiError) || error.status !== 401) throw error;
+        // only a refused token is dropped; a server without `/me` (404) keeps it
+        if (!(error instanceof DreamdeckApiError) || error.status === 0) throw error;
+        if (error.status !== 401) return stored;
         this.token = undefined;
         this.storage?.removeItem(this.storageKey);
       }
