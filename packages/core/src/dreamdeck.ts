@@ -185,7 +185,12 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         const thread = await storage.getThread(open.threadId);
         if (!thread || thread.userId !== open.userId)
           throw new DreamdeckError('NOT_FOUND', 'That story does not exist.');
-        if (!sinks.has(thread.id)) await recoverInterruptedReplies(thread.id);
+        if (!sinks.has(thread.id)) {
+          // Housekeeping only: a failure here (say, unreadable data) surfaces on the next real read instead.
+          await recoverInterruptedReplies(thread.id).catch((error: unknown) =>
+            logger.warn({ err: error, threadId: thread.id }, 'could not check the thread for interrupted replies'),
+          );
+        }
         return new StorySession(internals, workflow, thread);
       }
       const persona = open.persona ?? config.defaultPersona;

@@ -211,6 +211,9 @@ export class StorySession {
           configurable: { thread_id: this.threadId },
           signal: controller.signal,
           streamMode: 'updates' as const,
+          // Checkpoint once, when the turn ends or pauses: a turn is not resumed after a crash
+          // (its reply is marked aborted on reopen), so per-task checkpoints would be wasted writes.
+          durability: 'exit' as const,
         };
         const stream =
           prepared.kind === 'input'
