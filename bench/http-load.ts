@@ -7,6 +7,7 @@
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=32 BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createTokenAuth } from '@dreamdeck/core/http';
 import autocannon from 'autocannon';
@@ -64,8 +65,8 @@ async function createThreads(api: string, token: string, count: number): Promise
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-async function turnsPerSecond() {
-  const { child, url } = await startServer({ BENCH_LATENCY_MS: '0' });
+async function turnsPerSecond(workers: number) {
+  const { child, url } = await startServer({ BENCH_LATENCY_MS: '0', BENCH_WORKERS: String(workers) });
   try {
     const token = await auth.issueToken({ id: 'bench' });
     // several threads per connection, taken round-robin, so no thread ever runs two turns at once
@@ -108,7 +109,7 @@ async function turnsPerSecond() {
     });
     const turns = result.requests.total;
     console.log(
-      `\nfull SSE turns (zero-latency demo model, ${connections} connections, ${duration} s, ${process.env.BENCH_STORAGE ?? 'sqlite'} storage)`,
+      `\nfull SSE turns (zero-latency demo model, ${connections} connections, ${duration} s, ${process.env.BENCH_STORAGE ?? 'sqlite'} storage, ${workers} server process${workers === 1 ? '' : 'es'})`,
     );
     console.log(
       `  turns/s          ${(result['2xx'] / duration).toFixed(1)} (${result['2xx']} turns ok, ${result.non2xx} non-2xx, ${result.errors} errors)`,
@@ -158,8 +159,12 @@ async function idleStreamMemory() {
   }
 }
 
-const load = await turnsPerSecond();
+const single = await turnsPerSecond(1);
+const cores = availableParallelism();
+const multi = cores > 1 && process.env.BENCH_STORAGE !== 'memory' ? await turnsPerSecond(cores) : undefined;
 const idle = await idleStreamMemory();
 console.log(
-  `\nsummary: ${load.turnsPerSecond.toFixed(0)} turns/s, p99 ${load.p99} ms; RSS ${mb(idle.rss)} with ${idle.streams} idle streams`,
+  `\nsummary: ${single.turnsPerSecond.toFixed(0)} turns/s (p99 ${single.p99} ms) on 1 process` +
+    (multi ? `, ${multi.turnsPerSecond.toFixed(0)} turns/s (p99 ${multi.p99} ms) on ${cores}` : '') +
+    `; RSS ${mb(idle.rss)} with ${idle.streams} idle streams`,
 );

@@ -3,42 +3,74 @@
  * (`pnpm build`) on plain `node`, no TypeScript loader. The demo model with a fixed per-token
  * latency (`BENCH_LATENCY_MS`, default 0), storage from `BENCH_STORAGE` (`sqlite` default, in a
  * temp folder; or `memory`), limits raised so they never refuse; `BENCH_IMAGES=1` adds the
- * storyboard step to each turn. Prints its URL.
+ * storyboard step to each turn. `BENCH_WORKERS` (default 1) runs that many processes on one port
+ * with node:cluster, sharing the SQLite file, as several instances share one database. Prints its URL.
  */
+import cluster from 'node:cluster';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStorage } from '@dreamdeck/adapters/sqlite';
 import { createDemoModel, createDreamdeck, createMemoryStorage } from '@dreamdeck/core';
 import { createRequestHandler, createTokenAuth, gracefulShutdown, toNodeListener } from '@dreamdeck/core/http';
 
-const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 0);
+const workers = Math.min(Number(process.env.BENCH_WORKERS ?? 1), availableParallelism());
 const memory = process.env.BENCH_STORAGE === 'memory';
-const images = process.env.BENCH_IMAGES === '1';
-const storage = memory
-  ? createMemoryStorage()
-  : createSqliteStorage({ path: join(mkdtempSync(join(tmpdir(), 'dreamdeck-bench-')), 'bench.db') });
-const dd = await createDreamdeck({
-  storage,
-  model: createDemoModel({ latencyMs }),
-  env: false,
-  config: {
-    limits: { turnsPerMinute: 10_000_000, apiCallsPerHour: 10_000_000, imagesPerMinute: 10_000_000 },
-    logging: { level: 'warn' },
-    features: { imageGeneration: images },
-  },
-});
-const auth = createTokenAuth({ secret: process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret!' });
-const handler = createRequestHandler(dd, { basePath: '/api', authenticate: auth.authenticate, guest: auth });
-const server = createServer(toNodeListener(handler));
-const close = gracefulShutdown({ server, handler, dreamdeck: dd, signals: [], timeoutMs: 5_000 });
-server.listen(0, '127.0.0.1', () => {
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  console.log(
-    `bench server on http://127.0.0.1:${port} (${memory ? 'memory' : 'sqlite'}, storyboard ${images ? 'on' : 'off'}, compiled)`,
-  );
-});
-process.on('SIGTERM', () => {
-  close().then(() => process.exit(0));
-});
+if (cluster.isPrimary && workers > 1) {
+  if (memory) throw new Error('BENCH_WORKERS > 1 needs shared storage (sqlite)');
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'dreamdeck-bench-')), 'bench.db');
+  // Pick a free port, then every worker listens on it (the primary shares one handle).
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+      probe.close(() => resolve(free));
+    });
+  });
+  for (let i = 0; i < workers; i++) cluster.fork({ BENCH_DB: dbPath, BENCH_PORT: String(port) });
+  let listening = 0;
+  cluster.on('message', (_worker, message) => {
+    if (message.port && ++listening === workers) {
+      console.log(`bench server on http://127.0.0.1:${port} (sqlite, ${workers} workers, compiled)`);
+    }
+  });
+  process.on('SIGTERM', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 500);
+  });
+} else {
+  await serve();
+}
+
+async function serve() {
+  const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 0);
+  const images = process.env.BENCH_IMAGES === '1';
+  const storage = memory
+    ? createMemoryStorage()
+    : createSqliteStorage({
+        path: process.env.BENCH_DB ?? join(mkdtempSync(join(tmpdir(), 'dreamdeck-bench-')), 'bench.db'),
+      });
+  const dd = await createDreamdeck({
+    storage,
+    model: createDemoModel({ latencyMs }),
+    env: false,
+    config: {
+      limits: { turnsPerMinute: 10_000_000, apiCallsPerHour: 10_000_000, imagesPerMinute: 10_000_000 },
+      logging: { level: 'warn' },
+      features: { imageGeneration: images },
+    },
+  });
+  const auth = createTokenAuth({ secret: process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret!' });
+  const handler = createRequestHandler(dd, { basePath: '/api', authenticate: auth.authenticate, guest: auth });
+  const server = createServer(toNodeListener(handler));
+  const close = gracefulShutdown({ server, handler, dreamdeck: dd, signals: [], timeoutMs: 5_000 });
+  server.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1', () => {
+    const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+    const kind = `${memory ? 'memory' : 'sqlite'}, storyboard ${images ? 'on' : 'off'}, compiled`;
+    if (cluster.isWorker) process.send?.({ port });
+    else console.log(`bench server on http://127.0.0.1:${port} (${kind})`);
+  });
+  process.on('SIGTERM', () => {
+    close().then(() => process.exit(0));
+  });
+}
