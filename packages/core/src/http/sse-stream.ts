@@ -28,9 +28,14 @@ export interface StreamTurnOptions {
 
 const encoder = new TextEncoder();
 
-/** One server-sent event: `event: <type>` and `data: <json>`. */
+/** One server-sent event as text: `event: <type>` and `data: <json>`. */
+export function formatEventText(event: TurnEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** One server-sent event, encoded. */
 export function formatEvent(event: TurnEvent): Uint8Array {
-  return encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  return encoder.encode(formatEventText(event));
 }
 
 /**
@@ -81,23 +86,38 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
   options.onOpen?.();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      const send = (chunk: Uint8Array) => {
-        if (closed) return;
+      // Events produced in the same turn of the event loop go out as one chunk: a fast model emits
+      // many tokens at once, and one write per token would cost a stream step and a syscall each.
+      let pending: string[] = [];
+      let scheduled = false;
+      const flush = () => {
+        scheduled = false;
+        if (pending.length === 0) return;
+        const text = pending.join('');
+        pending = [];
         try {
-          controller.enqueue(chunk);
+          controller.enqueue(encoder.encode(text));
         } catch {
           // the reader is gone
         }
       };
-      send(encoder.encode(': stream open\n\n'));
-      heartbeat = setInterval(() => send(encoder.encode(': heartbeat\n\n')), options.heartbeatMs ?? 15_000);
+      const send = (text: string) => {
+        if (closed) return;
+        pending.push(text);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      };
+      send(': stream open\n\n');
+      heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
       (async () => {
-        for (const event of buffered) send(formatEvent(event));
+        for (const event of buffered) send(formatEventText(event));
         if (!finished) {
           for (;;) {
             const step = await next;
             if (step.done) break;
-            send(formatEvent(step.value));
+            send(formatEventText(step.value));
             next = iterator.next();
           }
         }
@@ -105,6 +125,7 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
         .catch(() => {})
         .finally(() => {
           if (!closed) {
+            flush();
             close();
             try {
               controller.close();
