@@ -109,6 +109,15 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     await interrupt.waitFor();
     const prompts = await interrupt.locator('li').allTextContents();
     expect(prompts.length).toBeGreaterThan(0);
+    await waitIdle(page);
+    // reload while the GM waits for the answer: the question comes back with its buttons
+    const question = await interrupt.locator('p').textContent();
+    await page.reload();
+    await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
+    await interrupt.waitFor();
+    await expect(interrupt.locator('p').textContent()).resolves.toBe(question);
+    await expect(interrupt.locator('li').allTextContents()).resolves.toEqual(prompts);
+    await expect(interrupt.getByRole('button', { name: 'Skip' }).isEnabled()).resolves.toBe(true);
     await interrupt.getByRole('button', { name: 'Approve' }).click();
     const image = chat.locator('[part="image"] img').first();
     await image.waitFor();
@@ -157,6 +166,18 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
       chat.locator('dreamdeck-message').first().locator('[part="content"]').textContent(),
     ).resolves.toContain('tavern door');
     expect(await chat.locator('[part="image"] img').count()).toBe(prompts.length);
+    // the question was answered: it does not come back
+    expect(await chat.locator('[part="interrupt"]').count()).toBe(0);
+    // the player's own thumbs come back too: up on the rated reply, nothing on the others
+    const restored = chat.locator('dreamdeck-message').nth(1);
+    await expect(restored.getByRole('button', { name: 'Good reply' }).getAttribute('aria-pressed')).resolves.toBe(
+      'true',
+    );
+    await expect(restored.getByRole('button', { name: 'Bad reply' }).getAttribute('aria-pressed')).resolves.toBe(
+      'false',
+    );
+    const pressed = chat.locator('dreamdeck-message button[aria-pressed="true"]');
+    expect(await pressed.count()).toBe(1);
     await page.context().close();
   });
 

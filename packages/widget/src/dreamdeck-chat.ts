@@ -7,13 +7,15 @@ import type { FeedbackDetail } from './dreamdeck-message.js';
 import type {
   FlagsAnswer,
   InterruptEvent,
+  LoadedMessage,
   PersonaInfo,
   StoryImage,
   StoryMessage,
+  ThreadAnswer,
   ThreadRecord,
   TurnEvent,
 } from './protocol.js';
-import { applyTurnEvent, regenerableId, settleStreaming } from './story-state.js';
+import { applyTurnEvent, feedbackOf, regenerableId, settleStreaming } from './story-state.js';
 import { type DreamdeckStrings, type DreamdeckStringsOverride, format, resolveStrings } from './strings.js';
 import { controlStyles, themeStyles } from './styles.js';
 
@@ -478,15 +480,17 @@ export class DreamdeckChat extends LitElement {
   private async openThread(id: string, options: { quiet?: boolean } = {}): Promise<boolean> {
     if (this.busy) this.stop();
     try {
-      const answer = await this.client!.json<{ thread: ThreadRecord; messages: StoryMessage[]; hasMore?: boolean }>(
+      const answer = await this.client!.json<ThreadAnswer>(
         'GET',
         `/threads/${encodeURIComponent(id)}?limit=${PAGE_SIZE * 2}`,
       );
       this.thread = answer.thread;
       this.messages = answer.messages;
+      this.feedback = feedbackOf(answer.messages);
       this.hasMore = answer.hasMore ?? false;
       this.windowStart = Math.max(0, answer.messages.length - WINDOW_STEP);
-      this.interrupt = undefined;
+      // a question the GM still waits on (the page was reloaded before it was answered)
+      this.interrupt = answer.interrupt ? { type: 'interrupt', ...answer.interrupt } : undefined;
       this.statusText = '';
       this.error = undefined;
       this.stickToBottom = true;
@@ -508,6 +512,7 @@ export class DreamdeckChat extends LitElement {
     this.thread = answer.thread;
     this.threads = [answer.thread, ...this.threads.filter((thread) => thread.id !== answer.thread.id)];
     this.messages = [];
+    this.feedback = new Map();
     this.hasMore = false;
     this.windowStart = 0;
     this.interrupt = undefined;
@@ -855,12 +860,13 @@ export class DreamdeckChat extends LitElement {
     if (!first) return;
     this.loadingOlder = true;
     try {
-      const answer = await this.client.json<{ messages: StoryMessage[]; hasMore: boolean }>(
+      const answer = await this.client.json<{ messages: LoadedMessage[]; hasMore: boolean }>(
         'GET',
         `/threads/${encodeURIComponent(this.thread.id)}/messages?limit=${PAGE_SIZE}&before=${encodeURIComponent(first.id)}`,
       );
       this.keepScroll = log ? { height: log.scrollHeight, top: log.scrollTop } : undefined;
       this.messages = [...answer.messages, ...this.messages];
+      this.feedback = feedbackOf(answer.messages, this.feedback);
       this.hasMore = answer.hasMore;
       this.windowStart = Math.max(0, answer.messages.length - WINDOW_STEP);
     } catch (error) {

@@ -51,3 +51,20 @@ export interface FeedbackAnswer {
     createdAt: string;
   }>;
 }
+
+/** The caller's own rating of a message, as the thread routes return it. */
+export interface OwnFeedback {
+  value: 1 | -1;
+  comment?: string;
+}
+
+/** A message from `GET /threads/:id` or its paging route: with the caller's rating when they gave one. */
+export type LoadedMessage = StoryMessage & { feedback?: OwnFeedback };
+
+/** `GET /threads/:id`: the thread, its newest messages and the question it waits on, if any. */
+export interface ThreadAnswer {
+  thread: ThreadRecord;
+  messages: LoadedMessage[];
+  hasMore?: boolean;
+  interrupt?: Omit<InterruptEvent, 'type'>;
+}

@@ -1,4 +1,4 @@
-import type { MessagePart, StoryMessage, TurnEvent } from './protocol.js';
+import type { LoadedMessage, MessagePart, StoryMessage, TurnEvent } from './protocol.js';
 
 /**
  * Applies one turn event to a message list and returns the new list (the input is not changed,
@@ -114,4 +114,23 @@ function addPart(messages: StoryMessage[], id: string, part: MessagePart, thread
     );
     return duplicate ? message : { ...message, parts: [...parts, part] };
   });
+}
+
+/**
+ * Collects the caller's own ratings from loaded messages into a `messageId → value` map, on top of
+ * `known` (ratings from a later page win over nothing; a message's own rating wins over `known`).
+ *
+ * @param messages - messages from `GET /threads/:id` or `GET /threads/:id/messages`
+ * @param known - ratings already held (for example for newer messages)
+ */
+export function feedbackOf(
+  messages: readonly LoadedMessage[],
+  known: ReadonlyMap<string, 1 | -1> = new Map(),
+): Map<string, 1 | -1> {
+  const map = new Map(known);
+  for (const message of messages) {
+    const value = message.feedback?.value;
+    if (value === 1 || value === -1) map.set(message.id, value);
+  }
+  return map;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StoryMessage, TurnEvent } from '../src/protocol.js';
-import { applyTurnEvent, regenerableId, settleStreaming } from '../src/story-state.js';
+import type { LoadedMessage, StoryMessage, TurnEvent } from '../src/protocol.js';
+import { applyTurnEvent, feedbackOf, regenerableId, settleStreaming } from '../src/story-state.js';
 
 const roll = { notation: '4d6kh3', rolls: [{ value: 6 }, { value: 1, dropped: true }], total: 6, output: '' };
 
@@ -89,5 +89,34 @@ describe('settleStreaming and regenerableId', () => {
     expect(regenerableId([player, reply, dice])).toBe('r');
     expect(regenerableId([reply, player])).toBeUndefined();
     expect(regenerableId([player, { ...reply, status: 'streaming' }])).toBeUndefined();
+  });
+});
+
+describe('feedbackOf', () => {
+  const message = (id: string, feedback?: { value: 1 | -1; comment?: string }): LoadedMessage => ({
+    id,
+    threadId: 't1',
+    role: 'assistant',
+    kind: 'narration',
+    content: id,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    status: 'complete',
+    ...(feedback && { feedback }),
+  });
+
+  it("collects the caller's ratings from loaded messages", () => {
+    const map = feedbackOf([message('a', { value: 1, comment: 'nice' }), message('b'), message('c', { value: -1 })]);
+    expect([...map]).toEqual([
+      ['a', 1],
+      ['c', -1],
+    ]);
+  });
+
+  it('adds an older page to the ratings already known without losing them', () => {
+    const known = new Map<string, 1 | -1>([['new', 1]]);
+    const map = feedbackOf([message('old', { value: -1 })], known);
+    expect(map.get('new')).toBe(1);
+    expect(map.get('old')).toBe(-1);
+    expect(known.has('old')).toBe(false);
   });
 });

@@ -11,7 +11,13 @@ export type { HttpMetrics } from './http-metrics.js';
 export { createHttpMetrics } from './http-metrics.js';
 export type { FetchHandler, NodeListenerOptions } from './node-listener.js';
 export { toNodeListener } from './node-listener.js';
-export type { CorsOptions, RequestHandler, RequestHandlerOptions } from './request-handler.js';
+export type {
+  CorsOptions,
+  MessageWithFeedback,
+  PendingInterrupt,
+  RequestHandler,
+  RequestHandlerOptions,
+} from './request-handler.js';
 export { createRequestHandler } from './request-handler.js';
 export type { StreamTurnOptions } from './sse-stream.js';
 export { formatEvent, streamTurn } from './sse-stream.js';

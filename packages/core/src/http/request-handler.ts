@@ -7,7 +7,7 @@ import { USER_TOGGLEABLE_FLAGS } from '../flags/feature-flags.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorySession } from '../session.js';
 import type { AuditEvent } from '../storage/storage-adapter.js';
-import type { Turn } from '../types.js';
+import type { InterruptKind, StoryMessage, Turn } from '../types.js';
 import { describeError, errorResponse, HttpError, jsonResponse } from './http-errors.js';
 import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 import {
@@ -213,6 +213,20 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
       toggleable: [...USER_TOGGLEABLE_FLAGS],
     };
   };
+  /**
+   * Adds the caller's own `feedback: { value, comment? }` to each assistant message they rated.
+   * Only assistant messages can be rated in the widget, so only those are looked up (in parallel).
+   */
+  const withOwnFeedback = async (user: AuthUser, messages: StoryMessage[]): Promise<MessageWithFeedback[]> => {
+    const rated = await Promise.all(
+      messages.map((message) => (message.role === 'assistant' ? dd.storage.getFeedback(message.id, user.id) : null)),
+    );
+    return messages.map((message, index) => {
+      const record = rated[index];
+      if (!record || record.userId !== user.id) return message;
+      return { ...message, feedback: { value: record.value, ...(record.comment && { comment: record.comment }) } };
+    });
+  };
   const checkPersona = (persona: string) => {
     if (!dd.personas().some((p) => p.id === persona))
       throw new DreamdeckError('INVALID_INPUT', `There is no persona "${persona}".`);
@@ -310,8 +324,18 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
         const limit = query.limit ?? 200;
         const messages = await session.history({ limit: limit + 1, ...(query.before && { before: query.before }) });
         const hasMore = messages.length > limit;
-        const thread = (await dd.storage.getThread(session.threadId)) ?? session.thread;
-        return jsonResponse({ thread, messages: hasMore ? messages.slice(1) : messages, hasMore });
+        const [thread, page, interrupt] = await Promise.all([
+          dd.storage.getThread(session.threadId),
+          withOwnFeedback(user, hasMore ? messages.slice(1) : messages),
+          // a running turn delivers its own interrupt to the client that streams it
+          busyThreads.has(session.threadId) ? undefined : pendingInterruptOf(session),
+        ]);
+        return jsonResponse({
+          thread: thread ?? session.thread,
+          messages: page,
+          hasMore,
+          ...(interrupt && { interrupt }),
+        });
       },
     },
     {
@@ -324,7 +348,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
         const limit = query.limit ?? 50;
         const messages = await session.history({ limit: limit + 1, ...(query.before && { before: query.before }) });
         const hasMore = messages.length > limit;
-        return jsonResponse({ messages: hasMore ? messages.slice(1) : messages, hasMore });
+        return jsonResponse({ messages: await withOwnFeedback(user, hasMore ? messages.slice(1) : messages), hasMore });
       },
     },
     {
@@ -667,6 +691,29 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
       metrics.detach();
     },
   }) as RequestHandler;
+}
+
+/** A message as the thread routes answer it: with the caller's own rating when they gave one. */
+export type MessageWithFeedback = StoryMessage & { feedback?: { value: 1 | -1; comment?: string } };
+
+/** The question a thread waits on, as `GET /threads/:id` answers it under `interrupt`. */
+export interface PendingInterrupt {
+  interruptId: string;
+  kind: InterruptKind;
+  prompt: string;
+  options?: string[];
+}
+
+/** The session's pending interrupt, reduced to the public fields. */
+async function pendingInterruptOf(session: StorySession): Promise<PendingInterrupt | undefined> {
+  const pending = await session.pendingInterrupt();
+  if (!pending) return undefined;
+  return {
+    interruptId: pending.interruptId,
+    kind: pending.kind,
+    prompt: pending.prompt,
+    ...(pending.options && { options: [...pending.options] }),
+  };
 }
 
 const emptyBody = regenerateBody;
