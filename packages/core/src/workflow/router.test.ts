@@ -88,3 +88,21 @@ describe('regressions', () => {
     });
   });
 });
+
+describe('tool hints', () => {
+  it.each(['I search the room for clues.', 'I draw my sword', 'I look up at the stars', 'I picture her face'])(
+    'narrates %j by rule (no model call for plain story verbs)',
+    (text) => {
+      expect(routeByRules(text)).toEqual({ type: 'narrate', via: 'rules' });
+    },
+  );
+
+  it.each([
+    'paint a picture of the harbour',
+    'tell me the legend of the bell',
+    'search the web for bells',
+    'show me the map',
+  ])('asks the model about %j', (text) => {
+    expect(routeByRules(text)).toBeUndefined();
+  });
+});

@@ -39,9 +39,13 @@ export const routeSchema = z.object({
   query: z.string().optional().describe('What to look up for knowledge or search.'),
 });
 
-/** Words that suggest a tool might be wanted; only such input is sent to the model router. */
+/**
+ * Phrases that suggest a tool might be wanted; only such input is sent to the model router.
+ * Story verbs that merely sound like tools ("I search the room", "I draw my sword") are not hints:
+ * asking the model about every action would add a model call to most turns.
+ */
 const TOOL_HINTS =
-  /\b(roll|dice|draw|paint|picture|image|illustrat|show me|lore|legend|history|search|look up|remind me)\w*/i;
+  /\b(roll(ing)? (the )?dice|dice|(draw|paint|sketch|illustrate) ((me |us )?(a |the |this |that )?(picture|image|scene|portrait|map)|what|how|it)|picture of|image of|show me|lore|legend|history of|search (the web|online|the internet)|look it up|google|remind me)\b/i;
 
 /**
  * The cheap, certain routes: slash commands (at the start, or an inline `/roll` inside a
