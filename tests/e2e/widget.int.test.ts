@@ -15,7 +15,6 @@ import {
   startExample,
   tabTo,
   waitIdle,
-  widgetDir,
 } from './browser.js';
 
 const run = chromiumAvailable();
@@ -45,6 +44,15 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
       throw error;
     });
     return page;
+  }
+
+  /** Collects Content-Security-Policy violations the page reports. */
+  function watchCsp(page: Page): string[] {
+    const found: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) found.push(message.text());
+    });
+    return found;
   }
 
   /** Samples the newest GM reply's text while it streams; resolves with the distinct lengths seen. */
@@ -295,27 +303,24 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
 
   it('an admin turns a flag off in <dreamdeck-admin> and the chat sees it', async () => {
     const admin = await newPage();
-    await admin.route('**/dreamdeck-admin.js', (route) =>
-      route.fulfill({ path: `${widgetDir}dist/dreamdeck-admin.js`, contentType: 'text/javascript' }),
-    );
-    await admin.goto(server.url);
+    const violations = watchCsp(admin);
     const token = await server.auth.issueToken({ id: 'admin', roles: ['admin'] });
-    await admin.addScriptTag({ url: '/dreamdeck-admin.js', type: 'module' });
-    await admin.evaluate(
-      ({ token }) => {
-        const element = document.createElement('dreamdeck-admin');
-        element.setAttribute('endpoint', '/api');
-        element.setAttribute('token', token);
-        document.body.prepend(element);
-      },
-      { token },
-    );
+    // the example server's own /admin page, with the bundle it serves at /dreamdeck-admin.js
+    const bundle = admin.waitForResponse((response) => response.url() === `${server.url}/dreamdeck-admin.js`);
+    const page = await admin.goto(`${server.url}/admin#token=${encodeURIComponent(token)}`);
+    expect(page?.status()).toBe(200);
+    expect(page?.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+    expect((await bundle).status()).toBe(200);
+    // the token left the address bar and the form is hidden once the element has it
+    expect(new URL(admin.url()).hash).toBe('');
+    await admin.locator('#token-form').waitFor({ state: 'hidden' });
     const dice = admin.locator('dreamdeck-admin input[name="diceRolling"]');
     await dice.waitFor();
     expect(await dice.isChecked()).toBe(true);
     await admin.locator('dreamdeck-admin [part~="chart"] svg, dreamdeck-admin section').first().waitFor();
 
     const player = await newPage();
+    const playerViolations = watchCsp(player);
     await openChat(player, server.url);
     const chat = player.locator('dreamdeck-chat');
     await chat.locator('textarea').fill('/r');
@@ -341,7 +346,37 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
         body: JSON.stringify({ diceRolling: null }),
       });
     }
+    // both pages run under script-src 'self' without a single violation
+    expect(violations).toEqual([]);
+    expect(playerViolations).toEqual([]);
     await admin.context().close();
     await player.context().close();
+  });
+
+  it('serves the pages with a CSP that allows no inline script; the admin page takes a pasted token', async () => {
+    for (const path of ['/', '/admin']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(200);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      const scriptSrc = csp.split(';').find((directive) => directive.trim().startsWith('script-src'));
+      expect(scriptSrc?.trim()).toBe("script-src 'self'");
+      expect(await response.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    }
+    const bundle = await fetch(`${server.url}/dreamdeck-admin.js`);
+    expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await bundle.text()).toContain('dreamdeck-admin');
+
+    const page = await newPage();
+    await page.goto(`${server.url}/admin`);
+    const form = page.locator('#token-form');
+    await form.locator('input[name="token"]').fill(await server.auth.issueToken({ id: 'admin', roles: ['admin'] }));
+    await form.getByRole('button', { name: 'Open' }).click();
+    await page.locator('dreamdeck-admin input[name="diceRolling"]').waitFor();
+    // a player's token is refused by the element and the form comes back
+    const guest = await page.context().newPage();
+    await guest.goto(`${server.url}/admin#token=${await server.auth.issueToken({ id: 'pat', roles: [] })}`);
+    await guest.locator('dreamdeck-admin [role="alert"]').first().waitFor();
+    await guest.locator('#token-form').waitFor();
+    await page.context().close();
   });
 });

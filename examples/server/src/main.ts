@@ -11,9 +11,11 @@ const lines = [
 ];
 if (!process.env.DREAMDECK_SECRET) {
   lines.push(
-    `  admin token (this run only; set DREAMDECK_SECRET to keep tokens valid across restarts):`,
-    `    ${await running.auth.issueToken({ id: 'admin', roles: ['admin'] })}`,
+    `  admin page (this run only; set DREAMDECK_SECRET to keep tokens valid across restarts):`,
+    `    ${running.url}/admin#token=${await running.auth.issueToken({ id: 'admin', roles: ['admin'] })}`,
   );
+} else {
+  lines.push(`  admin:    ${running.url}/admin (paste an admin token)`);
 }
 console.log(lines.join('\n'));
 

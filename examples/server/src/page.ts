@@ -16,6 +16,7 @@ const STYLE = `
   .player { font-weight: 600; margin-top: 1rem; }
   .error { color: #c33; }
   form { display: flex; gap: .5rem; margin-top: 1rem; }
+  form[hidden] { display: none; }
   input { flex: 1; padding: .5rem; font: inherit; }
 `;
 
@@ -100,3 +101,76 @@ ${body}
 </html>
 `;
 }
+
+/** Options for {@link renderAdminPage}. */
+export interface AdminPageOptions {
+  /** The API base path the page talks to. */
+  endpoint: string;
+  /** Whether the `<dreamdeck-admin>` bundle is available at `/dreamdeck-admin.js`. */
+  widget: boolean;
+}
+
+/**
+ * The admin page: `<dreamdeck-admin endpoint="…">` plus a form for an admin token. No inline script
+ * (the page runs under `script-src 'self'`): `/admin.js` ({@link ADMIN_PAGE_SCRIPT}) hands the token
+ * to the element. Open it as `/admin#token=<admin token>` or paste the token; it is kept in
+ * `sessionStorage` for the tab and removed from the address bar.
+ */
+export function renderAdminPage(options: AdminPageOptions): string {
+  const endpoint = options.endpoint.replace(/[^\w/-]/g, '');
+  const body = options.widget
+    ? `<form id="token-form">
+<input name="token" type="password" autocomplete="off" placeholder="Admin token" aria-label="Admin token" required>
+<button>Open</button>
+</form>
+<dreamdeck-admin endpoint="${endpoint}" theme="auto"></dreamdeck-admin>
+<script type="module" src="/dreamdeck-admin.js"></script>
+<script type="module" src="/admin.js"></script>`
+    : '<p>The admin view is not built yet: run <code>pnpm --filter @dreamdeck/widget build</code>.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Dreamdeck admin</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header><strong>Dreamdeck</strong> — admin</header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/**
+ * `/admin.js`: takes the admin token from `#token=…` (then drops it from the address bar), from
+ * this tab's `sessionStorage`, or from the form, and sets it on `<dreamdeck-admin>`.
+ */
+export const ADMIN_PAGE_SCRIPT = `const admin = document.querySelector('dreamdeck-admin');
+const form = document.getElementById('token-form');
+const key = 'dreamdeck-admin-token';
+const session = { get() { try { return sessionStorage.getItem(key); } catch { return null; } },
+  set(value) { try { sessionStorage.setItem(key, value); } catch {} } };
+const use = (token) => { admin.setAttribute('token', token); form.hidden = true; };
+const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromHash) {
+  session.set(fromHash);
+  history.replaceState(history.state, '', location.pathname + location.search);
+}
+const known = fromHash || session.get();
+if (known) use(known);
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = form.elements.token.value.trim();
+  if (!token) return;
+  session.set(token);
+  form.reset();
+  use(token);
+});
+admin.addEventListener('dreamdeck-error', (event) => {
+  if (event.detail.code === 'UNAUTHORIZED' || event.detail.code === 'FORBIDDEN') form.hidden = false;
+});
+`;

@@ -24,7 +24,7 @@ import {
   type TokenAuth,
   toNodeListener,
 } from '@dreamdeck/core/http';
-import { renderPage } from './page.js';
+import { ADMIN_PAGE_SCRIPT, renderAdminPage, renderPage } from './page.js';
 
 /** Options for {@link startServer}. Everything falls back to the environment, then to a demo default. */
 export interface StartServerOptions {
@@ -54,6 +54,8 @@ export interface StartServerOptions {
   basePath?: string;
   /** The widget bundle served at `/dreamdeck-chat.js` (default `packages/widget/dist/dreamdeck-chat.js`). */
   widgetPath?: string;
+  /** The admin bundle served at `/dreamdeck-admin.js` (default `packages/widget/dist/dreamdeck-admin.js`). */
+  adminWidgetPath?: string;
   /** How often global flags are re-read from storage (default 1,000 ms). */
   flagPollMs?: number;
   /** Engine logger (default: JSON lines at the configured level). */
@@ -81,6 +83,33 @@ export interface RunningServer {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-chat.js');
+const DEFAULT_ADMIN_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-admin.js');
+
+/** Content-Security-Policy for the pages: scripts only from this origin, except the fallback page's inline one. */
+function contentSecurityPolicy(inlineScript: boolean): string {
+  return `default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'${
+    inlineScript ? " 'unsafe-inline'" : ''
+  }; object-src 'none'; base-uri 'none'; frame-ancestors 'self'`;
+}
+
+const html = (body: string, inlineScript: boolean) =>
+  new Response(body, {
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': contentSecurityPolicy(inlineScript),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+  });
+
+const script = (body: string) =>
+  new Response(body, {
+    headers: {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    },
+  });
 
 async function optionalImport<T>(load: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -132,7 +161,9 @@ async function chooseModel(options: StartServerOptions, env: Record<string, stri
 
 /**
  * Starts the reference Dreamdeck server: the HTTP API under `/api` (guest mode on), a page hosting
- * `<dreamdeck-chat endpoint="/api">` at `/`, and the widget bundle at `/dreamdeck-chat.js`.
+ * `<dreamdeck-chat endpoint="/api">` at `/`, an admin page hosting `<dreamdeck-admin>` at `/admin`
+ * (open it as `/admin#token=<admin token>`), and the bundles at `/dreamdeck-chat.js` and
+ * `/dreamdeck-admin.js`.
  * Usable in-process from tests (`port: 0`) and from `pnpm example` (see `main.ts`).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
@@ -163,25 +194,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.flagPollMs !== undefined && { flagPollMs: options.flagPollMs }),
   });
   const widgetPath = options.widgetPath ?? DEFAULT_WIDGET;
+  const adminWidgetPath = options.adminWidgetPath ?? DEFAULT_ADMIN_WIDGET;
 
   const app = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
     if (pathname === basePath || pathname.startsWith(`${basePath}/`)) return handler(request);
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Not found', { status: 404 });
     if (pathname === '/' || pathname === '/index.html') {
-      return new Response(renderPage({ endpoint: basePath, widget: existsSync(widgetPath) }), {
-        headers: {
-          'content-type': 'text/html; charset=utf-8',
-          'content-security-policy':
-            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'",
-        },
-      });
+      const widget = existsSync(widgetPath);
+      // only the fallback page (no widget bundle yet) has an inline script
+      return html(renderPage({ endpoint: basePath, widget }), !widget);
     }
-    if (pathname === '/dreamdeck-chat.js' && existsSync(widgetPath)) {
-      return new Response(readFileSync(widgetPath), {
-        headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' },
-      });
+    if (pathname === '/admin' || pathname === '/admin/') {
+      return html(renderAdminPage({ endpoint: basePath, widget: existsSync(adminWidgetPath) }), false);
     }
+    if (pathname === '/dreamdeck-chat.js' && existsSync(widgetPath)) return script(readFileSync(widgetPath, 'utf8'));
+    if (pathname === '/dreamdeck-admin.js' && existsSync(adminWidgetPath))
+      return script(readFileSync(adminWidgetPath, 'utf8'));
+    if (pathname === '/admin.js') return script(ADMIN_PAGE_SCRIPT);
     return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   };
 
