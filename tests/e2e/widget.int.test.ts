@@ -295,6 +295,11 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     // theme="auto" on the example page follows prefers-color-scheme: dark
     expect(luminance(await background())).toBeLessThan(0.2);
     await dark.screenshot({ path: artifactPath('widget-dark.png') });
+    // German is a separate file the bundle loads when asked for
+    const german = dark.waitForResponse((response) => response.url().endsWith('/dreamdeck-locale-de.js'));
+    await dark.evaluate(() => document.querySelector('dreamdeck-chat')!.setAttribute('locale', 'de'));
+    expect((await german).status()).toBe(200);
+    await dark.locator('dreamdeck-chat textarea[aria-label="Dein Zug"]').waitFor();
     // theme="light" wins over the system preference
     await dark.evaluate(() => document.querySelector('dreamdeck-chat')!.setAttribute('theme', 'light'));
     expect(luminance(await background())).toBeGreaterThan(0.8);

@@ -35,46 +35,178 @@ const compactTemplates = {
 };
 
 /**
+ * The only options the widget ever lexes with (`src/markdown.ts`); the build folds them into
+ * marked's code below, and checks the result against marked itself.
+ */
+const LEX_OPTIONS = { gfm: true, breaks: true };
+/** What marked's lexer reads from its options, as constants for {@link LEX_OPTIONS}. */
+const FOLDED_OPTIONS = { pedantic: '!1', silent: '!1', gfm: '!0', breaks: '!0', extensions: 'null', hooks: 'null' };
+
+/**
  * marked ships as one module whose tail creates a `Marked` instance at import time, so a bundler
  * must keep its HTML parser and renderer even when only the lexer is used. The widget never
- * renders HTML, so this plugin keeps marked's code up to that tail and exports just `Lexer`;
- * esbuild then drops the parser, renderers and hooks. If marked's layout changes, the plugin
- * leaves the module alone (the size check reports the difference).
+ * renders HTML, so this keeps marked's code up to that tail and exports just `Lexer`; esbuild then
+ * drops the parser, renderers and hooks. It also folds the lexer's option reads
+ * (`this.options.pedantic` …) into the constants the widget always uses ({@link LEX_OPTIONS}: no
+ * pedantic mode, no extensions or hooks), so the branches for other options are dropped too.
+ * Returns `undefined` when marked's layout is not recognised.
+ *
+ * @param {string} source - `marked.esm.js`
  */
+function lexerOnly(source) {
+  const lexer = /export\{[^}]*?\b([\w$]+) as Lexer\b/.exec(source)?.[1];
+  // the last `var v=new Marked;function marked(…` starts the tail
+  const tail = [...source.matchAll(/var ([\w$]+)=new ([\w$]+);function ([\w$]+)\(/g)].at(-1);
+  if (!lexer || !tail) return undefined;
+  const names = Object.keys(FOLDED_OPTIONS).join('|');
+  // reads only: `this.options.gfm=…` (an assignment) is left alone
+  const folded = source
+    .slice(0, tail.index)
+    .replace(new RegExp(`this\\.options\\.(${names})\\b(?!\\s*=(?!=))`, 'g'), (_, name) => FOLDED_OPTIONS[name]);
+  return `${folded}\nexport{${lexer} as Lexer};\n`;
+}
+
 const markedLexerOnly = {
   name: 'marked-lexer-only',
   setup(build) {
     build.onLoad({ filter: /marked[\\/]lib[\\/]marked\.esm\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const lexer = /export\{[^}]*?\b([\w$]+) as Lexer\b/.exec(source)?.[1];
-      // the last `var v=new Marked;function marked(…` starts the tail
-      const tail = [...source.matchAll(/var ([\w$]+)=new ([\w$]+);function ([\w$]+)\(/g)].at(-1);
-      if (!lexer || !tail) {
-        console.warn('[build-bundle] marked layout not recognised: bundling all of marked');
-        return { contents: source, loader: 'js' };
-      }
-      return { contents: `${source.slice(0, tail.index)}\nexport{${lexer} as Lexer};\n`, loader: 'js' };
+      const contents = lexerOnly(source);
+      if (!contents) console.warn('[build-bundle] marked layout not recognised: bundling all of marked');
+      return { contents: contents ?? source, loader: 'js' };
     });
   },
 };
+
+/** Markdown that exercises every token the lexer makes, for {@link checkLexer}. */
+const LEX_SAMPLES = [
+  '# Title\n\nSome *em*, **strong**, ***both***, ~~del~~, `code` and a\nline break.',
+  'Setext\n===\n\nSub\n---\n\n> quote\n> > nested\n\n---\n\n    indented code',
+  '```js\nconst x = 1 < 2;\n```\n\n~~~\ntilde\n~~~',
+  '- one\n- two\n  - nested\n\n1. a\n2. b\n\n3) c\n\n- [ ] task\n- [x] done\n\n* loose\n\n* list',
+  '| a | b |\n|:-|-:|\n| 1 | **2** |\n| x \\| y | z |',
+  '[link](https://example.com "title") <https://auto.link> www.example.com a@b.co https://bare.example/path?q=1',
+  '[ref][r] and [r]\n\n[r]: https://example.com/ref "T"\n\n![img](https://x.test/a.png) ![alt][r]',
+  '<div onclick="x()">html block</div>\n\ninline <b>tag</b> <!-- comment --> &amp; &lt; &#39; &copy;',
+  '<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](  java\tscript:z ) <img src=x onerror=y>',
+  'Escapes: \\* \\_ \\` \\[ and trailing spaces  \nhard break\\\nbackslash break',
+  '_under_ __strong__ *a **b** c* a*b*c 2*3*4 snake_case_word **[link](https://e.x)**',
+  'Tabs\tand\r\nCRLF\r\n\r\n\u00a0nbsp and unicode 🎲 *ünïcödé*',
+  'Term\n: not a def list\n\n+ plus list\n+ item\n\n10. ten\n11. eleven',
+  '> - quoted list\n>   continued\n\n- a\n\n  para in item\n\n      code in item',
+  'Text with ~single~ tilde and ~~~not fence~~~ and `` code with ` tick ``',
+];
+
+/**
+ * Lexes {@link LEX_SAMPLES} with the trimmed lexer and with marked itself and fails the build when
+ * any token differs, so the trimming can never change how the widget reads markdown.
+ */
+async function checkLexer() {
+  const { readFile: read, writeFile, mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createRequire } = await import('node:module');
+  const { pathToFileURL } = await import('node:url');
+  const path = createRequire(import.meta.url)
+    .resolve('marked')
+    .replace(/marked\.cjs$|marked\.umd\.js$/, 'marked.esm.js');
+  const trimmed = lexerOnly(await read(path, 'utf8'));
+  if (!trimmed) return;
+  const dir = await mkdtemp(join(tmpdir(), 'dreamdeck-lexer-'));
+  try {
+    await writeFile(join(dir, 'lexer.mjs'), trimmed);
+    const { Lexer: Trimmed } = await import(pathToFileURL(join(dir, 'lexer.mjs')).href);
+    const { Lexer: Original } = await import(pathToFileURL(path).href);
+    for (const sample of LEX_SAMPLES) {
+      const a = JSON.stringify(Trimmed.lex(sample, { ...LEX_OPTIONS }));
+      const b = JSON.stringify(Original.lex(sample, { ...LEX_OPTIONS }));
+      if (a !== b) throw new Error(`[build-bundle] the trimmed marked lexer differs from marked on:\n${sample}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * German lives in its own file: the widgets `import('./strings-de.js')` only when a page asks for
+ * it, and this plugin points that dynamic import at `./dreamdeck-locale-de.js` beside the bundle
+ * (built below as its own entry) instead of inlining it, so English-only pages never download it.
+ */
+const lazyLocales = {
+  name: 'lazy-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/strings-(\w+)\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const language = /strings-(\w+)\.js$/.exec(args.path)[1];
+      return { path: `./dreamdeck-locale-${language}.js`, external: true };
+    });
+  },
+};
+
+/**
+ * Private members of the widget classes that the minifier may shorten. Only names that never reach
+ * anything outside the bundle: not a Lit property or state (Lit knows those by name), not a DOM,
+ * JSON or strings key. {@link checkMangleable} re-checks that on every build.
+ */
+const PRIVATE_MEMBERS = `announcedThread clearPersisted fetcher focusInput hintList keepScroll lastAction loadFlags
+  loadPersonas loadingOlder localeTag needLocale onFeedback onHashChange onInput onInputKeydown onKeydown onOffline
+  onOnline onScroll onSubmit onTurnEvent openThread persistKey personaOf pickThread readPersisted refreshThreads
+  reloadThread renderActions renderFeedback renderImage renderInterrupt renderSettings renderUsage sendComment setFlag
+  setPersona setThreadId showOlder showVersion startNewThread stickToBottom storageKey toError togglePanel useHint
+  writePersisted`.split(/\s+/);
+
+/**
+ * Fails the build when a name in {@link PRIVATE_MEMBERS} shows up where shortening it would break
+ * something: as a string in the unmangled bundle (Lit's `changed.has('…')`, `dispatchEvent` names),
+ * or as a word in the strings, the wire types or the public entry.
+ */
+async function checkMangleable(bundle) {
+  const guarded = await Promise.all(
+    ['src/strings.ts', 'src/strings-de.ts', 'src/protocol.ts', 'src/index.ts'].map((file) => readFile(file, 'utf8')),
+  );
+  for (const name of PRIVATE_MEMBERS) {
+    const quoted = new RegExp(`["'\`]${name}["'\`]`);
+    const word = new RegExp(`\\b${name}\\b`);
+    if (quoted.test(bundle) || guarded.some((text) => word.test(text)))
+      throw new Error(`[build-bundle] "${name}" cannot be mangled: it is used by name`);
+  }
+}
 
 const options = {
   outdir: 'dist',
   bundle: true,
   format: 'esm',
   minify: true,
-  target: 'es2021',
+  target: 'es2022',
   platform: 'browser',
   sourcemap: 'linked',
   legalComments: 'none',
   metafile: true,
   tsconfig: 'tsconfig.json',
   logLevel: 'warning',
-  plugins: [markedLexerOnly, compactTemplates],
+  plugins: [lazyLocales, markedLexerOnly, compactTemplates],
+  mangleProps: new RegExp(`^(${PRIVATE_MEMBERS.join('|')})$`),
 };
-// two self-contained files: the chat for every page, the admin view for admin pages only
-for (const entry of ['dreamdeck-chat', 'dreamdeck-admin']) {
-  const result = await build({ ...options, entryPoints: { [entry]: `src/${entry}-bundle.ts` } });
+// two self-contained files: the chat for every page, the admin view for admin pages only; plus the
+// German strings, loaded by either one on demand
+const entries = {
+  'dreamdeck-chat': 'src/dreamdeck-chat-bundle.ts',
+  'dreamdeck-admin': 'src/dreamdeck-admin-bundle.ts',
+  'dreamdeck-locale-de': 'src/strings-de.ts',
+};
+await checkLexer();
+for (const source of ['src/dreamdeck-chat-bundle.ts', 'src/dreamdeck-admin-bundle.ts']) {
+  const plain = await build({
+    ...options,
+    mangleProps: undefined,
+    entryPoints: [source],
+    write: false,
+    metafile: false,
+  });
+  await checkMangleable(plain.outputFiles.find((file) => file.path.endsWith('.js')).text);
+}
+for (const [entry, source] of Object.entries(entries)) {
+  const result = await build({ ...options, entryPoints: { [entry]: source } });
   if (process.argv.includes('--analyze')) {
     const { analyzeMetafile } = await import('esbuild');
     console.log(await analyzeMetafile(result.metafile));

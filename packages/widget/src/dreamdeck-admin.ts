@@ -1,9 +1,8 @@
-import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import { barChart } from './bar-chart.js';
 import type { FeedbackAnswer, FlagsAnswer, UsageAnswer } from './protocol.js';
-import { type DreamdeckStrings, type DreamdeckStringsOverride, resolveStrings } from './strings.js';
+import { type DreamdeckStrings, type DreamdeckStringsOverride, loadLocale, resolveStrings } from './strings.js';
 import { controlStyles, themeStyles } from './styles.js';
 
 /**
@@ -32,7 +31,6 @@ import { controlStyles, themeStyles } from './styles.js';
  * @cssprop --dreamdeck-radius - corner radius
  * @cssprop --dreamdeck-spacing - base spacing unit
  */
-@customElement('dreamdeck-admin')
 export class DreamdeckAdmin extends LitElement {
   static override styles = [
     themeStyles,
@@ -110,27 +108,46 @@ export class DreamdeckAdmin extends LitElement {
     `,
   ];
 
-  /** Base URL of the Dreamdeck API. */
-  @property() endpoint = '';
-  /** An admin bearer token. */
-  @property() token = '';
-  /** `light`, `dark` or `auto`. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
-  /** Language of the built-in strings. */
-  @property() locale = '';
-  /** Replacement strings. */
-  @property({ attribute: false }) strings: DreamdeckStringsOverride | undefined;
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    token: {},
+    theme: { reflect: true },
+    locale: {},
+    strings: { attribute: false },
+    flags: { state: true, attribute: false },
+    usage: { state: true, attribute: false },
+    feedback: { state: true, attribute: false },
+    error: { state: true, attribute: false },
+    forbidden: { state: true, attribute: false },
+  };
 
-  @state() private flags: FlagsAnswer | undefined;
-  @state() private usage: UsageAnswer | undefined;
-  @state() private feedback: FeedbackAnswer | undefined;
-  @state() private error = '';
-  @state() private forbidden = false;
+  /** Base URL of the Dreamdeck API. */
+  endpoint = '';
+  /** An admin bearer token. */
+  token = '';
+  /** `light`, `dark` or `auto`. */
+  theme: 'light' | 'dark' | 'auto' = 'auto';
+  /** Language of the built-in strings. */
+  locale = '';
+  /** Replacement strings. */
+  strings: DreamdeckStringsOverride | undefined;
+
+  private flags: FlagsAnswer | undefined;
+  private usage: UsageAnswer | undefined;
+  private feedback: FeedbackAnswer | undefined;
+  private error = '';
+  private forbidden = false;
 
   private client: DreamdeckClient | undefined;
 
   private get text(): DreamdeckStrings {
     return resolveStrings(this.locale || document.documentElement.lang || 'en', this.strings);
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>) {
+    // German is a separate file in the script-tag build: load it when asked for, then render again
+    if (changed.has('locale') || !this.hasUpdated)
+      void loadLocale(this.locale || document.documentElement.lang).then((loaded) => loaded && this.requestUpdate());
   }
 
   override updated(changed: Map<PropertyKey, unknown>) {
@@ -287,6 +304,8 @@ export class DreamdeckAdmin extends LitElement {
       }`;
   }
 }
+
+customElements.define('dreamdeck-admin', DreamdeckAdmin);
 
 declare global {
   interface HTMLElementTagNameMap {

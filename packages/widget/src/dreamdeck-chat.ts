@@ -1,6 +1,5 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import './dreamdeck-message.js';
 import type { FeedbackDetail } from './dreamdeck-message.js';
@@ -16,7 +15,7 @@ import type {
   TurnEvent,
 } from './protocol.js';
 import { applyTurnEvent, feedbackOf, regenerableId, settleStreaming } from './story-state.js';
-import { type DreamdeckStrings, type DreamdeckStringsOverride, format, resolveStrings } from './strings.js';
+import { type DreamdeckStrings, type DreamdeckStringsOverride, format, loadLocale, resolveStrings } from './strings.js';
 import { controlStyles, themeStyles } from './styles.js';
 
 /** Where `<dreamdeck-chat>` keeps the open thread id between visits. */
@@ -103,7 +102,6 @@ type LastAction =
  * @cssprop --dreamdeck-radius - corner radius
  * @cssprop --dreamdeck-spacing - base spacing unit
  */
-@customElement('dreamdeck-chat')
 export class DreamdeckChat extends LitElement {
   static override styles = [
     themeStyles,
@@ -327,46 +325,84 @@ export class DreamdeckChat extends LitElement {
     `,
   ];
 
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    token: {},
+    threadId: { attribute: 'thread-id', reflect: true },
+    persona: {},
+    theme: { reflect: true },
+    locale: {},
+    persist: {},
+    strings: { attribute: false },
+    messages: { state: true, attribute: false },
+    windowStart: { state: true, attribute: false },
+    hasMore: { state: true, attribute: false },
+    thread: { state: true, attribute: false },
+    threads: { state: true, attribute: false },
+    personas: { state: true, attribute: false },
+    flags: { state: true, attribute: false },
+    preferredPersona: { state: true, attribute: false },
+    busy: { state: true, attribute: false },
+    loading: { state: true, attribute: false },
+    statusText: { state: true, attribute: false },
+    interrupt: { state: true, attribute: false },
+    error: { state: true, attribute: false },
+    connection: { state: true, attribute: false },
+    panel: { state: true, attribute: false },
+    draft: { state: true, attribute: false },
+    feedback: { state: true, attribute: false },
+    lightbox: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+  };
+
   /** Base URL of the Dreamdeck API, for example `/api` (required). */
-  @property() endpoint = '';
+  endpoint = '';
   /** A bearer token; without one the widget fetches a guest token (kept in `localStorage`). */
-  @property() token = '';
+  token = '';
   /** Open this thread; else the last one opened here, else the newest, else a new one. */
-  @property({ attribute: 'thread-id', reflect: true }) threadId = '';
+  threadId = '';
   /** Persona for new threads (default: the user's preference, then the server's default). */
-  @property() persona = '';
+  persona = '';
   /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  theme: 'light' | 'dark' | 'auto' = 'auto';
   /** Language of the built-in strings (`en`, `de`; default the page's `lang`). */
-  @property() locale = '';
+  locale = '';
   /** Where the open thread id is kept: `local` (localStorage, default), `hash` (URL hash) or `none`. */
-  @property() persist: PersistMode = 'local';
+  persist: PersistMode = 'local';
   /** Replacement strings, merged over the locale's (`element.strings = { send: 'Go' }`). */
-  @property({ attribute: false }) strings: DreamdeckStringsOverride | undefined;
+  strings: DreamdeckStringsOverride | undefined;
 
-  @state() private messages: StoryMessage[] = [];
-  @state() private windowStart = 0;
-  @state() private hasMore = false;
-  @state() private thread: ThreadRecord | undefined;
-  @state() private threads: ThreadRecord[] = [];
-  @state() private personas: PersonaInfo[] = [];
-  @state() private flags: FlagsAnswer = { flags: {}, toggleable: [] };
-  @state() private preferredPersona = '';
-  @state() private busy = false;
-  @state() private loading = true;
-  @state() private statusText = '';
-  @state() private interrupt: InterruptEvent | undefined;
-  @state() private error: (DreamdeckErrorDetail & { retry: boolean }) | undefined;
-  @state() private connection: ConnectionState = 'online';
-  @state() private panel: 'threads' | 'settings' | undefined;
-  @state() private draft = '';
-  @state() private feedback = new Map<string, 1 | -1>();
-  @state() private lightbox: StoryImage | undefined;
-  @state() private announcement = '';
+  private messages: StoryMessage[] = [];
+  private windowStart = 0;
+  private hasMore = false;
+  private thread: ThreadRecord | undefined;
+  private threads: ThreadRecord[] = [];
+  private personas: PersonaInfo[] = [];
+  private flags: FlagsAnswer = { flags: {}, toggleable: [] };
+  private preferredPersona = '';
+  private busy = false;
+  private loading = true;
+  private statusText = '';
+  private interrupt: InterruptEvent | undefined;
+  private error: (DreamdeckErrorDetail & { retry: boolean }) | undefined;
+  private connection: ConnectionState = 'online';
+  private panel: 'threads' | 'settings' | undefined;
+  private draft = '';
+  private feedback = new Map<string, 1 | -1>();
+  private lightbox: StoryImage | undefined;
+  private announcement = '';
 
-  @query('textarea') private input!: HTMLTextAreaElement;
-  @query('.log') private log!: HTMLElement;
-  @query('dialog') private dialog!: HTMLDialogElement;
+  private get input(): HTMLTextAreaElement | null {
+    return this.renderRoot?.querySelector<HTMLTextAreaElement>('textarea') ?? null;
+  }
+
+  private get log(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.log') ?? null;
+  }
+
+  private get dialog(): HTMLDialogElement | null {
+    return this.renderRoot?.querySelector<HTMLDialogElement>('dialog') ?? null;
+  }
 
   private client: DreamdeckClient | undefined;
   private abort: AbortController | undefined;
@@ -377,12 +413,21 @@ export class DreamdeckChat extends LitElement {
   private started = false;
 
   private get text(): DreamdeckStrings {
-    const locale = this.locale || (typeof document !== 'undefined' ? document.documentElement.lang : '') || 'en';
-    return resolveStrings(locale, this.strings);
+    return resolveStrings(this.localeTag, this.strings);
+  }
+
+  private get localeTag(): string {
+    return this.locale || (typeof document !== 'undefined' ? document.documentElement.lang : '') || 'en';
+  }
+
+  /** Loads a shipped locale that is not built into this file (German), then renders again. */
+  private needLocale() {
+    void loadLocale(this.localeTag).then((loaded) => loaded && this.requestUpdate());
   }
 
   override connectedCallback() {
     super.connectedCallback();
+    this.needLocale();
     this.addEventListener('keydown', this.onKeydown);
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
@@ -401,6 +446,7 @@ export class DreamdeckChat extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('locale')) this.needLocale();
     if ((changed.has('endpoint') || changed.has('token')) && this.started && this.client) {
       if (
         this.client.endpoint !== this.endpoint.replace(/\/+$/, '') ||
@@ -993,10 +1039,10 @@ export class DreamdeckChat extends LitElement {
             : nothing
         }
         ${this.loading ? html`<p class="status">${s.loading}</p>` : nothing}
-        ${repeat(
-          visible,
-          (message) => message.id,
-          (message) =>
+        ${visible.map((message) =>
+          // keyed: an element only ever shows one message, so its own state (version, comment) stays with it
+          keyed(
+            message.id,
             html`<dreamdeck-message
               part="message"
               exportparts="bubble, speaker, content, actions, roll, die, total, image, choice"
@@ -1017,6 +1063,7 @@ export class DreamdeckChat extends LitElement {
                 this.lightbox = event.detail.image;
               }}
             ></dreamdeck-message>`,
+          ),
         )}
       </div>
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
@@ -1136,6 +1183,8 @@ export class DreamdeckChat extends LitElement {
       </fieldset>`;
   }
 }
+
+customElements.define('dreamdeck-chat', DreamdeckChat);
 
 declare global {
   interface HTMLElementTagNameMap {

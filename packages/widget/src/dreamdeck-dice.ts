@@ -1,5 +1,4 @@
-import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import type { DiceRoll } from './protocol.js';
 import { type DreamdeckStrings, en } from './strings.js';
 
@@ -11,7 +10,6 @@ import { type DreamdeckStrings, en } from './strings.js';
  * @csspart die - one die
  * @csspart total - the total
  */
-@customElement('dreamdeck-dice')
 export class DreamdeckDice extends LitElement {
   static override styles = css`
     :host {
@@ -60,10 +58,15 @@ export class DreamdeckDice extends LitElement {
     }
   `;
 
+  static override properties: PropertyDeclarations = {
+    roll: { attribute: false },
+    strings: { attribute: false },
+  };
+
   /** The roll to show. */
-  @property({ attribute: false }) roll?: DiceRoll;
+  roll?: DiceRoll;
   /** Strings (for the accessible labels). */
-  @property({ attribute: false }) strings: DreamdeckStrings = en;
+  strings: DreamdeckStrings = en;
 
   override render() {
     const roll = this.roll;
@@ -87,6 +90,8 @@ export class DreamdeckDice extends LitElement {
     </div>`;
   }
 }
+
+customElements.define('dreamdeck-dice', DreamdeckDice);
 
 declare global {
   interface HTMLElementTagNameMap {

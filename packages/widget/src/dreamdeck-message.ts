@@ -1,5 +1,4 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import './dreamdeck-dice.js';
 import { renderMarkdown } from './markdown.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
@@ -34,7 +33,6 @@ function emit(target: EventTarget, type: string, detail: unknown) {
  * @csspart choice - a choice button
  * @csspart actions - the action row
  */
-@customElement('dreamdeck-message')
 export class DreamdeckMessage extends LitElement {
   static override styles = [
     controlStyles,
@@ -189,28 +187,43 @@ export class DreamdeckMessage extends LitElement {
     `,
   ];
 
-  /** The message to show. */
-  @property({ attribute: false }) message?: StoryMessage;
-  /** The persona who speaks, for name and icon. */
-  @property({ attribute: false }) persona?: PersonaInfo | undefined;
-  /** Strings to show. */
-  @property({ attribute: false }) strings: DreamdeckStrings = en;
-  /** Shows the regenerate button (only the latest reply may be regenerated). */
-  @property({ type: Boolean }) regenerable = false;
-  /** Shows the choices as buttons (only on the latest reply). */
-  @property({ type: Boolean }) interactive = false;
-  /** Disables actions that start a turn while one runs. */
-  @property({ type: Boolean }) busy = false;
-  /** The feedback already given. */
-  @property({ type: Number }) feedback = 0;
-  /** Reflects the role for styling. */
-  @property({ reflect: true, attribute: 'role-name' }) roleName = '';
+  static override properties: PropertyDeclarations = {
+    message: { attribute: false },
+    persona: { attribute: false },
+    strings: { attribute: false },
+    regenerable: { type: Boolean },
+    interactive: { type: Boolean },
+    busy: { type: Boolean },
+    feedback: { type: Number },
+    roleName: { reflect: true, attribute: 'role-name' },
+    copied: { state: true, attribute: false },
+    commenting: { state: true, attribute: false },
+    commentSent: { state: true, attribute: false },
+    version: { state: true, attribute: false },
+  };
 
-  @state() private copied = false;
-  @state() private commenting = false;
-  @state() private commentSent = false;
+  /** The message to show. */
+  message?: StoryMessage;
+  /** The persona who speaks, for name and icon. */
+  persona?: PersonaInfo | undefined;
+  /** Strings to show. */
+  strings: DreamdeckStrings = en;
+  /** Shows the regenerate button (only the latest reply may be regenerated). */
+  regenerable = false;
+  /** Shows the choices as buttons (only on the latest reply). */
+  interactive = false;
+  /** Disables actions that start a turn while one runs. */
+  busy = false;
+  /** The feedback already given. */
+  feedback = 0;
+  /** Reflects the role for styling. */
+  roleName = '';
+
+  private copied = false;
+  private commenting = false;
+  private commentSent = false;
   /** Which version is shown: `-1` the current one, else an index into `alternatives`. */
-  @state() private version = -1;
+  private version = -1;
 
   override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('message')) {
@@ -366,6 +379,8 @@ export class DreamdeckMessage extends LitElement {
     }, 1500);
   }
 }
+
+customElements.define('dreamdeck-message', DreamdeckMessage);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -25,22 +25,32 @@ export type {
   FeedbackAnswer,
   FlagsAnswer,
   InterruptEvent,
+  LoadedMessage,
   MessageAlternative,
   MessagePart,
+  OwnFeedback,
   PersonaInfo,
   StoryImage,
   StoryMessage,
+  ThreadAnswer,
   ThreadRecord,
   TurnEvent,
   UsageAnswer,
 } from './protocol.js';
-export { applyTurnEvent, regenerableId, settleStreaming } from './story-state.js';
+export { applyTurnEvent, feedbackOf, regenerableId, settleStreaming } from './story-state.js';
 export {
   type DreamdeckStrings,
   type DreamdeckStringsOverride,
-  de,
   en,
   format,
+  loadLocale,
   locales,
   resolveStrings,
 } from './strings.js';
+export { de } from './strings-de.js';
+
+import { locales } from './strings.js';
+import { de } from './strings-de.js';
+
+// the npm entry has German up front (the script-tag build loads it on demand)
+locales.de ??= de;

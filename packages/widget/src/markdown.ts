@@ -173,6 +173,8 @@ export function renderMarkdown(markdown: string): MarkdownTemplate {
   if (!markdown) return nothing;
   let tokens: Token[];
   try {
+    // keep in step with LEX_OPTIONS in scripts/build-bundle.mjs: the script-tag build folds these
+    // options into marked's lexer (and checks the result against marked itself)
     tokens = Lexer.lex(markdown, { gfm: true, breaks: true });
   } catch {
     return html`<p>${markdown}</p>`;

@@ -151,91 +151,52 @@ export const en: DreamdeckStrings = {
   },
 };
 
-/** German. */
-export const de: DreamdeckStrings = {
-  title: 'Geschichte',
-  inputLabel: 'Dein Zug',
-  inputPlaceholder: 'Was tust du? (/ für Befehle)',
-  send: 'Senden',
-  stop: 'Anhalten',
-  retry: 'Erneut versuchen',
-  dismiss: 'Schließen',
-  regenerate: 'Antwort neu erzeugen',
-  copy: 'Kopieren',
-  copied: 'Kopiert',
-  thumbsUp: 'Gute Antwort',
-  thumbsDown: 'Schlechte Antwort',
-  feedbackThanks: 'Danke für die Rückmeldung',
-  commentLabel: 'Kommentar (optional)',
-  commentSend: 'Kommentar senden',
-  threads: 'Geschichten',
-  newThread: 'Neue Geschichte',
-  untitled: 'Unbenannte Geschichte',
-  settings: 'Einstellungen',
-  close: 'Schließen',
-  persona: 'Spielleitung',
-  flags: 'Funktionen',
-  loading: 'Lädt…',
-  loadOlder: 'Ältere Nachrichten zeigen',
-  thinking: 'Die Spielleitung überlegt…',
-  you: 'Du',
-  gm: 'Spielleitung',
-  approve: 'Freigeben',
-  skip: 'Überspringen',
-  enlarge: 'Bild vergrößern',
-  stopped: 'Angehalten',
-  failed: 'Fehlgeschlagen',
-  online: 'Verbunden',
-  reconnecting: 'Verbinde neu…',
-  offline: 'Offline',
-  errorGeneric: 'Etwas ist schiefgelaufen.',
-  errorRateLimited: 'Zu viele Anfragen. Versuch es in {seconds} s erneut.',
-  slashHints: 'Befehle',
-  previousVersion: 'Vorige Fassung',
-  nextVersion: 'Nächste Fassung',
-  diceTotal: 'Summe',
-  dropped: 'verworfen',
-  chapterBreak: 'Neues Kapitel',
-  choices: 'Möglichkeiten',
-  commands: {
-    '/roll': 'Würfeln, z. B. /roll 4d6kh3',
-    '/search': 'Im Web suchen',
-    '/todo': 'Aufgabe notieren',
-    '/write': 'Gemeinsam eine Passage schreiben',
-    '/storyboard': 'Die aktuelle Szene malen',
-    '/persona': 'Spielleitung wechseln',
-    '/help': 'Hilfe zeigen',
-    '/reset': 'Neues Kapitel beginnen',
-    '/save': 'Erinnerung speichern',
-  },
-  flagNames: {
-    imageGeneration: 'Bilder',
-    webSearch: 'Websuche',
-    diceRolling: 'Würfel',
-    knowledge: 'Wissensbasis',
-    storyboardReview: 'Storyboards vor dem Malen prüfen',
-  },
-  admin: {
-    title: 'Dreamdeck-Verwaltung',
-    flags: 'Globale Schalter',
-    usage: 'Nutzung pro Person und Tag',
-    feedback: 'Rückmeldungen pro Spielleitung und Tag',
-    recentComments: 'Neueste Kommentare',
-    user: 'Person',
-    day: 'Tag',
-    turns: 'Züge',
-    images: 'Bilder',
-    rateLimited: 'Begrenzt',
-    up: 'Daumen hoch',
-    down: 'Daumen runter',
-    noData: 'Noch keine Daten.',
-    refresh: 'Aktualisieren',
-    forbidden: 'Diese Ansicht braucht ein Admin-Token.',
-  },
-};
+/**
+ * Locales ready to use, by language tag. English is built in; German is added by the npm entry, or
+ * loaded on demand by {@link loadLocale} in the script-tag build. Add your own before the element
+ * renders (`locales.fr = { ...en, send: 'Envoyer' }`).
+ */
+export const locales: Record<string, DreamdeckStrings> = { en };
 
-/** Shipped locales by language tag. */
-export const locales: Record<string, DreamdeckStrings> = { en, de };
+/** Shipped locales that live in a module of their own, loaded on first use. */
+const lazyLocales: Record<string, () => Promise<{ default: DreamdeckStrings }>> = {
+  de: () => import('./strings-de.js'),
+};
+const loading = new Map<string, Promise<boolean>>();
+
+/** The language part of a tag that {@link resolveStrings} would use: `de-AT` → `de`. */
+function languageOf(locale: string | undefined): string {
+  const tag = (locale ?? '').toLowerCase();
+  return locales[tag] ? tag : (tag.split('-')[0] ?? '');
+}
+
+/**
+ * Makes a shipped locale ready: resolves `true` once it was loaded just now (render again),
+ * `false` when it was already there, is not shipped, or could not be loaded (English stays).
+ * In the script-tag build German is the file `dreamdeck-locale-de.js` next to `dreamdeck-chat.js`.
+ *
+ * @param locale - a BCP 47 language tag, for example `de-AT`
+ */
+export function loadLocale(locale: string | undefined): Promise<boolean> {
+  const language = languageOf(locale);
+  const load = lazyLocales[language];
+  if (!load || locales[language]) return Promise.resolve(false);
+  let pending = loading.get(language);
+  if (!pending) {
+    pending = load().then(
+      (module) => {
+        locales[language] ??= module.default;
+        return true;
+      },
+      () => {
+        loading.delete(language);
+        return false;
+      },
+    );
+    loading.set(language, pending);
+  }
+  return pending;
+}
 
 /** A partial override of {@link DreamdeckStrings}; nested objects are merged too. */
 export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin'>> & {

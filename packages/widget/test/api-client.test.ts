@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DreamdeckApiError, DreamdeckClient, readTurnEvents } from '../src/api-client.js';
 import type { TurnEvent } from '../src/protocol.js';
-import { de, en, format, resolveStrings } from '../src/strings.js';
+import { en, format, loadLocale, locales, resolveStrings } from '../src/strings.js';
+import { de } from '../src/strings-de.js';
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -123,8 +124,23 @@ describe('DreamdeckClient', () => {
 });
 
 describe('strings', () => {
-  it('falls back from a region to its language, and from unknown locales to English', () => {
+  it('loads German on demand, once, and falls back from a region to its language', async () => {
+    // English is built in; German is a module of its own (a separate file in the script-tag build)
+    expect(locales.de).toBeUndefined();
+    expect(resolveStrings('de-AT')).toBe(en);
+    const [first, second] = await Promise.all([loadLocale('de-AT'), loadLocale('de')]);
+    expect(first).toBe(true);
+    expect(second).toBe(true);
+    expect(await loadLocale('de')).toBe(false);
+    expect(locales.de).toBe(de);
     expect(resolveStrings('de-AT')).toBe(de);
+    expect(resolveStrings('de').send).toBe('Senden');
+  });
+
+  it('loads nothing for English or unknown locales, which fall back to English', async () => {
+    expect(await loadLocale('en-GB')).toBe(false);
+    expect(await loadLocale('xx')).toBe(false);
+    expect(await loadLocale(undefined)).toBe(false);
     expect(resolveStrings('xx')).toBe(en);
   });
 
