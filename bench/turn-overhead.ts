@@ -54,6 +54,11 @@ class ChunkModel extends BaseChatModel {
 
 async function engineTurns() {
   const dd = await createDreamdeck({ model: createDemoModel({ latencyMs: 0 }), env: false, config });
+  // Warm up (JIT, GC heuristics) so the figures compare thread lengths, not process age.
+  for (let i = 0; i < 30; i++) {
+    const warm = await dd.openSession({ userId: `warm${i}` });
+    for (let turn = 0; turn < 40; turn++) await timeTurn(warm, ACTIONS[turn % ACTIONS.length]!);
+  }
   // Turn 1: the first turn of 200 fresh threads.
   const first: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -79,7 +84,7 @@ async function engineTurns() {
 async function rawModel(): Promise<number[]> {
   const model = createDemoModel({ latencyMs: 0 });
   const times: number[] = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     const messages = [
       new SystemMessage('You are Storyteller GM, the game master.'),
       new HumanMessage(ACTIONS[i % ACTIONS.length]!),
@@ -90,7 +95,7 @@ async function rawModel(): Promise<number[]> {
     }
     times.push(performance.now() - started);
   }
-  return times;
+  return times.slice(300);
 }
 
 async function perChunk(): Promise<{ engine: number; raw: number }> {
@@ -141,6 +146,9 @@ async function naiveTurns() {
     await store(all.length);
     return entrypoint.final({ value: reply, save: all });
   });
+  for (let i = 0; i < 400; i++) {
+    await workflow.invoke(ACTIONS[i % ACTIONS.length]!, { configurable: { thread_id: `warm-${i % 10}` } });
+  }
   const times: number[] = [];
   for (let turn = 1; turn <= 1050; turn++) {
     const started = performance.now();

@@ -340,16 +340,14 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
 function pruneMemorySaver(saver: MemorySaver, threadId: string): void {
   const namespaces = saver.storage[threadId];
   if (!namespaces) return;
-  const kept = new Set<string>();
   for (const [namespace, checkpoints] of Object.entries(namespaces)) {
     const ids = Object.keys(checkpoints).sort();
-    const latest = ids.pop();
-    for (const id of ids) delete checkpoints[id];
-    if (latest !== undefined) kept.add(JSON.stringify([threadId, namespace, latest]));
-  }
-  for (const key of Object.keys(saver.writes)) {
-    const [writeThread] = JSON.parse(key) as [string];
-    if (writeThread === threadId && !kept.has(key)) delete saver.writes[key];
+    ids.pop();
+    for (const id of ids) {
+      delete checkpoints[id];
+      // MemorySaver keys pending writes by [thread, namespace, checkpoint]: drop those of pruned checkpoints only.
+      delete saver.writes[JSON.stringify([threadId, namespace, id])];
+    }
   }
 }
 
