@@ -38,19 +38,20 @@ export class EventQueue<T> implements AsyncIterable<T> {
     waiting?.({ value: undefined, done: true });
   }
 
-  /** Iterates items as they arrive. */
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      if (this.items.length > 0) {
-        yield this.items.shift() as T;
-        continue;
-      }
-      if (this.closed) return;
-      const next = await new Promise<IteratorResult<T>>((resolve) => {
-        this.waiting = resolve;
-      });
-      if (next.done) return;
-      yield next.value;
-    }
+  /**
+   * Iterates items as they arrive. A plain iterator rather than an async generator: each event
+   * costs one promise instead of a generator's several, and a turn yields one per token.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: (): Promise<IteratorResult<T>> => {
+        if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false });
+        if (this.closed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+          this.waiting = resolve;
+        });
+      },
+      return: (): Promise<IteratorResult<T>> => Promise.resolve({ value: undefined, done: true }),
+    };
   }
 }
