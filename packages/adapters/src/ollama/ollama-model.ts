@@ -3,11 +3,12 @@ import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager
 import type { ChatModelStreamEvent } from '@langchain/core/language_models/event';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk } from '@langchain/core/outputs';
-import { ChatOllama, type ChatOllamaInput } from '@langchain/ollama';
+import type { ChatOllama, ChatOllamaInput } from '@langchain/ollama';
 import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js';
 import { type ProviderInfo, toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
+import { loadOllamaDriver } from './load-ollama.js';
 
 /** Options for {@link createOllamaModel}. */
 export interface OllamaModelOptions extends TransportOptions {
@@ -28,69 +29,74 @@ export const OLLAMA_DEFAULT_TIMEOUT_MS = 120_000;
 type OllamaClient = ChatOllama['client'];
 
 /**
- * `ChatOllama` with what it lacks: every call gets its own view of the Ollama client whose
- * `fetch` follows the call's `AbortSignal` (ChatOllama never passes it on, and its `abort()`
- * would cancel every concurrent stream of the shared client), plus timeouts, retries and
- * DreamdeckErrors from the resilient fetch.
+ * Defines `DreamdeckChatOllama` on the loaded `ChatOllama`: a `ChatOllama` with what it lacks:
+ * every call gets its own view of the Ollama client whose `fetch` follows the call's `AbortSignal`
+ * (ChatOllama never passes it on, and its `abort()` would cancel every concurrent stream of the
+ * shared client), plus timeouts, retries and DreamdeckErrors from the resilient fetch. Defined
+ * lazily because `@langchain/ollama` is an optional peer loaded only by {@link createOllamaModel}.
  */
-class DreamdeckChatOllama extends ChatOllama {
-  readonly #fetch: typeof fetch;
-  readonly #toError: (error: unknown) => DreamdeckError;
+function defineDreamdeckChatOllama(Base: typeof ChatOllama) {
+  return class DreamdeckChatOllama extends Base {
+    readonly #fetch: typeof fetch;
+    readonly #toError: (error: unknown) => DreamdeckError;
 
-  constructor(fields: ChatOllamaInput, transport: typeof fetch, toError: (error: unknown) => DreamdeckError) {
-    super({ ...fields, fetch: transport });
-    this.#fetch = transport;
-    this.#toError = toError;
-  }
+    constructor(fields: ChatOllamaInput, transport: typeof fetch, toError: (error: unknown) => DreamdeckError) {
+      super({ ...fields, fetch: transport });
+      this.#fetch = transport;
+      this.#toError = toError;
+    }
 
-  /** This model with a per-call client whose requests end when `signal` aborts. */
-  #forCall(signal: AbortSignal | undefined): this {
-    const transport = this.#fetch;
-    const fetchForCall: typeof fetch = (input, init = {}) =>
-      transport(input, {
-        ...init,
-        signal: signal && init.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init.signal),
+    /** This model with a per-call client whose requests end when `signal` aborts. */
+    #forCall(signal: AbortSignal | undefined): this {
+      const transport = this.#fetch;
+      const fetchForCall: typeof fetch = (input, init = {}) =>
+        transport(input, {
+          ...init,
+          signal: signal && init.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init.signal),
+        });
+      const client: OllamaClient = Object.create(this.client, {
+        fetch: { value: fetchForCall },
+        ongoingStreamedRequests: { value: [] },
       });
-    const client: OllamaClient = Object.create(this.client, {
-      fetch: { value: fetchForCall },
-      ongoingStreamedRequests: { value: [] },
-    });
-    return Object.create(this, { client: { value: client } });
-  }
-
-  override async *_streamResponseChunks(
-    messages: BaseMessage[],
-    options: this['ParsedCallOptions'],
-    runManager?: CallbackManagerForLLMRun,
-  ): AsyncGenerator<ChatGenerationChunk> {
-    try {
-      yield* ChatOllama.prototype._streamResponseChunks.call(
-        this.#forCall(options.signal),
-        messages,
-        options,
-        runManager,
-      );
-    } catch (error) {
-      throw options.signal?.aborted ? error : this.#toError(error);
+      return Object.create(this, { client: { value: client } });
     }
-  }
 
-  override async *_streamChatModelEvents(
-    messages: BaseMessage[],
-    options: this['ParsedCallOptions'],
-    runManager?: CallbackManagerForLLMRun,
-  ): AsyncGenerator<ChatModelStreamEvent> {
-    try {
-      yield* ChatOllama.prototype._streamChatModelEvents.call(
-        this.#forCall(options.signal),
-        messages,
-        options,
-        runManager,
-      );
-    } catch (error) {
-      throw options.signal?.aborted ? error : this.#toError(error);
+    override async *_streamResponseChunks(
+      messages: BaseMessage[],
+      options: this['ParsedCallOptions'],
+      runManager?: CallbackManagerForLLMRun,
+    ): AsyncGenerator<ChatGenerationChunk> {
+      try {
+        yield* Base.prototype._streamResponseChunks.call(this.#forCall(options.signal), messages, options, runManager);
+      } catch (error) {
+        throw options.signal?.aborted ? error : this.#toError(error);
+      }
     }
+
+    override async *_streamChatModelEvents(
+      messages: BaseMessage[],
+      options: this['ParsedCallOptions'],
+      runManager?: CallbackManagerForLLMRun,
+    ): AsyncGenerator<ChatModelStreamEvent> {
+      try {
+        yield* Base.prototype._streamChatModelEvents.call(this.#forCall(options.signal), messages, options, runManager);
+      } catch (error) {
+        throw options.signal?.aborted ? error : this.#toError(error);
+      }
+    }
+  };
+}
+
+const subclasses = new WeakMap<typeof ChatOllama, ReturnType<typeof defineDreamdeckChatOllama>>();
+
+/** The `DreamdeckChatOllama` subclass of `Base`, defined once per base class. */
+function dreamdeckChatOllama(Base: typeof ChatOllama): ReturnType<typeof defineDreamdeckChatOllama> {
+  let subclass = subclasses.get(Base);
+  if (!subclass) {
+    subclass = defineDreamdeckChatOllama(Base);
+    subclasses.set(Base, subclass);
   }
+  return subclass;
 }
 
 /**
@@ -102,6 +108,9 @@ class DreamdeckChatOllama extends ChatOllama {
  * and retries with exponential backoff and jitter for refused connections, timeouts, 5xx and 429.
  * The caller's `AbortSignal` closes the upstream connection. When Ollama is not running, the error
  * says so: "Ollama is not reachable at http://127.0.0.1:11434 — is `ollama serve` running?".
+ *
+ * `@langchain/ollama` is loaded on the first call; without it this throws `CONFIG_INVALID`
+ * naming the install command.
  *
  * @example
  * const model = createOllamaModel({ model: 'llama3.1' }); // OLLAMA_BASE_URL or 127.0.0.1:11434
@@ -130,6 +139,7 @@ export function createOllamaModel(options: OllamaModelOptions): ModelAdapter {
     retry: retryPolicy({ ...options.retry, maxRetries: options.maxRetries }),
     fetch: options.fetch,
   });
+  const DreamdeckChatOllama = dreamdeckChatOllama(loadOllamaDriver().ChatOllama);
   const model = new DreamdeckChatOllama(
     { model: options.model, baseUrl, temperature: options.temperature },
     transport,

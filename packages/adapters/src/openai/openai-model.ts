@@ -4,11 +4,12 @@ import type { BaseLanguageModelInput } from '@langchain/core/language_models/bas
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
-import { ChatOpenAI, type ChatOpenAICallOptions, type ChatOpenAIFields } from '@langchain/openai';
+import type { ChatOpenAI, ChatOpenAICallOptions, ChatOpenAIFields } from '@langchain/openai';
 import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js';
 import { toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
+import { loadOpenAIDriver } from './load-openai.js';
 import { OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_TIMEOUT_MS, openAIProvider } from './openai-provider.js';
 
 /** Options for {@link createOpenAIModel}. */
@@ -29,49 +30,65 @@ export interface OpenAIModelOptions extends TransportOptions {
 }
 
 /**
- * `ChatOpenAI` whose failures surface as DreamdeckErrors, so code that uses the model directly
- * (streaming, `withStructuredOutput`) sees the same errors the engine does.
+ * Defines `DreamdeckChatOpenAI` on the loaded `ChatOpenAI`: a `ChatOpenAI` whose failures surface
+ * as DreamdeckErrors, so code that uses the model directly (streaming, `withStructuredOutput`)
+ * sees the same errors the engine does. Defined lazily because `@langchain/openai` is an optional
+ * peer loaded only by {@link createOpenAIModel}.
  */
-class DreamdeckChatOpenAI extends ChatOpenAI {
-  readonly #toError: (error: unknown) => DreamdeckError;
+function defineDreamdeckChatOpenAI(Base: typeof ChatOpenAI) {
+  return class DreamdeckChatOpenAI extends Base {
+    readonly #toError: (error: unknown) => DreamdeckError;
 
-  constructor(fields: ChatOpenAIFields, toError: (error: unknown) => DreamdeckError) {
-    super(fields);
-    this.#toError = toError;
-  }
-
-  /** Keeps the error mapping on configured copies (ChatOpenAI's own makes a plain ChatOpenAI). */
-  override withConfig(
-    config: Partial<ChatOpenAICallOptions>,
-  ): Runnable<BaseLanguageModelInput, AIMessageChunk, ChatOpenAICallOptions> {
-    const next = new DreamdeckChatOpenAI(this.fields ?? {}, this.#toError);
-    next.defaultOptions = { ...this.defaultOptions, ...config };
-    return next;
-  }
-
-  override async *_streamResponseChunks(
-    messages: BaseMessage[],
-    options: this['ParsedCallOptions'],
-    runManager?: CallbackManagerForLLMRun,
-  ): AsyncGenerator<ChatGenerationChunk> {
-    try {
-      yield* super._streamResponseChunks(messages, options, runManager);
-    } catch (error) {
-      throw options.signal?.aborted ? error : this.#toError(error);
+    constructor(fields: ChatOpenAIFields, toError: (error: unknown) => DreamdeckError) {
+      super(fields);
+      this.#toError = toError;
     }
-  }
 
-  override async _generate(
-    messages: BaseMessage[],
-    options: this['ParsedCallOptions'],
-    runManager?: CallbackManagerForLLMRun,
-  ): Promise<ChatResult> {
-    try {
-      return await super._generate(messages, options, runManager);
-    } catch (error) {
-      throw options.signal?.aborted ? error : this.#toError(error);
+    /** Keeps the error mapping on configured copies (ChatOpenAI's own makes a plain ChatOpenAI). */
+    override withConfig(
+      config: Partial<ChatOpenAICallOptions>,
+    ): Runnable<BaseLanguageModelInput, AIMessageChunk, ChatOpenAICallOptions> {
+      const next = new DreamdeckChatOpenAI(this.fields ?? {}, this.#toError);
+      next.defaultOptions = { ...this.defaultOptions, ...config };
+      return next;
     }
+
+    override async *_streamResponseChunks(
+      messages: BaseMessage[],
+      options: this['ParsedCallOptions'],
+      runManager?: CallbackManagerForLLMRun,
+    ): AsyncGenerator<ChatGenerationChunk> {
+      try {
+        yield* super._streamResponseChunks(messages, options, runManager);
+      } catch (error) {
+        throw options.signal?.aborted ? error : this.#toError(error);
+      }
+    }
+
+    override async _generate(
+      messages: BaseMessage[],
+      options: this['ParsedCallOptions'],
+      runManager?: CallbackManagerForLLMRun,
+    ): Promise<ChatResult> {
+      try {
+        return await super._generate(messages, options, runManager);
+      } catch (error) {
+        throw options.signal?.aborted ? error : this.#toError(error);
+      }
+    }
+  };
+}
+
+const subclasses = new WeakMap<typeof ChatOpenAI, ReturnType<typeof defineDreamdeckChatOpenAI>>();
+
+/** The `DreamdeckChatOpenAI` subclass of `Base`, defined once per base class. */
+function dreamdeckChatOpenAI(Base: typeof ChatOpenAI): ReturnType<typeof defineDreamdeckChatOpenAI> {
+  let subclass = subclasses.get(Base);
+  if (!subclass) {
+    subclass = defineDreamdeckChatOpenAI(Base);
+    subclasses.set(Base, subclass);
   }
+  return subclass;
 }
 
 /**
@@ -83,6 +100,9 @@ class DreamdeckChatOpenAI extends ChatOpenAI {
  * retries with exponential backoff and jitter (connection failures, timeouts, 5xx, and 429
  * honouring `Retry-After`) and checks the SSE stream is well formed and complete. Failures are
  * `DreamdeckError`s with code `MODEL_UNAVAILABLE`; 401/403 are not retryable.
+ *
+ * `@langchain/openai` is loaded on the first call; without it this throws `CONFIG_INVALID`
+ * naming the install command.
  *
  * @example
  * const model = createOpenAIModel({ model: 'gpt-4o-mini' }); // OPENAI_API_KEY from the environment
@@ -98,6 +118,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): ModelAdapter {
       '[dreamdeck] [openai] no API key: set OPENAI_API_KEY or pass `apiKey` to createOpenAIModel().',
     );
   }
+  const DreamdeckChatOpenAI = dreamdeckChatOpenAI(loadOpenAIDriver().ChatOpenAI);
   const toError = (error: unknown) => toProviderError(provider, error);
   const fetch = createResilientFetch({
     provider,
