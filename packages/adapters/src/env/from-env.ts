@@ -5,6 +5,10 @@ import {
   type ImageAdapter,
   type ModelAdapter,
 } from '@dreamdeck/core';
+import { createA1111Images } from '../a1111/a1111-images.js';
+import { createOllamaModel } from '../ollama/ollama-model.js';
+import { createOpenAIImages } from '../openai/openai-images.js';
+import { createOpenAIModel } from '../openai/openai-model.js';
 
 /** What {@link modelFromEnv} chose. */
 export interface ModelChoice {
@@ -41,28 +45,11 @@ function parse(variable: string, value: string | undefined, kinds: readonly stri
   return { kind, rest };
 }
 
-/** Runs a lazy import of a provider subpath, turning a missing peer dependency into a clear error. */
-async function load<T>(importer: () => Promise<T>, install: string, variable: string): Promise<T> {
-  try {
-    return await importer();
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
-    throw new DreamdeckError(
-      'CONFIG_INVALID',
-      `[dreamdeck] ${variable} needs ${install.split(' ').pop()}: run \`${install}\`.`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
 /**
  * Picks the chat model from `DREAMDECK_MODEL`: `demo` (default: offline, deterministic),
  * `openai:<model>` (uses `OPENAI_API_KEY`, `OPENAI_BASE_URL`) or `ollama:<model>` (uses
  * `OLLAMA_BASE_URL`). Returns the adapter and a line saying what it chose. The provider's package
- * is loaded only when chosen; a missing one fails with the command that installs it.
+ * is loaded only when chosen; a missing one fails with `CONFIG_INVALID` naming what to install.
  *
  * @example
  * const { adapter, description } = await modelFromEnv();
@@ -72,21 +59,11 @@ async function load<T>(importer: () => Promise<T>, install: string, variable: st
 export async function modelFromEnv(env: Environment = process.env): Promise<ModelChoice> {
   const { kind, rest } = parse('DREAMDECK_MODEL', env.DREAMDECK_MODEL, ['demo', 'openai', 'ollama']);
   if (kind === 'openai') {
-    const { createOpenAIModel } = await load(
-      () => import('../openai/openai-model.js'),
-      'pnpm add @langchain/openai@1.5.8',
-      'DREAMDECK_MODEL',
-    );
     const baseURL = env.OPENAI_BASE_URL;
     const adapter = createOpenAIModel({ model: rest, apiKey: env.OPENAI_API_KEY, baseURL });
     return { adapter, description: `OpenAI model ${rest} at ${baseURL ?? 'https://api.openai.com/v1'}` };
   }
   if (kind === 'ollama') {
-    const { createOllamaModel } = await load(
-      () => import('../ollama/ollama-model.js'),
-      'pnpm add @langchain/ollama',
-      'DREAMDECK_MODEL',
-    );
     const baseUrl = env.OLLAMA_BASE_URL;
     const adapter = createOllamaModel({ model: rest, baseUrl });
     return { adapter, description: `Ollama model ${rest} at ${baseUrl ?? 'http://127.0.0.1:11434'}` };
@@ -110,17 +87,11 @@ export async function modelFromEnv(env: Environment = process.env): Promise<Mode
 export async function imagesFromEnv(env: Environment = process.env): Promise<ImagesChoice> {
   const { kind, rest } = parse('DREAMDECK_IMAGES', env.DREAMDECK_IMAGES, ['demo', 'openai', 'a1111', 'none']);
   if (kind === 'openai') {
-    const { createOpenAIImages } = await load(
-      () => import('../openai/openai-images.js'),
-      'pnpm add @langchain/openai@1.5.8',
-      'DREAMDECK_IMAGES',
-    );
     const baseURL = env.OPENAI_BASE_URL;
     const adapter = createOpenAIImages({ model: rest, apiKey: env.OPENAI_API_KEY, baseURL });
     return { adapter, description: `OpenAI images ${rest} at ${baseURL ?? 'https://api.openai.com/v1'}` };
   }
   if (kind === 'a1111') {
-    const { createA1111Images } = await import('../a1111/a1111-images.js');
     return { adapter: createA1111Images({ baseUrl: rest }), description: `Automatic1111 at ${rest}` };
   }
   if (kind === 'none') return { adapter: undefined, description: 'no image generation' };
