@@ -5,6 +5,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk } from '@langchain/core/outputs';
 import type { ChatOllama, ChatOllamaInput } from '@langchain/ollama';
 import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js';
+import { oncePerBase } from '../shared/optional-module.js';
 import { type ProviderInfo, toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
@@ -87,17 +88,8 @@ function defineDreamdeckChatOllama(Base: typeof ChatOllama) {
   };
 }
 
-const subclasses = new WeakMap<typeof ChatOllama, ReturnType<typeof defineDreamdeckChatOllama>>();
-
 /** The `DreamdeckChatOllama` subclass of `Base`, defined once per base class. */
-function dreamdeckChatOllama(Base: typeof ChatOllama): ReturnType<typeof defineDreamdeckChatOllama> {
-  let subclass = subclasses.get(Base);
-  if (!subclass) {
-    subclass = defineDreamdeckChatOllama(Base);
-    subclasses.set(Base, subclass);
-  }
-  return subclass;
-}
+const dreamdeckChatOllama = oncePerBase(defineDreamdeckChatOllama);
 
 /**
  * Creates a model adapter on `ChatOllama` (`@langchain/ollama`) for a local Ollama. Narration

@@ -6,6 +6,7 @@ import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import type { ChatOpenAI, ChatOpenAICallOptions, ChatOpenAIFields } from '@langchain/openai';
 import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js';
+import { oncePerBase } from '../shared/optional-module.js';
 import { toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
@@ -79,17 +80,8 @@ function defineDreamdeckChatOpenAI(Base: typeof ChatOpenAI) {
   };
 }
 
-const subclasses = new WeakMap<typeof ChatOpenAI, ReturnType<typeof defineDreamdeckChatOpenAI>>();
-
 /** The `DreamdeckChatOpenAI` subclass of `Base`, defined once per base class. */
-function dreamdeckChatOpenAI(Base: typeof ChatOpenAI): ReturnType<typeof defineDreamdeckChatOpenAI> {
-  let subclass = subclasses.get(Base);
-  if (!subclass) {
-    subclass = defineDreamdeckChatOpenAI(Base);
-    subclasses.set(Base, subclass);
-  }
-  return subclass;
-}
+const dreamdeckChatOpenAI = oncePerBase(defineDreamdeckChatOpenAI);
 
 /**
  * Creates a model adapter on `ChatOpenAI` (`@langchain/openai` 1.5.8) for OpenAI or any
