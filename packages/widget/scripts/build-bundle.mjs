@@ -1,6 +1,7 @@
 // Builds dist/dreamdeck-chat.js: one self-contained, minified ESM file for a <script type="module"> tag,
 // with Lit, marked's lexer and eventsource-parser bundled.
 import { readFile } from 'node:fs/promises';
+import { parse } from 'acorn';
 import { build, transform } from 'esbuild';
 
 /**
@@ -27,7 +28,14 @@ const compactTemplates = {
         // css`…` blocks hold no interpolations here: drop the spaces around CSS punctuation too
         .replace(
           /\bcss`([^`$]*)`/g,
-          (_, text) => `css\`${text.replace(/\s*([{};,>])\s*/g, '$1').replace(/:\s+/g, ':')}\``,
+          (_, text) =>
+            `css\`${text
+              .trim()
+              .replace(/\s*([{};,>])\s*/g, '$1')
+              .replace(/:\s+/g, ':')
+              .replace(/;}/g, '}')
+              .replace(/([:\s(])0\./g, '$1.')
+              .replace(/\) \/ /g, ')/')}\``,
         );
       return { contents: code, loader: 'js' };
     });
@@ -66,13 +74,134 @@ function lexerOnly(source) {
   return `${folded}\nexport{${lexer} as Lexer};\n`;
 }
 
+/** Calls `visit(node, parent)` for every node of an acorn (ESTree) tree. */
+function walk(node, visit, parent) {
+  visit(node, parent);
+  for (const value of Object.values(node)) {
+    for (const child of Array.isArray(value) ? value : [value])
+      if (child && typeof child.type === 'string') walk(child, visit, node);
+  }
+}
+
+/** Applies `[start, end, replacement]` edits to `text` (ranges must not overlap). */
+function applyEdits(text, edits) {
+  let result = text;
+  for (const [start, end, replacement] of edits.sort((a, b) => b[0] - a[0]))
+    result = result.slice(0, start) + replacement + result.slice(end);
+  return result;
+}
+
+/**
+ * One pass of {@link pruneLexer}: drops unread rule-table entries, then unreachable top-level
+ * declarations. Returns the code unchanged when there is nothing left to drop.
+ */
+function prunePass(code, dropped) {
+  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  const read = new Set();
+  walk(program, (node) => {
+    if (node.type === 'MemberExpression' && !node.computed) read.add(node.property.name);
+  });
+  const keyOf = (property) => (property.type === 'Property' && !property.computed ? property.key.name : undefined);
+  const edits = [];
+  walk(program, (node) => {
+    if (node.type !== 'ObjectExpression') return;
+    const keys = node.properties.map(keyOf);
+    // the rule sets by option ({ normal, gfm, breaks, pedantic }) and the `other` regex table
+    const table = (keys.includes('normal') && keys.includes('pedantic')) || keys.includes('blockquoteStart');
+    const kept = node.properties.filter((property) => !table || !keyOf(property) || read.has(keyOf(property)));
+    if (kept.length === node.properties.length) return;
+    for (const key of keys) if (key && !read.has(key)) dropped.push(key);
+    edits.push([
+      node.start,
+      node.end,
+      `{${kept.map((property) => code.slice(property.start, property.end)).join(',')}}`,
+    ]);
+  });
+  if (edits.length) return applyEdits(code, edits);
+  // top-level bindings reachable from the statements that are not declarations (the export)
+  const bindings = new Map();
+  for (const statement of program.body) {
+    if (statement.type === 'VariableDeclaration')
+      for (const declarator of statement.declarations) bindings.set(declarator.id.name, declarator);
+    else if (statement.id) bindings.set(statement.id.name, statement);
+  }
+  const referenced = (node) => {
+    const names = [];
+    walk(node, (child, parent) => {
+      if (child.type !== 'Identifier' || !bindings.has(child.name)) return;
+      if (parent?.type === 'MemberExpression' && parent.property === child && !parent.computed) return;
+      if (parent?.key === child && !parent.computed && !parent.shorthand) return;
+      names.push(child.name);
+    });
+    return names;
+  };
+  const live = new Set();
+  const pending = program.body
+    .filter((statement) => !statement.id && statement.type !== 'VariableDeclaration')
+    .flatMap(referenced);
+  while (pending.length) {
+    const name = pending.pop();
+    if (live.has(name)) continue;
+    live.add(name);
+    pending.push(...referenced(bindings.get(name)));
+  }
+  for (const statement of program.body) {
+    if (statement.type === 'VariableDeclaration') {
+      const kept = statement.declarations.filter((declarator) => live.has(declarator.id.name));
+      if (kept.length === statement.declarations.length) continue;
+      edits.push([
+        statement.start,
+        statement.end,
+        kept.length ? `${statement.kind} ${kept.map((d) => code.slice(d.start, d.end)).join(',')};` : '',
+      ]);
+    } else if (statement.id && !live.has(statement.id.name)) {
+      edits.push([statement.start, statement.end, '']);
+    }
+  }
+  dropped.push(...[...bindings.keys()].filter((name) => !live.has(name)));
+  return applyEdits(code, edits);
+}
+
+/**
+ * marked's lexer builds every rule set when it loads — normal, GFM, GFM with breaks and pedantic —
+ * and one table of helper regexes, though {@link LEX_OPTIONS} only ever selects GFM with breaks.
+ * Once {@link lexerOnly} has folded the options and esbuild has dropped the dead branches, this
+ * removes what nothing reads any more: the `pedantic` rule sets, table entries no code reads by
+ * name, and the top-level declarations only those used. It relies on what marked's top level is:
+ * declarations that build regexes, tables, functions and classes, with no other side effects;
+ * {@link checkLexer} compares the result with marked itself on every build.
+ *
+ * @param {string} source - the output of {@link lexerOnly}
+ * @param {string[]} [dropped] - receives the names removed (for `--analyze`)
+ */
+async function pruneLexer(source, dropped = []) {
+  let code = (await transform(source, { minifySyntax: true, format: 'esm', target: 'es2022' })).code;
+  for (let pass = 0; pass < 20; pass++) {
+    const next = prunePass(code, dropped);
+    if (next === code) return code;
+    code = next;
+  }
+  throw new Error('[build-bundle] pruning marked did not settle');
+}
+
+/** The widget's cut of marked: {@link lexerOnly}, then {@link pruneLexer}; `undefined` for an unknown layout. */
+async function trimmedLexer(source, dropped) {
+  const folded = lexerOnly(source);
+  return folded && (await pruneLexer(folded, dropped));
+}
+
+let reported = false;
 const markedLexerOnly = {
   name: 'marked-lexer-only',
   setup(build) {
     build.onLoad({ filter: /marked[\\/]lib[\\/]marked\.esm\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const contents = lexerOnly(source);
+      const dropped = [];
+      const contents = await trimmedLexer(source, dropped);
       if (!contents) console.warn('[build-bundle] marked layout not recognised: bundling all of marked');
+      if (process.argv.includes('--analyze') && !reported)
+        console.log(`marked: dropped ${[...new Set(dropped)].join(' ')}`);
+      reported = true;
       return { contents: contents ?? source, loader: 'js' };
     });
   },
@@ -110,7 +239,7 @@ async function checkLexer() {
   const path = createRequire(import.meta.url)
     .resolve('marked')
     .replace(/marked\.cjs$|marked\.umd\.js$/, 'marked.esm.js');
-  const trimmed = lexerOnly(await read(path, 'utf8'));
+  const trimmed = await trimmedLexer(await read(path, 'utf8'));
   if (!trimmed) return;
   const dir = await mkdtemp(join(tmpdir(), 'dreamdeck-lexer-'));
   try {
