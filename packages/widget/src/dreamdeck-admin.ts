@@ -2,7 +2,14 @@ import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import { barChart } from './bar-chart.js';
 import type { FeedbackAnswer, FlagsAnswer, UsageAnswer } from './protocol.js';
-import { type DreamdeckStrings, type DreamdeckStringsOverride, loadLocale, resolveStrings } from './strings.js';
+import {
+  type DreamdeckAdminStrings,
+  type DreamdeckStrings,
+  type DreamdeckStringsOverride,
+  loadLocale,
+  resolveStrings,
+} from './strings.js';
+import { enAdmin } from './strings-admin.js';
 import { controlStyles, themeStyles } from './styles.js';
 
 /**
@@ -201,7 +208,7 @@ export class DreamdeckAdmin extends LitElement {
 
   override render() {
     const s = this.text;
-    const a = s.admin;
+    const a: DreamdeckAdminStrings = { ...enAdmin, ...s.admin };
     if (this.forbidden) return html`<p class="error" role="alert">${a.forbidden}</p>`;
     return html`<header>
         <h2>${a.title}</h2>
@@ -225,15 +232,15 @@ export class DreamdeckAdmin extends LitElement {
       </section>
       <section part="section usage" aria-labelledby="usage-title">
         <h3 id="usage-title">${a.usage}</h3>
-        ${this.renderUsage(s)}
+        ${this.renderUsage(a)}
       </section>
       <section part="section" aria-labelledby="feedback-title">
         <h3 id="feedback-title">${a.feedback}</h3>
-        ${this.renderFeedback(s)}
+        ${this.renderFeedback(a)}
       </section>`;
   }
 
-  private renderUsage(s: DreamdeckStrings) {
+  private renderUsage(a: DreamdeckAdminStrings) {
     const rows = new Map<string, { userId: string; day: string; counts: Record<string, number> }>();
     for (const row of this.usage?.usage ?? []) {
       const key = `${row.day} ${row.userId}`;
@@ -241,16 +248,16 @@ export class DreamdeckAdmin extends LitElement {
       entry.counts[row.metric] = (entry.counts[row.metric] ?? 0) + row.count;
       rows.set(key, entry);
     }
-    if (!rows.size) return html`<p>${s.admin.noData}</p>`;
+    if (!rows.size) return html`<p>${a.noData}</p>`;
     const sorted = [...rows.values()].sort((x, y) => y.day.localeCompare(x.day) || x.userId.localeCompare(y.userId));
     return html`<table part="usage">
       <thead>
         <tr>
-          <th scope="col">${s.admin.day}</th>
-          <th scope="col">${s.admin.user}</th>
-          <th scope="col">${s.admin.turns}</th>
-          <th scope="col">${s.admin.images}</th>
-          <th scope="col">${s.admin.rateLimited}</th>
+          <th scope="col">${a.day}</th>
+          <th scope="col">${a.user}</th>
+          <th scope="col">${a.turns}</th>
+          <th scope="col">${a.images}</th>
+          <th scope="col">${a.rateLimited}</th>
         </tr>
       </thead>
       <tbody>
@@ -268,10 +275,10 @@ export class DreamdeckAdmin extends LitElement {
     </table>`;
   }
 
-  private renderFeedback(s: DreamdeckStrings) {
+  private renderFeedback(a: DreamdeckAdminStrings) {
     const summary = this.feedback?.summary ?? [];
     const recent = (this.feedback?.recent ?? []).filter((record) => record.comment);
-    if (!summary.length) return html`<p>${s.admin.noData}</p>`;
+    if (!summary.length) return html`<p>${a.noData}</p>`;
     const personas = [...new Set(summary.map((row) => row.persona))].sort();
     const colors = ['var(--_accent)', 'var(--_danger)'];
     return html`${personas.map((persona) => {
@@ -281,14 +288,14 @@ export class DreamdeckAdmin extends LitElement {
         .map((row) => ({ label: row.day, values: [row.up, row.down] }));
       return html`<figure part="chart" style="margin: 0 0 8px">
           <figcaption>${persona}</figcaption>
-          ${barChart(days, { series: [s.admin.up, s.admin.down], colors, title: `${s.admin.feedback}: ${persona}` })}
+          ${barChart(days, { series: [a.up, a.down], colors, title: `${a.feedback}: ${persona}` })}
         </figure>`;
     })}
       <div class="legend">
-        <span><span class="swatch" style="background: var(--_accent)"></span>${s.admin.up}</span>
-        <span><span class="swatch" style="background: var(--_danger)"></span>${s.admin.down}</span>
+        <span><span class="swatch" style="background: var(--_accent)"></span>${a.up}</span>
+        <span><span class="swatch" style="background: var(--_danger)"></span>${a.down}</span>
       </div>
-      <h3>${s.admin.recentComments}</h3>
+      <h3>${a.recentComments}</h3>
       ${
         recent.length
           ? html`<ul part="comments">
@@ -300,7 +307,7 @@ export class DreamdeckAdmin extends LitElement {
                 </li>`,
             )}
           </ul>`
-          : html`<p>${s.admin.noData}</p>`
+          : html`<p>${a.noData}</p>`
       }`;
   }
 }

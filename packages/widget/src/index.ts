@@ -39,6 +39,7 @@ export type {
 } from './protocol.js';
 export { applyTurnEvent, feedbackOf, regenerableId, settleStreaming } from './story-state.js';
 export {
+  type DreamdeckAdminStrings,
   type DreamdeckStrings,
   type DreamdeckStringsOverride,
   en,
@@ -47,6 +48,7 @@ export {
   locales,
   resolveStrings,
 } from './strings.js';
+export { enAdmin } from './strings-admin.js';
 export { de } from './strings-de.js';
 
 import { locales } from './strings.js';

@@ -49,23 +49,30 @@ export interface DreamdeckStrings {
   choices: string;
   commands: Record<string, string>;
   flagNames: Record<string, string>;
-  admin: {
-    title: string;
-    flags: string;
-    usage: string;
-    feedback: string;
-    recentComments: string;
-    user: string;
-    day: string;
-    turns: string;
-    images: string;
-    rateLimited: string;
-    up: string;
-    down: string;
-    noData: string;
-    refresh: string;
-    forbidden: string;
-  };
+  /**
+   * `<dreamdeck-admin>`'s strings, over the English ones in `enAdmin` (`strings-admin.ts`, which
+   * only the admin view imports, so the chat file does not carry them).
+   */
+  admin?: Partial<DreamdeckAdminStrings>;
+}
+
+/** The strings only `<dreamdeck-admin>` shows (English: `enAdmin`). */
+export interface DreamdeckAdminStrings {
+  title: string;
+  flags: string;
+  usage: string;
+  feedback: string;
+  recentComments: string;
+  user: string;
+  day: string;
+  turns: string;
+  images: string;
+  rateLimited: string;
+  up: string;
+  down: string;
+  noData: string;
+  refresh: string;
+  forbidden: string;
 }
 
 /** English. */
@@ -132,23 +139,6 @@ export const en: DreamdeckStrings = {
     knowledge: 'Knowledge base',
     storyboardReview: 'Review storyboards before painting',
   },
-  admin: {
-    title: 'Dreamdeck admin',
-    flags: 'Global flags',
-    usage: 'Usage per user and day',
-    feedback: 'Feedback per persona and day',
-    recentComments: 'Recent comments',
-    user: 'User',
-    day: 'Day',
-    turns: 'Turns',
-    images: 'Images',
-    rateLimited: 'Rate-limited',
-    up: 'Thumbs up',
-    down: 'Thumbs down',
-    noData: 'No data yet.',
-    refresh: 'Refresh',
-    forbidden: 'This view needs an admin token.',
-  },
 };
 
 /**
@@ -202,7 +192,7 @@ export function loadLocale(locale: string | undefined): Promise<boolean> {
 export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin'>> & {
   commands?: Record<string, string>;
   flagNames?: Record<string, string>;
-  admin?: Partial<DreamdeckStrings['admin']>;
+  admin?: Partial<DreamdeckAdminStrings>;
 };
 
 /**
