@@ -1,8 +1,10 @@
 // Builds dist/dreamdeck-chat.js: one self-contained, minified ESM file for a <script type="module"> tag,
 // with Lit, marked's lexer and eventsource-parser bundled.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parse } from 'acorn';
 import { build, transform } from 'esbuild';
+import { minify } from 'terser';
 
 /**
  * Shrinks the widget's own Lit templates: each source file is first compiled with whitespace
@@ -334,8 +336,32 @@ for (const source of ['src/dreamdeck-chat-bundle.ts', 'src/dreamdeck-admin-bundl
   });
   await checkMangleable(plain.outputFiles.find((file) => file.path.endsWith('.js')).text);
 }
+/**
+ * Minifies esbuild's output once more with terser, whose choice of local names compresses better
+ * under gzip (about 0.5 KB off the chat file), and chains the source maps, so the `.map` still
+ * points at the TypeScript sources.
+ *
+ * @param {import('esbuild').OutputFile[]} files - one entry's `.js` and `.js.map`
+ */
+async function finish(files) {
+  const js = files.find((file) => file.path.endsWith('.js'));
+  const map = files.find((file) => file.path.endsWith('.js.map'));
+  const name = basename(js.path);
+  const code = js.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '');
+  const result = await minify(code, {
+    module: true,
+    ecma: 2020,
+    compress: { passes: 2 },
+    format: { comments: false },
+    sourceMap: { content: map.text, url: `${name}.map`, filename: name },
+  });
+  await writeFile(js.path, `${result.code}\n`);
+  await writeFile(map.path, result.map);
+}
+
 for (const [entry, source] of Object.entries(entries)) {
-  const result = await build({ ...options, entryPoints: { [entry]: source } });
+  const result = await build({ ...options, entryPoints: { [entry]: source }, write: false });
+  await finish(result.outputFiles);
   if (process.argv.includes('--analyze')) {
     const { analyzeMetafile } = await import('esbuild');
     console.log(await analyzeMetafile(result.metafile));
