@@ -98,7 +98,7 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     // dice
     await input.fill('/roll 4d6kh3');
     await input.press('Enter');
-    const dice = chat.locator('dreamdeck-dice').last();
+    const dice = chat.locator('[part="roll"]').last();
     await dice.locator('[part="total"]').waitFor();
     const dies = await dice.locator('[part="die"]').allTextContents();
     const dropped = await dice.locator('.die.dropped').allTextContents();
@@ -168,7 +168,7 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     const before = await chat.locator('dreamdeck-message').count();
     await page.reload();
     await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
-    await chat.locator('dreamdeck-dice').first().waitFor();
+    await chat.locator('[part="roll"]').first().waitFor();
     expect(await chat.locator('dreamdeck-message').count()).toBe(before);
     await expect(
       chat.locator('dreamdeck-message').first().locator('[part="content"]').textContent(),
@@ -218,7 +218,7 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     expect(await chat.locator('textarea').inputValue()).toBe('/roll ');
     await page.keyboard.type('2d20kh1');
     await page.keyboard.press('Enter');
-    await chat.locator('dreamdeck-dice [part="total"]').waitFor();
+    await chat.locator('[part="roll"] [part="total"]').waitFor();
     await waitIdle(page);
 
     // Esc stops a streaming reply; the partial text stays, marked as stopped

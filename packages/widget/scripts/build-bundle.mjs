@@ -276,15 +276,19 @@ const lazyLocales = {
 
 /**
  * Private members of the widget classes that the minifier may shorten. Only names that never reach
- * anything outside the bundle: not a Lit property or state (Lit knows those by name), not a DOM,
- * JSON or strings key. {@link checkMangleable} re-checks that on every build.
+ * anything outside the bundle: not a Lit property or state that is named in a template or in
+ * `changed.has('…')` (Lit knows those by name), not a DOM, JSON or strings key.
+ * {@link checkMangleable} re-checks the strings and wire types on every build; it cannot see a DOM
+ * property of the same name (`response.statusText`) or a template attribute (`?busy=`), so look
+ * for those by hand before adding a name.
  */
-const PRIVATE_MEMBERS = `announcedThread clearPersisted fetcher focusInput hintList keepScroll lastAction loadFlags
-  loadPersonas loadingOlder localeTag needLocale onFeedback onHashChange onInput onInputKeydown onKeydown onOffline
-  onOnline onScroll onSubmit onTurnEvent openThread persistKey personaOf pickThread readPersisted refreshThreads
-  reloadThread renderActions renderFeedback renderImage renderInterrupt renderSettings renderUsage sendComment setFlag
-  setPersona setThreadId showOlder showVersion startNewThread stickToBottom storageKey toError togglePanel useHint
-  writePersisted`.split(/\s+/);
+const PRIVATE_MEMBERS = `announcedThread clearPersisted fetcher focusInput hintList keepScroll lastAction loadFlags loadPersonas
+  loadingOlder localeTag needLocale onFeedback onHashChange onInput onInputKeydown onKeydown onOffline onOnline
+  onScroll onSubmit onTurnEvent openThread persistKey personaOf pickThread readPersisted refreshThreads
+  reloadThread renderActions renderFeedback renderImage renderInterrupt renderSettings renderUsage sendComment
+  setFlag setPersona setThreadId showOlder showVersion startNewThread stickToBottom storageKey toError
+  togglePanel useHint writePersisted started preferredPersona announcement draft fail rate commenting
+  commentSent`.split(/\s+/);
 
 /**
  * Fails the build when a name in {@link PRIVATE_MEMBERS} shows up where shortening it would break

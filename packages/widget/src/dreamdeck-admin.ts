@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import { barChart } from './bar-chart.js';
+import { emit } from './events.js';
 import type { FeedbackAnswer, FlagsAnswer, UsageAnswer } from './protocol.js';
 import {
   type DreamdeckAdminStrings,
@@ -121,11 +122,11 @@ export class DreamdeckAdmin extends LitElement {
     theme: { reflect: true },
     locale: {},
     strings: { attribute: false },
-    flags: { state: true, attribute: false },
-    usage: { state: true, attribute: false },
-    feedback: { state: true, attribute: false },
-    error: { state: true, attribute: false },
-    forbidden: { state: true, attribute: false },
+    flags: { state: true },
+    usage: { state: true },
+    feedback: { state: true },
+    error: { state: true },
+    forbidden: { state: true },
   };
 
   /** Base URL of the Dreamdeck API. */
@@ -187,20 +188,14 @@ export class DreamdeckAdmin extends LitElement {
         ? { code: error.code, message: error.message, retryable: error.retryable }
         : { code: 'INTERNAL', message: String(error), retryable: false };
     this.error = detail.message;
-    this.dispatchEvent(new CustomEvent('dreamdeck-error', { detail, bubbles: true, composed: true }));
+    emit(this, 'dreamdeck-error', detail);
   }
 
   private async toggle(name: string, value: boolean) {
     try {
       const answer = await this.client!.json<FlagsAnswer>('PATCH', '/flags', { [name]: value });
       this.flags = answer;
-      this.dispatchEvent(
-        new CustomEvent('dreamdeck-flag-change', {
-          detail: { name, value, flags: answer.flags },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit(this, 'dreamdeck-flag-change', { name, value, flags: answer.flags });
     } catch (error) {
       this.report(error);
     }

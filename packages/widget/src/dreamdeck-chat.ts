@@ -3,6 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import './dreamdeck-message.js';
 import type { FeedbackDetail } from './dreamdeck-message.js';
+import { apiPath, emit } from './events.js';
 import type {
   FlagsAnswer,
   InterruptEvent,
@@ -334,25 +335,25 @@ export class DreamdeckChat extends LitElement {
     locale: {},
     persist: {},
     strings: { attribute: false },
-    messages: { state: true, attribute: false },
-    windowStart: { state: true, attribute: false },
-    hasMore: { state: true, attribute: false },
-    thread: { state: true, attribute: false },
-    threads: { state: true, attribute: false },
-    personas: { state: true, attribute: false },
-    flags: { state: true, attribute: false },
-    preferredPersona: { state: true, attribute: false },
-    busy: { state: true, attribute: false },
-    loading: { state: true, attribute: false },
-    statusText: { state: true, attribute: false },
-    interrupt: { state: true, attribute: false },
-    error: { state: true, attribute: false },
-    connection: { state: true, attribute: false },
-    panel: { state: true, attribute: false },
-    draft: { state: true, attribute: false },
-    feedback: { state: true, attribute: false },
-    lightbox: { state: true, attribute: false },
-    announcement: { state: true, attribute: false },
+    messages: { state: true },
+    windowStart: { state: true },
+    hasMore: { state: true },
+    thread: { state: true },
+    threads: { state: true },
+    personas: { state: true },
+    flags: { state: true },
+    preferredPersona: { state: true },
+    busy: { state: true },
+    loading: { state: true },
+    statusText: { state: true },
+    interrupt: { state: true },
+    error: { state: true },
+    connection: { state: true },
+    panel: { state: true },
+    draft: { state: true },
+    feedback: { state: true },
+    lightbox: { state: true },
+    announcement: { state: true },
   };
 
   /** Base URL of the Dreamdeck API, for example `/api` (required). */
@@ -526,10 +527,7 @@ export class DreamdeckChat extends LitElement {
   private async openThread(id: string, options: { quiet?: boolean } = {}): Promise<boolean> {
     if (this.busy) this.stop();
     try {
-      const answer = await this.client!.json<ThreadAnswer>(
-        'GET',
-        `/threads/${encodeURIComponent(id)}?limit=${PAGE_SIZE * 2}`,
-      );
+      const answer = await this.client!.json<ThreadAnswer>('GET', `${apiPath('threads', id)}?limit=${PAGE_SIZE * 2}`);
       this.thread = answer.thread;
       this.messages = answer.messages;
       this.feedback = feedbackOf(answer.messages);
@@ -572,13 +570,7 @@ export class DreamdeckChat extends LitElement {
     this.writePersisted(thread.id);
     if (changed || !this.announcedThread) {
       this.announcedThread = true;
-      this.dispatchEvent(
-        new CustomEvent('dreamdeck-thread-change', {
-          detail: { threadId: thread.id, thread },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit(this, 'dreamdeck-thread-change', { threadId: thread.id, thread });
     }
   }
   private announcedThread = false;
@@ -663,11 +655,9 @@ export class DreamdeckChat extends LitElement {
     };
     this.messages = [...this.messages, local];
     this.stickToBottom = true;
-    this.dispatchEvent(
-      new CustomEvent('dreamdeck-message', { detail: { message: local }, bubbles: true, composed: true }),
-    );
+    emit(this, 'dreamdeck-message', { message: local });
     this.lastAction = { kind: 'send', text: trimmed };
-    await this.run(`/threads/${encodeURIComponent(this.thread.id)}/turns`, { text: trimmed });
+    await this.run(apiPath('threads', this.thread.id, 'turns'), { text: trimmed });
   }
 
   /** Stops the running turn (Esc). The partial reply is kept, marked as stopped. */
@@ -725,9 +715,7 @@ export class DreamdeckChat extends LitElement {
       case 'message-end': {
         const message = event.message;
         if (message.role !== 'user' && message.content) this.announcement = message.content.slice(0, 600);
-        this.dispatchEvent(
-          new CustomEvent('dreamdeck-message', { detail: { message }, bubbles: true, composed: true }),
-        );
+        emit(this, 'dreamdeck-message', { message });
         break;
       }
     }
@@ -771,7 +759,7 @@ export class DreamdeckChat extends LitElement {
         : { code: 'INTERNAL', message: this.text.errorGeneric, retryable: true };
     if (error instanceof DreamdeckApiError && error.status === 0) this.connection = 'offline';
     this.error = { ...detail, retry: retry && detail.retryable !== false };
-    this.dispatchEvent(new CustomEvent('dreamdeck-error', { detail, bubbles: true, composed: true }));
+    emit(this, 'dreamdeck-error', detail);
   }
 
   private async retry() {
@@ -783,9 +771,11 @@ export class DreamdeckChat extends LitElement {
     }
     await this.reloadThread();
     if (this.error || !action || !this.thread) return;
-    const id = encodeURIComponent(this.thread.id);
     if (action.kind === 'resume') {
-      await this.run(`/threads/${id}/resume`, { interruptId: action.interruptId, value: action.value });
+      await this.run(apiPath('threads', this.thread.id, 'resume'), {
+        interruptId: action.interruptId,
+        value: action.value,
+      });
       return;
     }
     // the server keeps the player's message of a failed turn: write the reply again instead of resending
@@ -806,17 +796,14 @@ export class DreamdeckChat extends LitElement {
   private async regenerate(messageId: string) {
     if (!this.thread || this.busy) return;
     this.lastAction = { kind: 'regenerate', messageId };
-    await this.run(
-      `/threads/${encodeURIComponent(this.thread.id)}/messages/${encodeURIComponent(messageId)}/regenerate`,
-      {},
-    );
+    await this.run(apiPath('threads', this.thread.id, 'messages', messageId, 'regenerate'), {});
   }
 
   private async answer(value: boolean | string) {
     const interrupt = this.interrupt;
     if (!interrupt || !this.thread) return;
     this.lastAction = { kind: 'resume', interruptId: interrupt.interruptId, value };
-    const run = this.run(`/threads/${encodeURIComponent(this.thread.id)}/resume`, {
+    const run = this.run(apiPath('threads', this.thread.id, 'resume'), {
       interruptId: interrupt.interruptId,
       value,
     });
@@ -831,7 +818,7 @@ export class DreamdeckChat extends LitElement {
     try {
       await this.client!.json(
         'POST',
-        `/threads/${encodeURIComponent(this.thread.id)}/messages/${encodeURIComponent(messageId)}/feedback`,
+        apiPath('threads', this.thread.id, 'messages', messageId, 'feedback'),
         comment ? { value, comment } : { value },
       );
     } catch (error) {
@@ -908,7 +895,7 @@ export class DreamdeckChat extends LitElement {
     try {
       const answer = await this.client.json<{ messages: LoadedMessage[]; hasMore: boolean }>(
         'GET',
-        `/threads/${encodeURIComponent(this.thread.id)}/messages?limit=${PAGE_SIZE}&before=${encodeURIComponent(first.id)}`,
+        `${apiPath('threads', this.thread.id, 'messages')}?limit=${PAGE_SIZE}&before=${encodeURIComponent(first.id)}`,
       );
       this.keepScroll = log ? { height: log.scrollHeight, top: log.scrollTop } : undefined;
       this.messages = [...answer.messages, ...this.messages];
@@ -954,11 +941,9 @@ export class DreamdeckChat extends LitElement {
       await this.client!.json('PATCH', '/preferences', { persona });
       this.preferredPersona = persona;
       if (this.thread && this.messages.length === 0) {
-        const answer = await this.client!.json<{ thread: ThreadRecord }>(
-          'PATCH',
-          `/threads/${encodeURIComponent(this.thread.id)}`,
-          { persona },
-        );
+        const answer = await this.client!.json<{ thread: ThreadRecord }>('PATCH', apiPath('threads', this.thread.id), {
+          persona,
+        });
         this.thread = answer.thread;
       }
     } catch (error) {

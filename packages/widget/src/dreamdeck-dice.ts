@@ -1,62 +1,26 @@
-import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
+import { css, LitElement, nothing, type PropertyDeclarations } from 'lit';
+import { diceStyles, renderDiceRoll } from './dice-roll.js';
 import type { DiceRoll } from './protocol.js';
 import { type DreamdeckStrings, en } from './strings.js';
 
 /**
  * One dice roll as chips: the notation, each die (dropped dice struck through), the total and
- * the reason.
+ * the reason. `<dreamdeck-message>` renders the same chips inline ({@link renderDiceRoll}); this
+ * element is for pages that show a roll on its own.
  *
  * @csspart roll - the whole roll
  * @csspart die - one die
  * @csspart total - the total
  */
 export class DreamdeckDice extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    .roll {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 4px;
-      font-family: var(--_mono, monospace);
-      font-size: 0.9em;
-    }
-    .notation {
-      font-weight: 600;
-    }
-    .die {
-      display: inline-block;
-      min-width: 1.6em;
-      text-align: center;
-      padding: 1px 6px;
-      border: 1px solid var(--_border, #ccc);
-      border-radius: 6px;
-      background: var(--_surface, #f4f4f4);
-    }
-    .die.dropped {
-      text-decoration: line-through;
-      opacity: 0.55;
-    }
-    .die.crit-success {
-      border-color: #2e7d32;
-    }
-    .die.crit-failure {
-      border-color: var(--_danger, #b3261e);
-    }
-    .total {
-      font-weight: 700;
-      padding: 1px 8px;
-      border-radius: 999px;
-      background: var(--_accent, #5b3fd1);
-      color: var(--_accent-fg, #fff);
-    }
-    .reason {
-      font-family: var(--_font, sans-serif);
-      color: var(--_muted, #666);
-    }
-  `;
+  static override styles = [
+    diceStyles,
+    css`
+      :host {
+        display: block;
+      }
+    `,
+  ];
 
   static override properties: PropertyDeclarations = {
     roll: { attribute: false },
@@ -69,25 +33,7 @@ export class DreamdeckDice extends LitElement {
   strings: DreamdeckStrings = en;
 
   override render() {
-    const roll = this.roll;
-    if (!roll) return nothing;
-    const s = this.strings;
-    const label = `${roll.notation}: ${roll.rolls.map((die) => (die.dropped ? `${die.value} (${s.dropped})` : die.value)).join(', ')}; ${s.diceTotal} ${roll.total}${roll.reason ? ` — ${roll.reason}` : ''}`;
-    return html`<div class="roll" part="roll" role="group" aria-label=${label}>
-      <span class="notation" aria-hidden="true">🎲 ${roll.notation}</span>
-      ${roll.rolls.map(
-        (die) =>
-          html`<span
-            part="die"
-            aria-hidden="true"
-            class="die ${die.dropped ? 'dropped' : ''} ${die.critical ? `crit-${die.critical}` : ''}"
-            >${die.value}</span
-          >`,
-      )}
-      <span aria-hidden="true">=</span>
-      <span class="total" part="total" aria-hidden="true">${roll.total}</span>
-      ${roll.reason ? html`<span class="reason" aria-hidden="true">${roll.reason}</span>` : nothing}
-    </div>`;
+    return this.roll ? renderDiceRoll(this.roll, this.strings) : nothing;
   }
 }
 

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import './dreamdeck-dice.js';
+import { diceStyles, renderDiceRoll } from './dice-roll.js';
+import { emit } from './events.js';
 import { renderMarkdown } from './markdown.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
 import { type DreamdeckStrings, en } from './strings.js';
@@ -10,10 +11,6 @@ export interface FeedbackDetail {
   messageId: string;
   value: 1 | -1;
   comment?: string;
-}
-
-function emit(target: EventTarget, type: string, detail: unknown) {
-  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 }
 
 /**
@@ -29,6 +26,9 @@ function emit(target: EventTarget, type: string, detail: unknown) {
  * @csspart bubble - the message box
  * @csspart speaker - persona icon and name, or "You"
  * @csspart content - the markdown body
+ * @csspart roll - a dice roll; `die` and `total` its chips
+ * @csspart die - one die of a roll
+ * @csspart total - a roll's total
  * @csspart image - a storyboard image button
  * @csspart choice - a choice button
  * @csspart actions - the action row
@@ -36,6 +36,7 @@ function emit(target: EventTarget, type: string, detail: unknown) {
 export class DreamdeckMessage extends LitElement {
   static override styles = [
     controlStyles,
+    diceStyles,
     css`
       :host {
         display: block;
@@ -196,10 +197,10 @@ export class DreamdeckMessage extends LitElement {
     busy: { type: Boolean },
     feedback: { type: Number },
     roleName: { reflect: true, attribute: 'role-name' },
-    copied: { state: true, attribute: false },
-    commenting: { state: true, attribute: false },
-    commentSent: { state: true, attribute: false },
-    version: { state: true, attribute: false },
+    copied: { state: true },
+    commenting: { state: true },
+    commentSent: { state: true },
+    version: { state: true },
   };
 
   /** The message to show. */
@@ -254,7 +255,7 @@ export class DreamdeckMessage extends LitElement {
       <div class="content ${shown.status === 'streaming' ? 'cursor' : ''}" part="content">
         ${message.role === 'user' ? html`<p class="plain">${shown.content}</p>` : renderMarkdown(shown.content)}
       </div>
-      ${parts.map((part) => (part.type === 'dice' ? html`<dreamdeck-dice .roll=${part.roll} .strings=${s} exportparts="roll, die, total"></dreamdeck-dice>` : nothing))}
+      ${parts.map((part) => (part.type === 'dice' ? renderDiceRoll(part.roll, s) : nothing))}
       ${images.length ? html`<div class="images">${images.map((image) => this.renderImage(image))}</div>` : nothing}
       ${
         choices && this.interactive && this.version < 0
