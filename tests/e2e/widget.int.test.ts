@@ -261,6 +261,88 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     await page.context().close();
   });
 
+  it('renames and deletes stories in the thread list, from the keyboard', async () => {
+    const page = await newPage();
+    await openChat(page, server.url);
+    const chat = page.locator('dreamdeck-chat');
+    const header = chat.locator('header h2');
+    // icons are SVG paths, not emoji that a browser without an emoji font shows as boxes
+    const menu = chat.getByRole('button', { name: 'Stories' });
+    expect(await menu.locator('svg path').count()).toBe(1);
+    expect((await menu.textContent())?.trim()).toBe('');
+
+    // two stories: the first one, then a new one (the open story)
+    await chat.locator('textarea').fill('I light a lantern.');
+    await chat.locator('textarea').press('Enter');
+    await waitIdle(page);
+    await menu.click();
+    await chat.getByRole('button', { name: 'New story', exact: true }).click();
+    await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
+    const rows = chat.locator('[part="threads"] li');
+    await menu.click();
+    await expect.poll(() => rows.count()).toBe(2);
+
+    // rename the open story (the newest, listed first; both are still called "New story"):
+    // Tab to its rename button, Enter, type, Enter
+    await expect(rows.first().locator('[aria-current="true"]').count()).resolves.toBe(1);
+    await tabTo(page, /^Rename: New story$/);
+    await page.keyboard.press('Enter');
+    expect(await deepActive(page)).toEqual({ tag: 'input', label: 'Story title' });
+    await page.keyboard.type('The Drowned Bell');
+    const patched = page.waitForResponse((response) => response.request().method() === 'PATCH');
+    await page.keyboard.press('Enter');
+    expect((await patched).status()).toBe(200);
+    await expect.poll(() => header.textContent()).toBe('The Drowned Bell');
+    await expect.poll(async () => (await deepActive(page)).label).toMatch(/The Drowned Bell$/);
+    // Esc leaves renaming without a request, and the panel stays open
+    await tabTo(page, /^Rename: The Drowned Bell$/);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Never mind');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await deepActive(page)).label).toMatch(/The Drowned Bell$/);
+    expect(await chat.locator('[part="threads"]').isVisible()).toBe(true);
+
+    // the new title is the server's: it comes back after a reload
+    await page.reload();
+    await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
+    await expect.poll(() => header.textContent()).toBe('The Drowned Bell');
+
+    // delete it: a question first (focus on Cancel), then Delete; the other story opens
+    await menu.click();
+    await expect.poll(() => rows.count()).toBe(2);
+    await tabTo(page, /^Delete: The Drowned Bell$/);
+    await page.keyboard.press('Enter');
+    await chat.getByRole('group', { name: 'Delete “The Drowned Bell” for good?' }).waitFor();
+    expect((await deepActive(page)).label).toBe('Cancel');
+    const changed = page.evaluate(
+      () =>
+        new Promise<string>((resolve) =>
+          document.addEventListener(
+            'dreamdeck-thread-change',
+            (event) => resolve((event as CustomEvent).detail.threadId),
+            {
+              once: true,
+            },
+          ),
+        ),
+    );
+    const deleted = page.waitForResponse((response) => response.request().method() === 'DELETE');
+    await page.keyboard.press('Shift+Tab');
+    expect((await deepActive(page)).label).toBe('Delete');
+    await page.keyboard.press('Enter');
+    expect((await deleted).status()).toBe(204);
+    const openedId = await changed;
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect(rows.first().textContent()).resolves.not.toContain('The Drowned Bell');
+    await expect.poll(() => page.evaluate(() => document.querySelector('dreamdeck-chat')!.threadId)).toBe(openedId);
+    // the first story, with its history
+    await chat.locator('dreamdeck-message').first().waitFor();
+    await expect(
+      chat.locator('dreamdeck-message').first().locator('[part="content"]').textContent(),
+    ).resolves.toContain('I light a lantern.');
+    await page.context().close();
+  });
+
   it('fits a 360 px phone and follows the dark theme (screenshots in tests/artifacts)', async () => {
     const phone = await newPage({ width: 360, height: 740 });
     await openChat(phone, server.url);

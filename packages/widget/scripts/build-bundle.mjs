@@ -282,13 +282,14 @@ const lazyLocales = {
  * property of the same name (`response.statusText`) or a template attribute (`?busy=`), so look
  * for those by hand before adding a name.
  */
-const PRIVATE_MEMBERS = `announcedThread clearPersisted fetcher focusInput hintList keepScroll lastAction loadFlags loadPersonas
+const PRIVATE_MEMBERS =
+  `announcedThread clearPersisted fetcher focusInput hintList keepScroll lastAction loadFlags loadPersonas
   loadingOlder localeTag needLocale onFeedback onHashChange onInput onInputKeydown onKeydown onOffline onOnline
   onScroll onSubmit onTurnEvent openThread persistKey personaOf pickThread readPersisted refreshThreads
   reloadThread renderActions renderFeedback renderImage renderInterrupt renderSettings renderUsage sendComment
   setFlag setPersona setThreadId showOlder showVersion startNewThread stickToBottom storageKey toError
   togglePanel useHint writePersisted started preferredPersona announcement draft fail rate commenting
-  commentSent`.split(/\s+/);
+  commentSent renameThread deleteThread renderThread`.split(/\s+/);
 
 /**
  * Fails the build when a name in {@link PRIVATE_MEMBERS} shows up where shortening it would break

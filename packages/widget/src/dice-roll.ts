@@ -2,14 +2,17 @@ import { css, html, nothing } from 'lit';
 import type { DiceRoll } from './protocol.js';
 import type { DreamdeckStrings } from './strings.js';
 
-/** Styles for {@link renderDiceRoll}, for the shadow root it is rendered into. */
+/**
+ * Styles for {@link renderDiceRoll}, for the shadow root it is rendered into; the colours come from
+ * the theme variables (`themeStyles`) that root inherits or sets.
+ */
 export const diceStyles = css`
   .roll {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: 4px;
-    font-family: var(--_mono, monospace);
+    font-family: var(--_mono);
     font-size: 0.9em;
   }
   .notation {
@@ -20,9 +23,9 @@ export const diceStyles = css`
     min-width: 1.6em;
     text-align: center;
     padding: 1px 6px;
-    border: 1px solid var(--_border, #ccc);
+    border: 1px solid var(--_border);
     border-radius: 6px;
-    background: var(--_surface, #f4f4f4);
+    background: var(--_surface);
   }
   .die.dropped {
     text-decoration: line-through;
@@ -32,18 +35,18 @@ export const diceStyles = css`
     border-color: #2e7d32;
   }
   .die.crit-failure {
-    border-color: var(--_danger, #b3261e);
+    border-color: var(--_danger);
   }
   .total {
     font-weight: 700;
     padding: 1px 8px;
     border-radius: 999px;
-    background: var(--_accent, #5b3fd1);
-    color: var(--_accent-fg, #fff);
+    background: var(--_accent);
+    color: var(--_accent-fg);
   }
   .reason {
-    font-family: var(--_font, sans-serif);
-    color: var(--_muted, #666);
+    font-family: var(--_font);
+    color: var(--_muted);
   }
 `;
 

@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import { barChart } from './bar-chart.js';
 import { emit } from './events.js';
+import { icon, icons } from './icons.js';
 import type { FeedbackAnswer, FlagsAnswer, UsageAnswer } from './protocol.js';
 import {
   type DreamdeckAdminStrings,
@@ -297,7 +298,14 @@ export class DreamdeckAdmin extends LitElement {
             ${recent.map(
               (record) =>
                 html`<li>
-                  ${record.value === 1 ? '👍' : '👎'} ${record.comment}
+                  <span
+                    class=${record.value === 1 ? '' : 'flip'}
+                    role="img"
+                    aria-label=${record.value === 1 ? a.up : a.down}
+                    title=${record.value === 1 ? a.up : a.down}
+                    >${icon(icons.thumb)}</span
+                  >
+                  ${record.comment}
                   <small>— ${record.persona ?? ''} · ${record.userId} · ${record.createdAt.slice(0, 10)}</small>
                 </li>`,
             )}

@@ -4,6 +4,7 @@ import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import './dreamdeck-message.js';
 import type { FeedbackDetail } from './dreamdeck-message.js';
 import { apiPath, emit } from './events.js';
+import { icon, iconButton, icons } from './icons.js';
 import type {
   FlagsAnswer,
   InterruptEvent,
@@ -42,6 +43,9 @@ const COMMAND_FLAGS: Record<string, string> = {
   '/search': 'webSearch',
   '/storyboard': 'imageGeneration',
 };
+
+/** A thread being renamed or asked about before deleting, in the thread list. */
+type ThreadEdit = { id: string; mode: 'rename' | 'delete' };
 
 type LastAction =
   | { kind: 'send'; text: string }
@@ -172,14 +176,25 @@ export class DreamdeckChat extends LitElement {
         display: grid;
         gap: 4px;
       }
-      .panel li button {
-        width: 100%;
+      .panel li,
+      .panel form {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+      }
+      .panel form,
+      .panel span,
+      .pick {
+        flex: 1;
+        min-width: 0;
+      }
+      .pick {
         text-align: left;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
       }
-      .panel li button[aria-current='true'] {
+      [aria-current='true'] {
         border-color: var(--_accent);
       }
       .panel label {
@@ -254,7 +269,8 @@ export class DreamdeckChat extends LitElement {
         padding: var(--_space);
         border-top: 1px solid var(--_border);
       }
-      textarea {
+      textarea,
+      input[name='title'] {
         flex: 1;
         min-width: 0;
         resize: none;
@@ -354,6 +370,7 @@ export class DreamdeckChat extends LitElement {
     feedback: { state: true },
     lightbox: { state: true },
     announcement: { state: true },
+    threadEdit: { state: true },
   };
 
   /** Base URL of the Dreamdeck API, for example `/api` (required). */
@@ -392,6 +409,7 @@ export class DreamdeckChat extends LitElement {
   private feedback = new Map<string, 1 | -1>();
   private lightbox: StoryImage | undefined;
   private announcement = '';
+  private threadEdit: ThreadEdit | undefined;
 
   private get input(): HTMLTextAreaElement | null {
     return this.renderRoot?.querySelector<HTMLTextAreaElement>('textarea') ?? null;
@@ -469,6 +487,16 @@ export class DreamdeckChat extends LitElement {
       }
     }
     if (changed.has('lightbox') && this.lightbox && this.dialog && !this.dialog.open) this.dialog.showModal();
+    if (changed.has('threadEdit')) {
+      // into the title field (selected, so typing replaces it) or onto Cancel; back to the story's
+      // button once done (to the input when the story is gone)
+      const before = changed.get('threadEdit') as ThreadEdit | undefined;
+      const target = this.threadEdit
+        ? this.renderRoot.querySelector<HTMLInputElement>('.editing input, .editing button:last-child')
+        : before && this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(before.id)}"]`);
+      (target ?? this.input)?.focus();
+      if (this.threadEdit) (target as HTMLInputElement | null)?.select?.();
+    }
   }
 
   /** Starts (or restarts) the session: token, thread, personas, flags. */
@@ -633,6 +661,8 @@ export class DreamdeckChat extends LitElement {
     if (this.busy) {
       event.preventDefault();
       this.stop();
+    } else if (this.threadEdit) {
+      this.threadEdit = undefined;
     } else if (this.panel) {
       this.panel = undefined;
     } else if (this.draft.startsWith('/')) {
@@ -925,6 +955,35 @@ export class DreamdeckChat extends LitElement {
     this.focusInput();
   }
 
+  private async renameThread(event: Event, id: string) {
+    event.preventDefault();
+    const title = String(new FormData(event.target as HTMLFormElement).get('title') ?? '').trim();
+    this.threadEdit = undefined;
+    if (!title) return;
+    try {
+      const { thread } = await this.client!.json<{ thread: ThreadRecord }>('PATCH', apiPath('threads', id), { title });
+      this.threads = this.threads.map((other) => (other.id === id ? thread : other));
+      if (this.thread?.id === id) this.thread = thread;
+    } catch (error) {
+      this.fail(error, false);
+    }
+  }
+
+  private async deleteThread(id: string) {
+    this.threadEdit = undefined;
+    try {
+      await this.client!.json('DELETE', apiPath('threads', id));
+      this.threads = this.threads.filter((thread) => thread.id !== id);
+      if (this.thread?.id === id) {
+        this.clearPersisted();
+        const next = this.threads[0];
+        if (!next || !(await this.openThread(next.id, { quiet: true }))) await this.newThread();
+      }
+    } catch (error) {
+      this.fail(error, false);
+    }
+  }
+
   private async startNewThread() {
     this.panel = undefined;
     if (this.busy) this.stop();
@@ -975,43 +1034,21 @@ export class DreamdeckChat extends LitElement {
       this.connection === 'online' ? s.online : this.connection === 'reconnecting' ? s.reconnecting : s.offline;
     return html`<div class="layout" part="container" lang=${this.locale || nothing}>
       <header part="header">
-        <button
-          class="icon"
-          aria-label=${s.threads}
-          title=${s.threads}
-          aria-expanded=${this.panel === 'threads' ? 'true' : 'false'}
-          aria-controls="threads"
-          @click=${() => this.togglePanel('threads')}
-        >
-          ☰
-        </button>
+        ${iconButton(s.threads, icons.menu, () => this.togglePanel('threads'), {
+          expanded: this.panel === 'threads',
+          controls: 'threads',
+        })}
         <h2>${this.thread?.title || s.untitled}</h2>
         <span class="connection ${this.connection}" part="connection" role="status">${connectionLabel}</span>
-        <button
-          class="icon"
-          aria-label=${s.settings}
-          title=${s.settings}
-          aria-expanded=${this.panel === 'settings' ? 'true' : 'false'}
-          aria-controls="settings"
-          @click=${() => this.togglePanel('settings')}
-        >
-          ⚙
-        </button>
+        ${iconButton(s.settings, icons.settings, () => this.togglePanel('settings'), {
+          expanded: this.panel === 'settings',
+          controls: 'settings',
+        })}
       </header>
       <nav id="threads" class="panel" part="threads" aria-label=${s.threads} ?hidden=${this.panel !== 'threads'}>
-        <button class="primary" @click=${this.startNewThread}>＋ ${s.newThread}</button>
+        <button class="primary" @click=${this.startNewThread}>${icon(icons.plus)} ${s.newThread}</button>
         <ul>
-          ${this.threads.map(
-            (thread) =>
-              html`<li>
-                <button
-                  aria-current=${thread.id === this.thread?.id ? 'true' : 'false'}
-                  @click=${() => this.pickThread(thread.id)}
-                >
-                  ${this.personaOf(thread.persona)?.icon ?? ''} ${thread.title || s.untitled}
-                </button>
-              </li>`,
-          )}
+          ${this.threads.map((thread) => this.renderThread(thread, s))}
         </ul>
       </nav>
       <section id="settings" class="panel" part="settings" aria-label=${s.settings} ?hidden=${this.panel !== 'settings'}>
@@ -1059,10 +1096,10 @@ export class DreamdeckChat extends LitElement {
           ? html`<div class="error" part="error" role="alert">
             <span>${this.error.message}</span>
             ${this.error.retry ? html`<button @click=${this.retry}>${s.retry}</button>` : nothing}
-            <button class="icon" aria-label=${s.dismiss} title=${s.dismiss} @click=${() => {
+            ${iconButton(s.dismiss, icons.close, () => {
               this.error = undefined;
               this.focusInput();
-            }}>✕</button>
+            })}
           </div>`
           : nothing
       }
@@ -1097,8 +1134,8 @@ export class DreamdeckChat extends LitElement {
             ? html`<button type="button" part="stop-button" aria-label=${s.stop} title=${s.stop} @click=${() => {
                 this.stop();
                 this.focusInput();
-              }}>■</button>`
-            : html`<button type="submit" class="primary" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${!this.thread}>➤</button>`
+              }}>${icon(icons.stop)}</button>`
+            : html`<button type="submit" class="primary" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${!this.thread}>${icon(icons.send)}</button>`
         }
       </form>
       <dialog part="lightbox" aria-label=${this.lightbox?.prompt ?? ''} @close=${() => {
@@ -1113,6 +1150,37 @@ export class DreamdeckChat extends LitElement {
         <form method="dialog"><button autofocus>${s.close}</button></form>
       </dialog>
     </div>`;
+  }
+
+  private renderThread(thread: ThreadRecord, s: DreamdeckStrings) {
+    const title = thread.title || s.untitled;
+    const mode = this.threadEdit?.id === thread.id ? this.threadEdit.mode : undefined;
+    const cancel = html`<button type="button" @click=${() => (this.threadEdit = undefined)}>${s.cancel}</button>`;
+    if (mode === 'rename')
+      return html`<li class="editing">
+        <form @submit=${(event: Event) => this.renameThread(event, thread.id)}>
+          <input name="title" required maxlength="200" aria-label=${s.threadTitle} .value=${thread.title} />
+          <button type="submit" class="primary">${s.save}</button>
+          ${cancel}
+        </form>
+      </li>`;
+    if (mode === 'delete')
+      return html`<li class="editing" role="group" aria-label=${format(s.deleteConfirm, { title })}>
+        <span>${format(s.deleteConfirm, { title })}</span>
+        <button class="primary" @click=${() => this.deleteThread(thread.id)}>${s.delete}</button>
+        ${cancel}
+      </li>`;
+    const current = thread.id === this.thread?.id;
+    return html`<li>
+      <button class="pick" data-id=${thread.id} aria-current=${current} @click=${() => this.pickThread(thread.id)}>
+        ${this.personaOf(thread.persona)?.icon ?? ''} ${title}
+      </button>
+      ${iconButton(`${s.rename}: ${title}`, icons.rename, () => (this.threadEdit = { id: thread.id, mode: 'rename' }))}
+      ${iconButton(`${s.delete}: ${title}`, icons.delete, () => (this.threadEdit = { id: thread.id, mode: 'delete' }), {
+        // the server refuses to delete a story while its turn runs
+        disabled: current && this.busy,
+      })}
+    </li>`;
   }
 
   private renderInterrupt(interrupt: InterruptEvent, s: DreamdeckStrings) {

@@ -2,6 +2,7 @@ import { css, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { diceStyles, renderDiceRoll } from './dice-roll.js';
 import type { DiceRoll } from './protocol.js';
 import { type DreamdeckStrings, en } from './strings.js';
+import { themeStyles } from './styles.js';
 
 /**
  * One dice roll as chips: the notation, each die (dropped dice struck through), the total and
@@ -14,6 +15,7 @@ import { type DreamdeckStrings, en } from './strings.js';
  */
 export class DreamdeckDice extends LitElement {
   static override styles = [
+    themeStyles,
     diceStyles,
     css`
       :host {

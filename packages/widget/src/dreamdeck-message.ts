@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { diceStyles, renderDiceRoll } from './dice-roll.js';
 import { emit } from './events.js';
+import { iconButton, icons } from './icons.js';
 import { renderMarkdown } from './markdown.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
 import { type DreamdeckStrings, en } from './strings.js';
@@ -291,35 +292,31 @@ export class DreamdeckMessage extends LitElement {
     const s = this.strings;
     const position = this.version < 0 ? versions + 1 : this.version + 1;
     return html`<div class="actions" part="actions">
-      <button class="icon" aria-label=${s.copy} title=${s.copy} @click=${this.copy}>${this.copied ? '✓' : '⧉'}</button>
-      <button
-        class="icon"
-        aria-label=${s.thumbsUp}
-        title=${s.thumbsUp}
-        aria-pressed=${this.feedback === 1 ? 'true' : 'false'}
-        @click=${() => this.rate(1)}
-      >
-        👍
-      </button>
-      <button
-        class="icon"
-        aria-label=${s.thumbsDown}
-        title=${s.thumbsDown}
-        aria-pressed=${this.feedback === -1 ? 'true' : 'false'}
-        @click=${() => this.rate(-1)}
-      >
-        👎
-      </button>
+      ${iconButton(this.copied ? s.copied : s.copy, this.copied ? icons.check : icons.copy, () => this.copy())}
+      ${iconButton(s.thumbsUp, icons.thumb, () => this.rate(1), { pressed: this.feedback === 1 })}
+      ${iconButton(s.thumbsDown, icons.thumb, () => this.rate(-1), { pressed: this.feedback === -1, flip: true })}
       ${
         this.regenerable
-          ? html`<button class="icon" aria-label=${s.regenerate} title=${s.regenerate} ?disabled=${this.busy} @click=${() => emit(this, 'dreamdeck-regenerate', { messageId: message.id })}>↻</button>`
+          ? iconButton(
+              s.regenerate,
+              icons.regenerate,
+              () => emit(this, 'dreamdeck-regenerate', { messageId: message.id }),
+              {
+                disabled: this.busy,
+              },
+            )
           : nothing
       }
       ${
         versions > 0
-          ? html`<button class="icon" aria-label=${s.previousVersion} ?disabled=${position <= 1} @click=${() => this.showVersion(position - 2, versions)}>‹</button>
+          ? html`${iconButton(s.previousVersion, icons.chevron, () => this.showVersion(position - 2, versions), {
+              disabled: position <= 1,
+            })}
             <span>${position}/${versions + 1}</span>
-            <button class="icon" aria-label=${s.nextVersion} ?disabled=${position > versions} @click=${() => this.showVersion(position, versions)}>›</button>`
+            ${iconButton(s.nextVersion, icons.chevron, () => this.showVersion(position, versions), {
+              disabled: position > versions,
+              flip: true,
+            })}`
           : nothing
       }
       ${this.commentSent ? html`<span class="note" role="status">${s.feedbackThanks}</span>` : nothing}

@@ -21,6 +21,16 @@ export interface DreamdeckStrings {
   threads: string;
   newThread: string;
   untitled: string;
+  /** Label of a story's rename button, before its title. */
+  rename: string;
+  /** Label of a story's delete button, before its title, and of the button that confirms. */
+  delete: string;
+  /** The title field while renaming a story. */
+  threadTitle: string;
+  save: string;
+  cancel: string;
+  /** The question before deleting a story; `{title}` is its title. */
+  deleteConfirm: string;
   settings: string;
   close: string;
   persona: string;
@@ -95,6 +105,12 @@ export const en: DreamdeckStrings = {
   threads: 'Stories',
   newThread: 'New story',
   untitled: 'Untitled story',
+  rename: 'Rename',
+  delete: 'Delete',
+  threadTitle: 'Story title',
+  save: 'Save',
+  cancel: 'Cancel',
+  deleteConfirm: 'Delete “{title}” for good?',
   settings: 'Settings',
   close: 'Close',
   persona: 'Game master',

@@ -56,7 +56,7 @@ export const themeStyles = css`
   }
 `;
 
-/** Buttons, focus rings and the screen-reader-only helper shared by every element. */
+/** Buttons, icons, focus rings and the screen-reader-only helper shared by every element. */
 export const controlStyles = css`
   button,
   select,
@@ -82,6 +82,19 @@ export const controlStyles = css`
   button.icon {
     background: transparent;
     border-color: transparent;
+  }
+  svg {
+    width: 1.25em;
+    height: 1.25em;
+    vertical-align: middle;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  .flip svg {
+    transform: scale(-1);
   }
   button:disabled {
     opacity: 0.5;
