@@ -12,9 +12,23 @@ export const alias = [
   { find: /^@dreamdeck\/adapters$/, replacement: src('./packages/adapters/src/index.ts') },
 ];
 
+/** As in the build (`packages/core/tsup.config.ts`): the dice roller gets the lightweight mathjs instance. */
+const lightMathjs = {
+  name: 'light-mathjs',
+  enforce: 'pre' as const,
+  resolveId(id: string, importer?: string) {
+    return id === 'mathjs' && importer && /rpg-dice-roller/.test(importer)
+      ? src('./packages/core/src/dice/dice-math.ts')
+      : undefined;
+  },
+};
+
 export default defineConfig({
   resolve: { alias },
+  plugins: [lightMathjs],
   test: {
+    // run the dice roller through Vite so its `mathjs` import reaches the plugin above
+    server: { deps: { inline: [/rpg-dice-roller/] } },
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,

@@ -105,3 +105,23 @@ describe('findDiceInText', () => {
     expect(findDiceInText('the dragon dived at us')).toBeUndefined();
   });
 });
+
+describe('dice arithmetic (the lightweight mathjs instance)', () => {
+  it.each([
+    ['1d1+floor(7/2)*2', 7],
+    ['1d1+ceil(2.1)+abs(-3)+round(1.6)', 9],
+    ['1d1*sqrt(16)+pow(2,3)-sign(-5)', 13],
+    ['1d1+min(4,9)+max(4,9)', 14],
+    ['(1d1+2)^2%5', 4],
+  ])('evaluates %s', (notation, total) => {
+    expect(rollDice(notation).total).toBe(total);
+  });
+
+  it('builds only what dice notation reaches', async () => {
+    const { evaluate } = await import('./dice-math.js');
+    expect(evaluate('2+3*floor(2.5)')).toBe(8);
+    // full mathjs would have these; the dice instance never builds them
+    expect(() => evaluate('simplify("x+x")')).toThrow(/Undefined function simplify/);
+    expect(() => evaluate('derivative("x^2", "x")')).toThrow(/Undefined function derivative/);
+  });
+});
