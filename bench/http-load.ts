@@ -5,6 +5,7 @@
  *
  *   pnpm --filter @dreamdeck/bench bench:http
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=32 BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http
+ *   BENCH_ONLY=idle pnpm --filter @dreamdeck/bench bench:http   (or BENCH_ONLY=turns)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -130,6 +131,13 @@ async function idleStreamMemory() {
   try {
     const token = await auth.issueToken({ id: 'idler' });
     const threads = await createThreads(url, token, idleStreams);
+    // one dice roll first, so the figure is for a server that has loaded everything a turn can use
+    const roll = await fetch(`${url}/threads/${threads[0]}/turns`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '/roll 1d20' }),
+    });
+    await roll.text();
     const before = await rssBytes(url);
     const open = await Promise.all(
       threads.map(async (id) => {
@@ -159,12 +167,19 @@ async function idleStreamMemory() {
   }
 }
 
-const single = await turnsPerSecond(1);
+const only = process.env.BENCH_ONLY; // `turns` or `idle` runs just that part
+const single = only === 'idle' ? undefined : await turnsPerSecond(1);
 const cores = availableParallelism();
-const multi = cores > 1 && process.env.BENCH_STORAGE !== 'memory' ? await turnsPerSecond(cores) : undefined;
-const idle = await idleStreamMemory();
+const multi =
+  only !== 'idle' && cores > 1 && process.env.BENCH_STORAGE !== 'memory' ? await turnsPerSecond(cores) : undefined;
+const idle = only === 'turns' ? undefined : await idleStreamMemory();
 console.log(
-  `\nsummary: ${single.turnsPerSecond.toFixed(0)} turns/s (p99 ${single.p99} ms) on 1 process` +
-    (multi ? `, ${multi.turnsPerSecond.toFixed(0)} turns/s (p99 ${multi.p99} ms) on ${cores}` : '') +
-    `; RSS ${mb(idle.rss)} with ${idle.streams} idle streams`,
+  '\nsummary: ' +
+    [
+      single && `${single.turnsPerSecond.toFixed(0)} turns/s (p99 ${single.p99} ms) on 1 process`,
+      multi && `${multi.turnsPerSecond.toFixed(0)} turns/s (p99 ${multi.p99} ms) on ${cores}`,
+      idle && `RSS ${mb(idle.rss)} with ${idle.streams} idle streams`,
+    ]
+      .filter(Boolean)
+      .join(', '),
 );

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 
 /** A fetch-style handler: what `createRequestHandler` returns. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -8,20 +7,35 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export interface NodeListenerOptions {
   /** Origin used to build request URLs when the `Host` header is missing (default `http://localhost`). */
   origin?: string;
+  /**
+   * Request bodies are read into memory before the handler runs, up to this many bytes (default
+   * 1 MiB). A longer body reaches the handler cut to one byte over the limit, which it refuses
+   * (413, when its own `maxBodyBytes` is lower, as it is by default), and the connection is closed
+   * after the response instead of reading the rest.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
- * Adapts a fetch-style handler to `node:http` (`createServer(toNodeListener(handler))`). Streams
- * request and response bodies with backpressure; when the client disconnects mid-response the
+ * Adapts a fetch-style handler to `node:http` (`createServer(toNodeListener(handler))`). Reads
+ * request bodies into memory (up to `maxBodyBytes`) and streams response bodies with backpressure; when the client disconnects mid-response the
  * request's `signal` aborts and the response body is cancelled, which stops a running turn.
  */
 export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}) {
+  const origin = options.origin ?? 'http://localhost';
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   return (req: IncomingMessage, res: ServerResponse): void => {
-    void serve(handler, req, res, options.origin ?? 'http://localhost');
+    void serve(handler, req, res, origin, maxBodyBytes);
   };
 }
 
-async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, fallbackOrigin: string) {
+async function serve(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fallbackOrigin: string,
+  maxBodyBytes: number,
+) {
   const controller = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) controller.abort(new DOMException('The client went away.', 'AbortError'));
@@ -29,8 +43,12 @@ async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerRes
   res.on('close', onClose);
   let request: Request;
   try {
-    request = toRequest(req, controller.signal, fallbackOrigin);
+    const method = req.method ?? 'GET';
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, maxBodyBytes);
+    if (body && body.byteLength > maxBodyBytes) res.shouldKeepAlive = false;
+    request = toRequest(req, controller.signal, fallbackOrigin, body);
   } catch {
+    if (res.destroyed) return;
     res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ error: { code: 'INVALID_INPUT', message: 'The request line is not valid.' } }));
     return;
@@ -91,7 +109,37 @@ async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerRes
   }
 }
 
-function toRequest(req: IncomingMessage, signal: AbortSignal, fallbackOrigin: string): Request {
+/**
+ * Reads a request body into one buffer: bodies here are small JSON, and a buffer costs far less per
+ * request than a web stream over the socket. Stops at one byte over `maxBytes`.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = (error?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      if (error) return reject(error);
+      if (total === 0) return resolve(undefined);
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+      resolve(body.byteLength > maxBytes + 1 ? body.subarray(0, maxBytes + 1) : body);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        // enough to refuse it: leave the rest unread (the connection closes after the answer)
+        req.pause();
+        done();
+      }
+    };
+    const onEnd = () => done();
+    const onClose = () => done(new Error('The client went away.'));
+    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+  });
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal, fallbackOrigin: string, body?: Buffer): Request {
   const host = req.headers.host;
   const origin = host && /^[\w.:[\]-]+$/.test(host) ? `http://${host}` : fallbackOrigin;
   const url = new URL(req.url ?? '/', origin);
@@ -103,14 +151,12 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, fallbackOrigin: st
       // a header the fetch API refuses: skip it
     }
   }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
   return new Request(url, {
-    method,
+    method: req.method ?? 'GET',
     headers,
     signal,
-    ...(hasBody && { body: Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>, duplex: 'half' }),
-  } as RequestInit);
+    ...(body && { body: body as Uint8Array<ArrayBuffer> }),
+  });
 }
 
 /** Reads and discards what the handler left of the request body, so keep-alive connections stay usable. */

@@ -216,6 +216,19 @@ describe('input validation', () => {
     expect((await json<{ error: { code: string } }>(response)).error.code).toBe('INVALID_INPUT');
   });
 
+  it('refuses a body over the Node listener cap without reading the rest, then closes the connection', async () => {
+    const thread = await newThread('erin');
+    // 3 MiB: past toNodeListener's 1 MiB read cap, so the handler gets 1 MiB + 1 byte and answers 413
+    const response = await app.call('erin', `/threads/${thread.id}/turns`, {
+      method: 'POST',
+      json: { text: 'x'.repeat(3 * 1024 * 1024) },
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+    // the server is still fine for the next request
+    expect((await app.call('erin', `/threads/${thread.id}`)).status).toBe(200);
+  });
+
   it('never leaks stack traces', async () => {
     const response = await app.call('erin', '/threads/%E0%A4%A');
     const text = await response.text();

@@ -170,7 +170,8 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
       return;
     }
     const text = typeof message.content === 'string' ? message.content : '';
-    for (const token of text.match(/\s*\S+/g) ?? []) {
+    // matchAll is lazy: a stream waiting on its latency holds the text, not an array of its tokens
+    for (const [token] of text.matchAll(/\s*\S+/g)) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('Aborted');
       if (this.latencyMs > 0) await sleep(this.latencyMs, options.signal);
       const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });

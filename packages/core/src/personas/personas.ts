@@ -50,7 +50,18 @@ export function resolvePersonas(configured: Record<string, PersonaConfig>): Map<
   return all;
 }
 
+/** Rendered prompts per persona object and tool list: every turn in flight shares one string. */
+const rendered = new WeakMap<Persona, Map<string, string>>();
+
 /** Fills `{{name}}` and `{{tools}}` in a persona's prompt template. */
 export function renderPersonaPrompt(persona: Persona, values: { tools: string }): string {
-  return persona.prompt.replaceAll('{{name}}', persona.name).replaceAll('{{tools}}', values.tools);
+  let byTools = rendered.get(persona);
+  if (!byTools) rendered.set(persona, (byTools = new Map()));
+  let text = byTools.get(values.tools);
+  if (text === undefined) {
+    text = persona.prompt.replaceAll('{{name}}', persona.name).replaceAll('{{tools}}', values.tools);
+    // the tool list comes from flags, so a persona has at most a handful of variants
+    byTools.set(values.tools, text);
+  }
+  return text;
 }
