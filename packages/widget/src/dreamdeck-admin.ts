@@ -295,20 +295,16 @@ export class DreamdeckAdmin extends LitElement {
       ${
         recent.length
           ? html`<ul part="comments">
-            ${recent.map(
-              (record) =>
-                html`<li>
-                  <span
-                    class=${record.value === 1 ? '' : 'flip'}
-                    role="img"
-                    aria-label=${record.value === 1 ? a.up : a.down}
-                    title=${record.value === 1 ? a.up : a.down}
-                    >${icon(icons.thumb)}</span
-                  >
-                  ${record.comment}
-                  <small>— ${record.persona ?? ''} · ${record.userId} · ${record.createdAt.slice(0, 10)}</small>
-                </li>`,
-            )}
+            ${recent.map((record) => {
+              const label = record.value === 1 ? a.up : a.down;
+              const by = `— ${record.persona ?? ''} · ${record.userId} · ${record.createdAt.slice(0, 10)}`;
+              // spaces inside the bindings: the build drops line breaks next to tags
+              return html`<li>
+                <span class=${record.value === 1 ? '' : 'flip'} role="img" aria-label=${label} title=${label}
+                  >${icon(icons.thumb)}</span
+                >${` ${record.comment} `}<small>${by}</small>
+              </li>`;
+            })}
           </ul>`
           : html`<p>${a.noData}</p>`
       }`;

@@ -1,5 +1,4 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import './dreamdeck-message.js';
 import type { FeedbackDetail } from './dreamdeck-message.js';
@@ -37,7 +36,6 @@ export interface DreamdeckErrorDetail {
 const WINDOW_STEP = 40;
 /** Messages fetched per page from the server. */
 const PAGE_SIZE = 100;
-const SLASH_COMMANDS = ['/roll', '/search', '/todo', '/write', '/storyboard', '/persona', '/help', '/reset', '/save'];
 const COMMAND_FLAGS: Record<string, string> = {
   '/roll': 'diceRolling',
   '/search': 'webSearch',
@@ -336,9 +334,6 @@ export class DreamdeckChat extends LitElement {
         margin: var(--_space) 0;
         font-size: 0.9em;
       }
-      [hidden] {
-        display: none !important;
-      }
     `,
   ];
 
@@ -447,10 +442,7 @@ export class DreamdeckChat extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.needLocale();
-    this.addEventListener('keydown', this.onKeydown);
-    window.addEventListener('online', this.onOnline);
-    window.addEventListener('offline', this.onOffline);
-    window.addEventListener('hashchange', this.onHashChange);
+    this.listen('addEventListener');
     if (this.started) return;
     this.started = true;
     queueMicrotask(() => void this.start());
@@ -458,10 +450,15 @@ export class DreamdeckChat extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKeydown);
-    window.removeEventListener('online', this.onOnline);
-    window.removeEventListener('offline', this.onOffline);
-    window.removeEventListener('hashchange', this.onHashChange);
+    this.listen('removeEventListener');
+  }
+
+  /** Adds or removes the element's keyboard listener and the window's network and hash listeners. */
+  private listen(method: 'addEventListener' | 'removeEventListener') {
+    this[method]('keydown', this.onKeydown as EventListener);
+    window[method]('online', this.onOnline);
+    window[method]('offline', this.onOffline);
+    window[method]('hashchange', this.onHashChange);
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -890,7 +887,8 @@ export class DreamdeckChat extends LitElement {
   private hintList(): string[] {
     const draft = this.draft;
     if (!draft.startsWith('/') || draft.includes(' ') || draft.includes('\n')) return [];
-    return SLASH_COMMANDS.filter((command) => {
+    // the commands are the ones the strings describe (`strings.commands`), in their order
+    return Object.keys(this.text.commands).filter((command) => {
       const flag = COMMAND_FLAGS[command];
       return command.startsWith(draft.toLowerCase()) && (!flag || this.flags.flags[flag] !== false);
     });
@@ -1061,10 +1059,9 @@ export class DreamdeckChat extends LitElement {
             : nothing
         }
         ${this.loading ? html`<p class="status">${s.loading}</p>` : nothing}
-        ${visible.map((message) =>
-          // keyed: an element only ever shows one message, so its own state (version, comment) stays with it
-          keyed(
-            message.id,
+        ${visible.map(
+          // an element may show another message after a re-render: it resets its own state then
+          (message) =>
             html`<dreamdeck-message
               part="message"
               exportparts="bubble, speaker, content, actions, roll, die, total, image, choice"
@@ -1085,7 +1082,6 @@ export class DreamdeckChat extends LitElement {
                 this.lightbox = event.detail.image;
               }}
             ></dreamdeck-message>`,
-          ),
         )}
       </div>
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
@@ -1164,12 +1160,14 @@ export class DreamdeckChat extends LitElement {
           ${cancel}
         </form>
       </li>`;
-    if (mode === 'delete')
-      return html`<li class="editing" role="group" aria-label=${format(s.deleteConfirm, { title })}>
-        <span>${format(s.deleteConfirm, { title })}</span>
+    if (mode === 'delete') {
+      const question = format(s.deleteConfirm, { title });
+      return html`<li class="editing" role="group" aria-label=${question}>
+        <span>${question}</span>
         <button class="primary" @click=${() => this.deleteThread(thread.id)}>${s.delete}</button>
         ${cancel}
       </li>`;
+    }
     const current = thread.id === this.thread?.id;
     return html`<li>
       <button class="pick" data-id=${thread.id} aria-current=${current} @click=${() => this.pickThread(thread.id)}>

@@ -124,6 +124,11 @@ export class DreamdeckMessage extends LitElement {
           opacity: 0;
         }
       }
+      @media (prefers-reduced-motion: reduce) {
+        .cursor::after {
+          animation: none;
+        }
+      }
       .images {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(120px, 1fr));
@@ -231,8 +236,12 @@ export class DreamdeckMessage extends LitElement {
     if (changed.has('message')) {
       this.roleName = this.message?.role ?? '';
       const previous = changed.get('message') as StoryMessage | undefined;
-      if (previous && previous.content !== this.message?.content && this.message?.status === 'streaming')
+      // another message in this element (the chat re-uses elements by position): forget this one's
+      // state; the same one streaming again (regenerated): show the new version
+      if (previous?.id !== this.message?.id || !previous) {
+        this.copied = this.commenting = this.commentSent = false;
         this.version = -1;
+      } else if (previous.content !== this.message?.content && this.message?.status === 'streaming') this.version = -1;
     }
   }
 

@@ -42,8 +42,6 @@ export interface IconButtonOptions {
   /** The id of the element the button opens. */
   controls?: string;
   disabled?: boolean;
-  /** A `part` name for styling from outside. */
-  part?: string;
   /** Mirrors the icon: thumbs down from thumbs up, next from previous. */
   flip?: boolean;
 }
@@ -55,7 +53,7 @@ export interface IconButtonOptions {
  * @param label - the accessible name and tooltip
  * @param path - the icon's path data, usually one of {@link icons}
  * @param onClick - the click handler (Enter and Space click a button too)
- * @param options - toggle state, disabled, part, mirrored icon
+ * @param options - toggle state, disabled, mirrored icon
  */
 export function iconButton(
   label: string,
@@ -66,7 +64,6 @@ export function iconButton(
   return html`<button
     type="button"
     class="icon ${options.flip ? 'flip' : ''}"
-    part=${options.part ?? nothing}
     aria-label=${label}
     title=${label}
     aria-pressed=${options.pressed ?? nothing}

@@ -56,7 +56,10 @@ export const themeStyles = css`
   }
 `;
 
-/** Buttons, icons, focus rings and the screen-reader-only helper shared by every element. */
+/**
+ * Buttons, icons, focus rings and the screen-reader-only helper shared by every element. (The only
+ * animation, the streaming cursor, stops for `prefers-reduced-motion` in `<dreamdeck-message>`.)
+ */
 export const controlStyles = css`
   button,
   select,
@@ -112,20 +115,8 @@ export const controlStyles = css`
     position: absolute;
     width: 1px;
     height: 1px;
-    padding: 0;
-    margin: -1px;
     overflow: hidden;
-    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
     white-space: nowrap;
-    border: 0;
-  }
-  @media (prefers-reduced-motion: reduce) {
-    *,
-    *::before,
-    *::after {
-      animation: none !important;
-      transition: none !important;
-      scroll-behavior: auto !important;
-    }
   }
 `;

@@ -1,0 +1,45 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import type { DreamdeckMessage } from '../src/dreamdeck-message.js';
+import '../src/dreamdeck-message.js';
+import type { StoryMessage } from '../src/protocol.js';
+
+function reply(id: string, content: string, alternatives: string[] = []): StoryMessage {
+  const base = { threadId: 't', role: 'assistant', kind: 'narration', createdAt: '2026-01-01T00:00:00Z' } as const;
+  return {
+    ...base,
+    id,
+    content,
+    status: 'complete',
+    alternatives: alternatives.map((text) => ({ content: text, status: 'complete', parts: [] })),
+  } as StoryMessage;
+}
+
+describe('<dreamdeck-message>', () => {
+  // the chat re-uses message elements by position (no keyed directive): a rating comment box or an
+  // earlier version shown for one reply must not carry over to the reply shown next in that element
+  it('forgets the comment box and the version shown when it is given another message', async () => {
+    const element = document.createElement('dreamdeck-message') as DreamdeckMessage;
+    element.message = reply('m1', 'First reply', ['Older take']);
+    document.body.append(element);
+    await element.updateComplete;
+    const root = element.shadowRoot!;
+    const content = () => root.querySelector('[part="content"]')?.textContent?.trim();
+    const button = (label: string) => root.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`)!;
+
+    button('Previous version').click();
+    await element.updateComplete;
+    expect(content()).toBe('Older take');
+    button('Good reply').click();
+    await element.updateComplete;
+    expect(root.querySelector('input[name="comment"]')).not.toBeNull();
+
+    element.message = reply('m2', 'Second reply');
+    element.feedback = 0;
+    await element.updateComplete;
+    expect(content()).toBe('Second reply');
+    expect(root.querySelector('input[name="comment"]')).toBeNull();
+    expect(button('Good reply').getAttribute('aria-pressed')).toBe('false');
+    element.remove();
+  });
+});
