@@ -8,31 +8,40 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** Messages read per storage call while filling the window: most turns need only the first page. */
+const PAGE = 12;
+
 /**
  * The recent window of a thread as chat messages, newest last, within `budgetTokens`.
- * Reads at most `maxMessages` from storage, so its cost does not grow with the thread.
- * Stops at the last `/reset`. `before` (a message id) leaves out that message and everything after it.
+ * Reads newest first, a page at a time, and at most `maxMessages` in all, so its cost follows what
+ * the window holds, not the length of the thread. Stops at the last `/reset`. `before` (a message
+ * id) leaves out that message and everything after it.
  */
 export async function recentWindow(
   storage: StorageAdapter,
   threadId: string,
   options: { budgetTokens: number; maxMessages: number; before?: string },
 ): Promise<BaseMessage[]> {
-  const stored = await storage.listMessages(threadId, {
-    limit: options.maxMessages,
-    ...(options.before && { before: options.before }),
-  });
   const out: BaseMessage[] = [];
   let used = 0;
-  for (let i = stored.length - 1; i >= 0; i--) {
-    const message = stored[i] as StoryMessage;
-    if (message.parts?.some((part) => part.type === 'reset')) break;
-    const chat = toChatMessage(message);
-    if (!chat) continue;
-    const cost = estimateTokens(typeof chat.content === 'string' ? chat.content : '');
-    if (used + cost > options.budgetTokens && out.length > 0) break;
-    used += cost;
-    out.push(chat);
+  let read = 0;
+  let before = options.before;
+  while (read < options.maxMessages) {
+    const limit = Math.min(PAGE, options.maxMessages - read);
+    const stored = await storage.listMessages(threadId, { limit, ...(before && { before }) });
+    read += stored.length;
+    for (let i = stored.length - 1; i >= 0; i--) {
+      const message = stored[i] as StoryMessage;
+      if (message.parts?.some((part) => part.type === 'reset')) return out.reverse();
+      const chat = toChatMessage(message);
+      if (!chat) continue;
+      const cost = estimateTokens(typeof chat.content === 'string' ? chat.content : '');
+      if (used + cost > options.budgetTokens && out.length > 0) return out.reverse();
+      used += cost;
+      out.push(chat);
+    }
+    if (stored.length < limit) break;
+    before = (stored[0] as StoryMessage).id;
   }
   return out.reverse();
 }
