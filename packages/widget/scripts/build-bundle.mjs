@@ -181,12 +181,36 @@ function prunePass(code, dropped) {
  */
 async function pruneLexer(source, dropped = []) {
   let code = (await transform(source, { minifySyntax: true, format: 'esm', target: 'es2022' })).code;
+  code = onlyStaticLex(code, dropped);
   for (let pass = 0; pass < 20; pass++) {
     const next = prunePass(code, dropped);
     if (next === code) return code;
     code = next;
   }
   throw new Error('[build-bundle] pruning marked did not settle');
+}
+
+/**
+ * The widget only ever calls `Lexer.lex()`: the lexer class's other static members (`rules`,
+ * `lexInline`) go, so the rule tables are reachable only through what the lexer itself reads.
+ */
+function onlyStaticLex(code, dropped) {
+  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  const exported = program.body
+    .find((statement) => statement.type === 'ExportNamedDeclaration')
+    ?.specifiers.find((specifier) => specifier.exported.name === 'Lexer')?.local.name;
+  const edits = [];
+  walk(program, (node) => {
+    const name = node.type === 'VariableDeclarator' ? node.id.name : node.id?.name;
+    const body = node.type === 'VariableDeclarator' ? node.init?.body : node.body;
+    if (name !== exported || body?.type !== 'ClassBody') return;
+    for (const member of body.body) {
+      if (!member.static || member.computed || member.key.name === 'lex') continue;
+      dropped.push(`Lexer.${member.key.name}`);
+      edits.push([member.start, member.end, '']);
+    }
+  });
+  return applyEdits(code, edits);
 }
 
 /** The widget's cut of marked: {@link lexerOnly}, then {@link pruneLexer}; `undefined` for an unknown layout. */

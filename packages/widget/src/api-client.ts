@@ -18,7 +18,7 @@ export class DreamdeckApiError extends Error {
     this.code = code;
     this.status = status;
     this.retryAfterMs = retryAfterMs;
-    this.retryable = status === 0 || status === 429 || status === 503 || status >= 500;
+    this.retryable = status === 0 || status === 429 || status >= 500;
   }
 }
 

@@ -19,7 +19,6 @@ export const diceStyles = css`
     font-weight: 600;
   }
   .die {
-    display: inline-block;
     min-width: 1.6em;
     text-align: center;
     padding: 1px 6px;
@@ -60,7 +59,7 @@ export const diceStyles = css`
 export function renderDiceRoll(roll: DiceRoll, strings: DreamdeckStrings) {
   const label = `${roll.notation}: ${roll.rolls.map((die) => (die.dropped ? `${die.value} (${strings.dropped})` : die.value)).join(', ')}; ${strings.diceTotal} ${roll.total}${roll.reason ? ` — ${roll.reason}` : ''}`;
   return html`<div class="roll" part="roll" role="group" aria-label=${label}>
-    <span class="notation" aria-hidden="true">🎲 ${roll.notation}</span>
+    <span class="notation" aria-hidden="true">${roll.notation}</span>
     ${roll.rolls.map(
       (die) =>
         html`<span

@@ -139,12 +139,8 @@ export class DreamdeckChat extends LitElement {
         background: var(--_surface);
       }
       header h2 {
-        flex: 1;
         margin: 0;
         font-size: 1em;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
       }
       .connection {
         font-size: 0.75em;
@@ -180,12 +176,14 @@ export class DreamdeckChat extends LitElement {
         align-items: center;
         gap: 4px;
       }
+      h2,
       .panel form,
       .panel span,
       .pick {
         flex: 1;
         min-width: 0;
       }
+      h2,
       .pick {
         text-align: left;
         overflow: hidden;
@@ -263,31 +261,17 @@ export class DreamdeckChat extends LitElement {
         position: relative;
         display: flex;
         gap: calc(var(--_space) / 2);
-        align-items: flex-end;
         padding: var(--_space);
         border-top: 1px solid var(--_border);
       }
-      textarea,
-      input[name='title'] {
-        flex: 1;
-        min-width: 0;
+      textarea {
         resize: none;
         min-height: 40px;
-        max-height: 160px;
         padding: var(--_space);
-        border: 1px solid var(--_border);
-        border-radius: calc(var(--_radius) / 1.5);
-        background: var(--_bg);
-        box-sizing: border-box;
-      }
-      form.composer > button {
-        min-height: 40px;
       }
       .hints {
         position: absolute;
-        left: var(--_space);
-        right: var(--_space);
-        bottom: 100%;
+        inset: auto var(--_space) 100%;
         margin: 0;
         padding: 4px;
         list-style: none;
@@ -306,8 +290,7 @@ export class DreamdeckChat extends LitElement {
         border: 0;
         background: transparent;
       }
-      .hints button:hover,
-      .hints button:focus-visible {
+      .hints button:hover {
         background: var(--_surface);
       }
       .hints code {
@@ -406,16 +389,16 @@ export class DreamdeckChat extends LitElement {
   private announcement = '';
   private threadEdit: ThreadEdit | undefined;
 
-  private get input(): HTMLTextAreaElement | null {
-    return this.renderRoot?.querySelector<HTMLTextAreaElement>('textarea') ?? null;
+  private get input(): HTMLTextAreaElement | null | undefined {
+    return this.renderRoot?.querySelector<HTMLTextAreaElement>('textarea');
   }
 
-  private get log(): HTMLElement | null {
-    return this.renderRoot?.querySelector<HTMLElement>('.log') ?? null;
+  private get log(): HTMLElement | null | undefined {
+    return this.renderRoot?.querySelector<HTMLElement>('.log');
   }
 
-  private get dialog(): HTMLDialogElement | null {
-    return this.renderRoot?.querySelector<HTMLDialogElement>('dialog') ?? null;
+  private get dialog(): HTMLDialogElement | null | undefined {
+    return this.renderRoot?.querySelector<HTMLDialogElement>('dialog');
   }
 
   private client: DreamdeckClient | undefined;
@@ -540,11 +523,7 @@ export class DreamdeckChat extends LitElement {
       this.flags = { flags: answer.flags ?? {}, toggleable: answer.toggleable ?? [] };
       this.preferredPersona = answer.preferences?.persona ?? '';
     } catch {
-      try {
-        this.flags = await this.client!.json<FlagsAnswer>('GET', '/flags');
-      } catch {
-        // flags are a nicety; the chat works without them
-      }
+      // flags are a nicety: the chat works without them (GET /preferences has what GET /flags has)
     }
   }
 
@@ -704,7 +683,7 @@ export class DreamdeckChat extends LitElement {
     this.statusText = this.text.thinking;
     try {
       await client.stream(path, body, (event) => this.onTurnEvent(event, threadId), abort.signal);
-      if (this.connection !== 'online') this.connection = 'online';
+      this.connection = 'online';
     } catch (error) {
       if (!abort.signal.aborted) {
         const network = error instanceof DreamdeckApiError && error.status === 0;
@@ -1032,24 +1011,20 @@ export class DreamdeckChat extends LitElement {
       this.connection === 'online' ? s.online : this.connection === 'reconnecting' ? s.reconnecting : s.offline;
     return html`<div class="layout" part="container" lang=${this.locale || nothing}>
       <header part="header">
-        ${iconButton(s.threads, icons.menu, () => this.togglePanel('threads'), {
-          expanded: this.panel === 'threads',
-          controls: 'threads',
-        })}
+        ${iconButton(s.threads, icons.menu, () => this.togglePanel('threads'), { expanded: this.panel === 'threads' })}
         <h2>${this.thread?.title || s.untitled}</h2>
         <span class="connection ${this.connection}" part="connection" role="status">${connectionLabel}</span>
         ${iconButton(s.settings, icons.settings, () => this.togglePanel('settings'), {
           expanded: this.panel === 'settings',
-          controls: 'settings',
         })}
       </header>
-      <nav id="threads" class="panel" part="threads" aria-label=${s.threads} ?hidden=${this.panel !== 'threads'}>
+      <nav class="panel" part="threads" aria-label=${s.threads} ?hidden=${this.panel !== 'threads'}>
         <button class="primary" @click=${this.startNewThread}>${icon(icons.plus)} ${s.newThread}</button>
         <ul>
           ${this.threads.map((thread) => this.renderThread(thread, s))}
         </ul>
       </nav>
-      <section id="settings" class="panel" part="settings" aria-label=${s.settings} ?hidden=${this.panel !== 'settings'}>
+      <section class="panel" part="settings" aria-label=${s.settings} ?hidden=${this.panel !== 'settings'}>
         ${this.renderSettings(s)}
       </section>
       <div class="log" part="messages" role="region" aria-label=${s.title} tabindex="0" @scroll=${this.onScroll}>
@@ -1067,7 +1042,7 @@ export class DreamdeckChat extends LitElement {
               exportparts="bubble, speaker, content, actions, roll, die, total, image, choice"
               .message=${message}
               .strings=${s}
-              .persona=${message.role === 'user' ? undefined : this.personaOf(message.persona)}
+              .persona=${this.personaOf(message.persona)}
               .feedback=${this.feedback.get(message.id) ?? 0}
               ?regenerable=${message.id === replyId}
               ?interactive=${message.id === lastId && !this.interrupt}

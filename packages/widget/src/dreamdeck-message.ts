@@ -72,11 +72,7 @@ export class DreamdeckMessage extends LitElement {
       .content > :last-child {
         margin-bottom: 0;
       }
-      .content p,
-      .content ul,
-      .content ol,
-      .content blockquote,
-      .content pre {
+      .content :is(p, ul, ol, blockquote, pre) {
         margin: 0.4em 0;
       }
       .content pre {
@@ -103,13 +99,11 @@ export class DreamdeckMessage extends LitElement {
       .content table {
         border-collapse: collapse;
       }
-      .content th,
-      .content td {
+      .content :is(th, td) {
         border: 1px solid var(--_border);
         padding: 2px 6px;
       }
-      .content h3,
-      .content h4 {
+      .content :is(h3, h4) {
         margin: 0.5em 0 0.2em;
       }
       .plain {
@@ -175,21 +169,10 @@ export class DreamdeckMessage extends LitElement {
         margin-top: 4px;
         font-size: 0.85em;
       }
-      .actions button {
-        min-height: 28px;
-      }
       form {
         display: flex;
         gap: 4px;
         width: 100%;
-      }
-      form input {
-        flex: 1;
-        min-width: 0;
-        padding: 4px 6px;
-        border: 1px solid var(--_border);
-        border-radius: 6px;
-        background: var(--_bg);
       }
     `,
   ];
@@ -211,7 +194,7 @@ export class DreamdeckMessage extends LitElement {
 
   /** The message to show. */
   message?: StoryMessage;
-  /** The persona who speaks, for name and icon. */
+  /** The persona who speaks, for name and icon (not used for the player's own messages). */
   persona?: PersonaInfo | undefined;
   /** Strings to show. */
   strings: DreamdeckStrings = en;

@@ -15,12 +15,12 @@ export const icons = {
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   check: 'M5 12l5 5L20 7',
   /** Thumbs up; flipped, thumbs down. */
-  thumb: 'M7 10v10H4V10zm0 0 4-7c2 0 3 1 2.5 3L13 10h6a2 2 0 0 1 2 2.3l-1.4 6A2 2 0 0 1 17.6 20H7',
+  thumb: 'M7 10v10H4V10zm0 0 4-7c2 0 3 1 2.5 3L13 10h6l-2 10H7',
   regenerate: 'M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5',
   /** Previous; flipped, next. */
   chevron: 'M15 6l-6 6 6 6',
   rename: 'M4 20h4L20 8l-4-4L4 16z',
-  delete: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
+  delete: 'M4 7h16M6 7l1 13h10l1-13M9 7V4h6v3',
 } as const;
 
 /**
@@ -37,10 +37,8 @@ export function icon(path: string): TemplateResult {
 export interface IconButtonOptions {
   /** `aria-pressed`, for a toggle. */
   pressed?: boolean;
-  /** `aria-expanded`, for a button that opens the element with id {@link controls}. */
+  /** `aria-expanded`, for a button that opens and closes a panel. */
   expanded?: boolean;
-  /** The id of the element the button opens. */
-  controls?: string;
   disabled?: boolean;
   /** Mirrors the icon: thumbs down from thumbs up, next from previous. */
   flip?: boolean;
@@ -68,7 +66,6 @@ export function iconButton(
     title=${label}
     aria-pressed=${options.pressed ?? nothing}
     aria-expanded=${options.expanded ?? nothing}
-    aria-controls=${options.controls ?? nothing}
     ?disabled=${options.disabled}
     @click=${onClick}
   >

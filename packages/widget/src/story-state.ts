@@ -104,15 +104,11 @@ function addPart(messages: StoryMessage[], id: string, part: MessagePart, thread
           status: 'streaming',
         },
       ];
+  // an image is known by its id, anything else by its whole content
+  const key = (candidate: MessagePart) => (candidate.type === 'image' ? candidate.image.id : JSON.stringify(candidate));
   return update(base, id, (message) => {
     const parts = message.parts ?? [];
-    const key = part.type === 'image' ? part.image.id : part.type === 'dice' ? JSON.stringify(part.roll) : undefined;
-    const duplicate = parts.some(
-      (existing) =>
-        (existing.type === 'image' && part.type === 'image' && existing.image.id === key) ||
-        (existing.type === 'dice' && part.type === 'dice' && JSON.stringify(existing.roll) === key),
-    );
-    return duplicate ? message : { ...message, parts: [...parts, part] };
+    return parts.some((existing) => key(existing) === key(part)) ? message : { ...message, parts: [...parts, part] };
   });
 }
 

@@ -219,8 +219,7 @@ export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands'
  * @param overrides - strings to replace
  */
 export function resolveStrings(locale: string | undefined, overrides?: DreamdeckStringsOverride): DreamdeckStrings {
-  const tag = (locale ?? '').toLowerCase();
-  const base = locales[tag] ?? locales[tag.split('-')[0] ?? ''] ?? en;
+  const base = locales[languageOf(locale)] ?? en;
   if (!overrides) return base;
   return {
     ...base,

@@ -68,6 +68,16 @@ export const controlStyles = css`
     font: inherit;
     color: inherit;
   }
+  textarea,
+  input:not([type]) {
+    flex: 1;
+    min-width: 0;
+    padding: 6px;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 1.5);
+    background: var(--_bg);
+    box-sizing: border-box;
+  }
   button {
     cursor: pointer;
     border: 1px solid var(--_border);
@@ -88,7 +98,6 @@ export const controlStyles = css`
   }
   svg {
     width: 1.25em;
-    height: 1.25em;
     vertical-align: middle;
     fill: none;
     stroke: currentColor;

@@ -98,7 +98,7 @@ describe('<dreamdeck-chat> thread list', () => {
     await chat.updateComplete;
     expect(root.querySelector('.editing')).toBeNull();
     // the panel stays open
-    expect(root.querySelector<HTMLElement>('#threads')!.hidden).toBe(false);
+    expect(root.querySelector<HTMLElement>('[part="threads"]')!.hidden).toBe(false);
     expect(calls.some((call) => call.method === 'PATCH')).toBe(false);
   });
 
@@ -129,6 +129,8 @@ describe('<dreamdeck-chat> thread list', () => {
     expect(changes).toEqual(['b']);
     expect(chat.threadId).toBe('b');
     await chat.updateComplete;
-    expect([...root.querySelectorAll('#threads li')].map((row) => row.textContent?.trim())).toEqual(['Other story']);
+    expect([...root.querySelectorAll('[part="threads"] li')].map((row) => row.textContent?.trim())).toEqual([
+      'Other story',
+    ]);
   });
 });

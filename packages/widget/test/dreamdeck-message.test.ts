@@ -5,14 +5,17 @@ import '../src/dreamdeck-message.js';
 import type { StoryMessage } from '../src/protocol.js';
 
 function reply(id: string, content: string, alternatives: string[] = []): StoryMessage {
-  const base = { threadId: 't', role: 'assistant', kind: 'narration', createdAt: '2026-01-01T00:00:00Z' } as const;
+  const createdAt = '2026-01-01T00:00:00Z';
   return {
-    ...base,
     id,
+    threadId: 't',
+    role: 'assistant',
+    kind: 'narration',
     content,
+    createdAt,
     status: 'complete',
-    alternatives: alternatives.map((text) => ({ content: text, status: 'complete', parts: [] })),
-  } as StoryMessage;
+    alternatives: alternatives.map((text) => ({ content: text, createdAt, status: 'complete' })),
+  };
 }
 
 describe('<dreamdeck-message>', () => {
