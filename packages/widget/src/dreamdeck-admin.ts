@@ -123,11 +123,11 @@ export class DreamdeckAdmin extends LitElement {
     theme: { reflect: true },
     locale: {},
     strings: { attribute: false },
-    flags: { state: true },
-    usage: { state: true },
-    feedback: { state: true },
-    error: { state: true },
-    forbidden: { state: true },
+    flags: { state: true, attribute: false },
+    usage: { state: true, attribute: false },
+    feedback: { state: true, attribute: false },
+    error: { state: true, attribute: false },
+    forbidden: { state: true, attribute: false },
   };
 
   /** Base URL of the Dreamdeck API. */

@@ -329,26 +329,26 @@ export class DreamdeckChat extends LitElement {
     locale: {},
     persist: {},
     strings: { attribute: false },
-    messages: { state: true },
-    windowStart: { state: true },
-    hasMore: { state: true },
-    thread: { state: true },
-    threads: { state: true },
-    personas: { state: true },
-    flags: { state: true },
-    preferredPersona: { state: true },
-    busy: { state: true },
-    loading: { state: true },
-    statusText: { state: true },
-    interrupt: { state: true },
-    error: { state: true },
-    connection: { state: true },
-    panel: { state: true },
-    draft: { state: true },
-    feedback: { state: true },
-    lightbox: { state: true },
-    announcement: { state: true },
-    threadEdit: { state: true },
+    messages: { state: true, attribute: false },
+    windowStart: { state: true, attribute: false },
+    hasMore: { state: true, attribute: false },
+    thread: { state: true, attribute: false },
+    threads: { state: true, attribute: false },
+    personas: { state: true, attribute: false },
+    flags: { state: true, attribute: false },
+    preferredPersona: { state: true, attribute: false },
+    busy: { state: true, attribute: false },
+    loading: { state: true, attribute: false },
+    statusText: { state: true, attribute: false },
+    interrupt: { state: true, attribute: false },
+    error: { state: true, attribute: false },
+    connection: { state: true, attribute: false },
+    panel: { state: true, attribute: false },
+    draft: { state: true, attribute: false },
+    feedback: { state: true, attribute: false },
+    lightbox: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    threadEdit: { state: true, attribute: false },
   };
 
   /** Base URL of the Dreamdeck API, for example `/api` (required). */
@@ -414,7 +414,7 @@ export class DreamdeckChat extends LitElement {
   }
 
   private get localeTag(): string {
-    return this.locale || (typeof document !== 'undefined' ? document.documentElement.lang : '') || 'en';
+    return this.locale || document.documentElement.lang || 'en';
   }
 
   /** Loads a shipped locale that is not built into this file (German), then renders again. */
@@ -850,7 +850,8 @@ export class DreamdeckChat extends LitElement {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.onSubmit(event);
-    } else if (event.key === 'Tab' && !event.shiftKey && this.hintList().length && !this.draft.includes(' ')) {
+    } else if (event.key === 'Tab' && !event.shiftKey) {
+      // Tab completes the first hint (there are none once the draft has a space)
       const first = this.hintList()[0];
       if (first && first !== this.draft) {
         event.preventDefault();
@@ -865,7 +866,7 @@ export class DreamdeckChat extends LitElement {
 
   private hintList(): string[] {
     const draft = this.draft;
-    if (!draft.startsWith('/') || draft.includes(' ') || draft.includes('\n')) return [];
+    if (!draft.startsWith('/') || /\s/.test(draft)) return [];
     // the commands are the ones the strings describe (`strings.commands`), in their order
     return Object.keys(this.text.commands).filter((command) => {
       const flag = COMMAND_FLAGS[command];
@@ -1007,8 +1008,8 @@ export class DreamdeckChat extends LitElement {
     const replyId = this.busy ? undefined : regenerableId(this.messages);
     const lastId = this.messages[this.messages.length - 1]?.id;
     const hints = this.hintList();
-    const connectionLabel =
-      this.connection === 'online' ? s.online : this.connection === 'reconnecting' ? s.reconnecting : s.offline;
+    // the states are named like their strings
+    const connectionLabel = s[this.connection];
     return html`<div class="layout" part="container" lang=${this.locale || nothing}>
       <header part="header">
         ${iconButton(s.threads, icons.menu, () => this.togglePanel('threads'), { expanded: this.panel === 'threads' })}

@@ -186,10 +186,10 @@ export class DreamdeckMessage extends LitElement {
     busy: { type: Boolean },
     feedback: { type: Number },
     roleName: { reflect: true, attribute: 'role-name' },
-    copied: { state: true },
-    commenting: { state: true },
-    commentSent: { state: true },
-    version: { state: true },
+    copied: { state: true, attribute: false },
+    commenting: { state: true, attribute: false },
+    commentSent: { state: true, attribute: false },
+    version: { state: true, attribute: false },
   };
 
   /** The message to show. */

@@ -6,21 +6,21 @@ import { css } from 'lit';
  */
 export const themeStyles = css`
   :host {
-    --_bg: var(--dreamdeck-bg, #ffffff);
+    --_bg: var(--dreamdeck-bg, #fff);
     --_fg: var(--dreamdeck-fg, #1d1b26);
     --_muted: var(--dreamdeck-muted, #5f5b70);
     --_surface: var(--dreamdeck-surface, #f4f2fa);
     --_border: var(--dreamdeck-border, #d8d4e6);
     --_accent: var(--dreamdeck-accent, #5b3fd1);
-    --_accent-fg: var(--dreamdeck-accent-fg, #ffffff);
+    --_accent-fg: var(--dreamdeck-accent-fg, #fff);
     --_player-bg: var(--dreamdeck-player-bg, #e9e4ff);
     --_gm-bg: var(--dreamdeck-gm-bg, #f7f6fb);
     --_danger: var(--dreamdeck-danger, #b3261e);
     --_danger-bg: var(--dreamdeck-danger-bg, #fde8e6);
     --_focus: var(--dreamdeck-focus, #1a73e8);
-    --_font: var(--dreamdeck-font, system-ui, -apple-system, 'Segoe UI', sans-serif);
+    --_font: var(--dreamdeck-font, system-ui, sans-serif);
     --_font-size: var(--dreamdeck-font-size, 15px);
-    --_mono: var(--dreamdeck-font-mono, ui-monospace, 'SF Mono', Menlo, monospace);
+    --_mono: var(--dreamdeck-font-mono, ui-monospace, monospace);
     --_radius: var(--dreamdeck-radius, 12px);
     --_space: var(--dreamdeck-spacing, 8px);
   }
