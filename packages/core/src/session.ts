@@ -68,10 +68,25 @@ export class StorySession {
         `That is ${clean.length} characters; the limit is ${max}. Try splitting it up.`,
       );
     }
-    return this.run(options, async (turnId) => ({
-      kind: 'input',
-      input: await this.input(turnId, { type: 'send', text: clean }),
-    }));
+    return this.run(options, async (turnId) => {
+      const playerId = newId('msg');
+      const input = await this.input(turnId, { type: 'send', text: clean, playerId });
+      // The player's words are stored before the workflow starts (so they survive whatever the turn
+      // does) and are not a task: that would cost every turn a LangGraph task for one insert.
+      const player: StoryMessage = {
+        id: playerId,
+        threadId: this.threadId,
+        turnId,
+        role: 'user',
+        kind: 'player',
+        content: clean,
+        createdAt: new Date().toISOString(),
+        status: 'complete',
+      };
+      await this.storage.appendMessage(player);
+      await this.storage.updateThread(this.threadId, {});
+      return { kind: 'input', input, player };
+    });
   }
 
   /**
@@ -167,7 +182,9 @@ export class StorySession {
   /** Runs one turn: limits, the workflow stream, events, and the final status. */
   private run(
     options: TurnOptions,
-    prepare: (turnId: string) => Promise<{ kind: 'input'; input: TurnInput } | { kind: 'resume'; value: unknown }>,
+    prepare: (
+      turnId: string,
+    ) => Promise<{ kind: 'input'; input: TurnInput; player?: StoryMessage } | { kind: 'resume'; value: unknown }>,
     countsAsTurn = true,
   ): Turn {
     if (this.running)
@@ -189,6 +206,7 @@ export class StorySession {
     const sink: TurnSink = {
       signal: controller.signal,
       tokens: 0,
+      settling: [],
       emit: (event) => {
         if (event.type === 'message-end') stored.set(event.message.id, event.message);
         queue.push(event);
@@ -207,6 +225,7 @@ export class StorySession {
           await limits.consume(this.userId, 'turnsPerMinute');
         }
         const prepared = await prepare(turnId);
+        if (prepared.kind === 'input' && prepared.player) sink.player = prepared.player;
         const config = {
           configurable: { thread_id: this.threadId },
           signal: controller.signal,
@@ -249,6 +268,7 @@ export class StorySession {
           events.emit('error', { error: failure, ...context });
         }
       } finally {
+        await Promise.allSettled(sink.settling);
         sinks.delete(this.threadId);
         options.signal?.removeEventListener('abort', onAbort);
         this.running = undefined;

@@ -39,7 +39,8 @@ export interface TurnInput {
   threadId: string;
   userId: string;
   persona: string;
-  action: { type: 'send'; text: string } | { type: 'regenerate'; messageId: string };
+  /** `send` carries the id of the player's message, stored before the turn starts. */
+  action: { type: 'send'; text: string; playerId: string } | { type: 'regenerate'; messageId: string };
 }
 
 /** What a turn returns (small: it is checkpointed). */
@@ -117,19 +118,6 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     return message.id;
   };
 
-  /** Stores the player's message and routes it by rules; the model router runs only when rules can't decide. */
-  const acceptInput = task('accept-input', async (input: TurnInput & { action: { type: 'send' } }) => {
-    const message = newMessage(input.threadId, input.turnId, {
-      role: 'user',
-      kind: 'player',
-      content: input.action.text,
-    });
-    await storage.appendMessage(message);
-    await storage.updateThread(input.threadId, {});
-    sinkFor(input.threadId).player = message;
-    return { playerId: message.id, route: routeByRules(input.action.text) };
-  });
-
   const routeWithModel = task('route', async (input: { threadId: string; text: string }): Promise<Route> => {
     if (!deps.config().router.useModel) return { type: 'narrate', via: 'rules' };
     return routeByModel(deps.model().model, input.text, {
@@ -198,7 +186,12 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     },
   );
 
-  const narrate = task('narrate', async (request: NarrationRequest) => {
+  const narrate = task('narrate', (request: NarrationRequest) => {
+    const work = narrateNow(request);
+    sinkFor(request.threadId).settling.push(work);
+    return work;
+  });
+  async function narrateNow(request: NarrationRequest): Promise<{ messageId: string }> {
     const sink = sinkFor(request.threadId);
     const config = deps.config();
     const who = persona(request.persona);
@@ -287,7 +280,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     const stored = await finish('complete');
     sink.emit({ type: 'message-end', message: stored });
     return { messageId: message.id };
-  });
+  }
 
   /** The scene is the text of `messageId` (read from storage, so the checkpoint stays small) or `scene`. */
   type SceneSource = { messageId: string } | { scene: string };
@@ -540,11 +533,10 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
         });
         return { turnId: input.turnId, messageIds: [narration.messageId] };
       }
-      const accepted = await acceptInput(input as TurnInput & { action: { type: 'send' } });
-      const playerId = accepted.playerId;
+      const { text, playerId } = input.action;
       ids.push(playerId);
-      const text = input.action.text;
-      const routed = accepted.route ?? (await routeWithModel({ threadId: input.threadId, text }));
+      // rules are pure, so they run in the body; the model router only when rules can't decide
+      const routed = routeByRules(text) ?? (await routeWithModel({ threadId: input.threadId, text }));
       const base = { threadId: input.threadId, turnId: input.turnId };
       const narrationFor = (prompt: string): NarrationRequest => ({
         ...base,

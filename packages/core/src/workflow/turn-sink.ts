@@ -12,6 +12,11 @@ export interface TurnSink {
   tokens: number;
   /** The player's message, once stored. */
   player?: StoryMessage;
+  /**
+   * Task work the turn waits for before it ends, however it ends: an aborted run stops waiting
+   * for its tasks, but a reply's last write (its partial text, status `aborted`) must still land.
+   */
+  settling: Promise<unknown>[];
 }
 
 /** A push-based async queue: producers `push`, one consumer iterates. */
