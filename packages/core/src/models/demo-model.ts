@@ -174,7 +174,7 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
     for (const [token] of text.matchAll(/\s*\S+/g)) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('Aborted');
       if (this.latencyMs > 0) await sleep(this.latencyMs, options.signal);
-      const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
+      const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk(token) });
       yield chunk;
       await runManager?.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });
     }
