@@ -7,7 +7,7 @@
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=32 BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http
  *   BENCH_ONLY=idle pnpm --filter @dreamdeck/bench bench:http   (or BENCH_ONLY=turns)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createTokenAuth } from '@dreamdeck/core/http';
@@ -124,6 +124,15 @@ async function turnsPerSecond(workers: number) {
   }
 }
 
+/** Heap KB a bare LangGraph run holds while a task waits (see servers/langgraph-floor.mjs). */
+function langGraphFloorKb(runs: number): number {
+  const out = execFileSync(process.execPath, ['--expose-gc', 'servers/langgraph-floor.mjs', String(runs)], {
+    cwd: here,
+    encoding: 'utf8',
+  });
+  return (JSON.parse(out) as { kbPerRun: number }).kbPerRun;
+}
+
 async function idleStreamMemory() {
   // a model that waits long before each token keeps every stream open and idle (heartbeats only)
   const { child, url } = await startServer({ BENCH_LATENCY_MS: '600000' });
@@ -155,11 +164,15 @@ async function idleStreamMemory() {
     const ok = open.filter((stream) => stream.status === 200).length;
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const gauge = Number(/^dreamdeck_open_streams (\d+)/m.exec(metrics)?.[1]);
-    (globalThis as { gc?: () => void }).gc?.();
     const after = await rssBytes(url);
+    const floor = langGraphFloorKb(ok);
     console.log(`\nidle open streams`);
     console.log(`  streams open     ${ok} (server gauge ${gauge})`);
     console.log(`  server RSS       ${mb(before)} before, ${mb(after)} with ${ok} streams open`);
+    console.log(`  per stream       ${((after - before) / ok / 1024).toFixed(0)} KB of RSS`);
+    console.log(
+      `  LangGraph floor  ${floor.toFixed(0)} KB of heap per pending two-task run (servers/langgraph-floor.mjs)`,
+    );
     return { streams: ok, rss: after };
   } finally {
     controller.abort();

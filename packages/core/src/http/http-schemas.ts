@@ -29,9 +29,15 @@ export const updateThreadBody = z
   })
   .refine((body) => body.title !== undefined || body.persona !== undefined, 'give a title or a persona');
 
+const buildTurnBody = (maxLength: number) => z.strictObject({ text: cleanTextSchema(maxLength, 1) });
+const turnBodies = new Map<number, ReturnType<typeof buildTurnBody>>();
+
 /** `POST /threads/:id/turns` (the cap on `text` comes from config `input.maxLength`). */
 export function turnBody(maxLength: number) {
-  return z.strictObject({ text: cleanTextSchema(maxLength, 1) });
+  // built once per limit: a zod schema costs far more to build than to run
+  let schema = turnBodies.get(maxLength);
+  if (!schema) turnBodies.set(maxLength, (schema = buildTurnBody(maxLength)));
+  return schema;
 }
 
 /** `POST /threads/:id/resume`. */

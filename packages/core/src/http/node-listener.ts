@@ -77,8 +77,9 @@ async function serve(
     drainRequest(req);
     return;
   }
+  // no flushHeaders(): the head goes out with the first chunk (`streamTurn` sends one at once), one
+  // write instead of two
   res.writeHead(response.status, headers);
-  res.flushHeaders();
   const reader = response.body.getReader();
   const cancel = () => {
     reader.cancel().catch(() => {});
