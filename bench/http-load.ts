@@ -171,7 +171,7 @@ async function idleStreamMemory() {
     console.log(`  server RSS       ${mb(before)} before, ${mb(after)} with ${ok} streams open`);
     console.log(`  per stream       ${((after - before) / ok / 1024).toFixed(0)} KB of RSS`);
     console.log(
-      `  LangGraph floor  ${floor.toFixed(0)} KB of heap per pending two-task run (servers/langgraph-floor.mjs)`,
+      `  LangGraph floor  ${floor.toFixed(0)} KB of heap per pending one-task run (servers/langgraph-floor.mjs)`,
     );
     return { streams: ok, rss: after };
   } finally {

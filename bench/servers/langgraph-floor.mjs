@@ -1,21 +1,17 @@
 /**
- * The memory a bare LangGraph run holds while one of its tasks waits: an `entrypoint` with two
- * `task`s (the shape of a Dreamdeck turn: accept the input, then narrate), a checkpointer, the
- * second task awaiting forever. Prints heap KB per pending run, the floor under every idle stream
- * that `http-load.ts` measures. Run with `node --expose-gc`.
+ * The memory a bare LangGraph run holds while its task waits: an `entrypoint` with one `task` (the
+ * shape of a plain Dreamdeck turn: narrate), a checkpointer, the task awaiting forever. Prints heap
+ * KB per pending run, the floor under every idle stream that `http-load.ts` measures. Run with
+ * `node --expose-gc`.
  */
 import { entrypoint, MemorySaver, task } from '@langchain/langgraph';
 
 const runs = Number(process.argv[2] ?? 1000);
 const never = new Promise(() => {});
-const accept = task('accept', async (input) => input);
-const wait = task('wait', async () => {
+const narrate = task('narrate', async () => {
   await never;
 });
-const flow = entrypoint({ name: 'floor', checkpointer: new MemorySaver() }, async (input) => {
-  await accept(input);
-  return wait();
-});
+const flow = entrypoint({ name: 'floor', checkpointer: new MemorySaver() }, () => narrate());
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
 for (let i = 0; i < runs; i++) {
