@@ -18,8 +18,9 @@ export interface NodeListenerOptions {
 
 /**
  * Adapts a fetch-style handler to `node:http` (`createServer(toNodeListener(handler))`). Reads
- * request bodies into memory (up to `maxBodyBytes`) and streams response bodies with backpressure; when the client disconnects mid-response the
- * request's `signal` aborts and the response body is cancelled, which stops a running turn.
+ * request bodies into memory (up to `maxBodyBytes`) and streams response bodies with backpressure;
+ * when the client disconnects mid-response the request's `signal` aborts and the response body is
+ * cancelled, which stops a running turn.
  */
 export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}) {
   const origin = options.origin ?? 'http://localhost';
