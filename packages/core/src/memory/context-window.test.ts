@@ -42,7 +42,7 @@ describe('recentWindow', () => {
     expect(labels(window)).toEqual(['m47', 'm48', 'm49']);
   });
 
-  it('reads only the pages it needs', async () => {
+  it('reads a second page only when the first leaves budget over', async () => {
     const { storage, threadId } = await thread(100, 400);
     const calls: number[] = [];
     const counting = {
@@ -56,7 +56,7 @@ describe('recentWindow', () => {
     await recentWindow(counting, threadId, { budgetTokens: 350, maxMessages: 40 });
     expect(calls).toEqual([12]);
     await recentWindow(counting, threadId, { budgetTokens: 100_000, maxMessages: 40 });
-    expect(calls.slice(1)).toEqual([12, 12, 12, 4]);
+    expect(calls.slice(1)).toEqual([12, 28]);
   });
 
   it('stops at the last /reset, even on a later page', async () => {

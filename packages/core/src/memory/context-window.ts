@@ -8,13 +8,13 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Messages read per storage call while filling the window: most turns need only the first page. */
-const PAGE = 12;
+/** Messages read by the first storage call; when they do not fill the window, one more call reads the rest. */
+const FIRST_PAGE = 12;
 
 /**
  * The recent window of a thread as chat messages, newest last, within `budgetTokens`.
- * Reads newest first, a page at a time, and at most `maxMessages` in all, so its cost follows what
- * the window holds, not the length of the thread. Stops at the last `/reset`. `before` (a message
+ * Reads the newest few first and, only when they leave budget over, the rest up to `maxMessages`
+ * (two storage calls at most), so its cost follows what the window holds, not the thread's length. Stops at the last `/reset`. `before` (a message
  * id) leaves out that message and everything after it.
  */
 export async function recentWindow(
@@ -27,7 +27,7 @@ export async function recentWindow(
   let read = 0;
   let before = options.before;
   while (read < options.maxMessages) {
-    const limit = Math.min(PAGE, options.maxMessages - read);
+    const limit = read === 0 ? Math.min(FIRST_PAGE, options.maxMessages) : options.maxMessages - read;
     const stored = await storage.listMessages(threadId, { limit, ...(before && { before }) });
     read += stored.length;
     for (let i = stored.length - 1; i >= 0; i--) {
