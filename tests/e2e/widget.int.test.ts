@@ -334,7 +334,11 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     const openedId = await changed;
     await expect.poll(() => rows.count()).toBe(1);
     await expect(rows.first().textContent()).resolves.not.toContain('The Drowned Bell');
-    await expect.poll(() => page.evaluate(() => document.querySelector('dreamdeck-chat')!.threadId)).toBe(openedId);
+    await expect
+      .poll(() =>
+        page.evaluate(() => document.querySelector<HTMLElement & { threadId?: string }>('dreamdeck-chat')!.threadId),
+      )
+      .toBe(openedId);
     // the first story, with its history
     await chat.locator('dreamdeck-message').first().waitFor();
     await expect(

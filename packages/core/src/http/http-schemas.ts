@@ -36,7 +36,10 @@ const turnBodies = new Map<number, ReturnType<typeof buildTurnBody>>();
 export function turnBody(maxLength: number) {
   // built once per limit: a zod schema costs far more to build than to run
   let schema = turnBodies.get(maxLength);
-  if (!schema) turnBodies.set(maxLength, (schema = buildTurnBody(maxLength)));
+  if (!schema) {
+    schema = buildTurnBody(maxLength);
+    turnBodies.set(maxLength, schema);
+  }
   return schema;
 }
 

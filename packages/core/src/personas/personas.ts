@@ -56,7 +56,10 @@ const rendered = new WeakMap<Persona, Map<string, string>>();
 /** Fills `{{name}}` and `{{tools}}` in a persona's prompt template. */
 export function renderPersonaPrompt(persona: Persona, values: { tools: string }): string {
   let byTools = rendered.get(persona);
-  if (!byTools) rendered.set(persona, (byTools = new Map()));
+  if (!byTools) {
+    byTools = new Map();
+    rendered.set(persona, byTools);
+  }
   let text = byTools.get(values.tools);
   if (text === undefined) {
     text = persona.prompt.replaceAll('{{name}}', persona.name).replaceAll('{{tools}}', values.tools);
