@@ -54,9 +54,9 @@ describe('recentWindow', () => {
       },
     };
     await recentWindow(counting, threadId, { budgetTokens: 350, maxMessages: 40 });
-    expect(calls).toEqual([12]);
+    expect(calls).toEqual([16]);
     await recentWindow(counting, threadId, { budgetTokens: 100_000, maxMessages: 40 });
-    expect(calls.slice(1)).toEqual([12, 28]);
+    expect(calls.slice(1)).toEqual([16, 24]);
   });
 
   it('stops at the last /reset, even on a later page', async () => {

@@ -9,7 +9,7 @@ export function estimateTokens(text: string): number {
 }
 
 /** Messages read by the first storage call; when they do not fill the window, one more call reads the rest. */
-const FIRST_PAGE = 12;
+const FIRST_PAGE = 16;
 
 /**
  * The recent window of a thread as chat messages, newest last, within `budgetTokens`.
