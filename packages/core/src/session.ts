@@ -268,7 +268,7 @@ export class StorySession {
           events.emit('error', { error: failure, ...context });
         }
       } finally {
-        await Promise.allSettled(sink.settling);
+        await settle(sink.settling);
         sinks.delete(this.threadId);
         options.signal?.removeEventListener('abort', onAbort);
         this.running = undefined;
@@ -297,4 +297,21 @@ export class StorySession {
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
     };
   }
+}
+
+/** How long a finished turn waits for its tasks' last writes (a model that ignores abort must not hang it). */
+const SETTLE_MS = 10_000;
+
+/** Waits for `work` to settle, at most {@link SETTLE_MS}. */
+async function settle(work: Promise<unknown>[]): Promise<void> {
+  if (work.length === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.allSettled(work),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SETTLE_MS);
+      timer.unref?.();
+    }),
+  ]);
+  clearTimeout(timer);
 }

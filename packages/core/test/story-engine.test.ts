@@ -8,7 +8,7 @@ import {
   type StorageAdapter,
   type StoryMessage,
 } from '../src/index.js';
-import { collect, FlakyModel, quietDreamdeck } from './helpers.js';
+import { collect, FlakyModel, HangingModel, quietDreamdeck } from './helpers.js';
 
 const byKind = (messages: StoryMessage[], kind: StoryMessage['kind']) => messages.filter((m) => m.kind === kind);
 
@@ -248,6 +248,19 @@ describe('failures', () => {
     expect(deltas.startsWith(history[1]!.content)).toBe(true);
     expect(history[1]!.content).not.toContain('What do you do');
     expect((await collect(session.send('I try again'))).result.status).toBe('complete');
+    await dd.close();
+  });
+
+  it('a model that hangs and ignores abort: stopping still ends the turn and keeps the partial reply', async () => {
+    const dd = await quietDreamdeck({}, { model: new HangingModel(['The ', 'door ', 'creaks']) });
+    const session = await dd.openSession({ userId: 'u1' });
+    const controller = new AbortController();
+    const turn = session.send('I open the door', { signal: controller.signal });
+    let deltas = 0;
+    for await (const event of turn) if (event.type === 'message-delta' && ++deltas === 3) controller.abort();
+    expect((await turn.result).status).toBe('aborted');
+    const [, reply] = await session.history();
+    expect(reply).toMatchObject({ kind: 'narration', status: 'aborted', content: 'The door creaks' });
     await dd.close();
   });
 
