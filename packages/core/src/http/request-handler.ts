@@ -171,13 +171,18 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
         'A turn is already running in this story. Wait for it or stop it first.',
       );
     }
+    // The turn stops when the client goes away (the request's signal) or the server shuts down
+    // (`abort`); one listener links them, lighter per open stream than AbortSignal.any.
     const abort = new AbortController();
-    const signal = AbortSignal.any([abort.signal, context.request.signal]);
-    const turn = start(session, signal);
+    const clientGone = () => abort.abort(context.request.signal.reason);
+    if (context.request.signal.aborted) clientGone();
+    else context.request.signal.addEventListener('abort', clientGone, { once: true });
+    const turn = start(session, abort.signal);
     busyThreads.add(threadId);
     let done!: () => void;
     streams.set(abort, new Promise<void>((resolve) => (done = resolve)));
     const release = () => {
+      context.request.signal.removeEventListener('abort', clientGone);
       busyThreads.delete(threadId);
       streams.delete(abort);
       done();
