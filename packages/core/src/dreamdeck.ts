@@ -150,7 +150,8 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
   const recoverInterruptedReplies = async (threadId: string) => {
     for (const message of await storage.listMessages(threadId, { limit: 10 })) {
       if (message.status === 'streaming') {
-        await storage.updateMessage(message.id, { status: 'aborted' });
+        // another instance may be streaming it, and may finish first: never overwrite that
+        await storage.updateMessage(message.id, { status: 'aborted', ifStatus: 'streaming' });
         logger.warn({ threadId, messageId: message.id }, 'reply left streaming by a stopped process marked aborted');
       }
     }

@@ -346,14 +346,22 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
         if (patch.status !== undefined) set('status', patch.status);
         if (patch.parts !== undefined) set('parts', cipher.encryptJson(patch.parts));
         if (patch.alternatives !== undefined) set('alternatives', cipher.encryptJson(patch.alternatives));
-        const [row] = await query<MessageRow>(
+        let guard = '';
+        if (patch.ifStatus !== undefined) {
+          values.push(patch.ifStatus);
+          guard = ` AND status = $${values.length}`;
+        }
+        const [row] =
           sets.length > 0
-            ? `UPDATE ${s}.dd_messages SET ${sets.join(', ')} WHERE id = $1 RETURNING *`
-            : `SELECT * FROM ${s}.dd_messages WHERE id = $1`,
-          values,
-        );
-        if (!row) throw notFound('message', id);
-        return rowToMessage(row, cipher);
+            ? await query<MessageRow>(
+                `UPDATE ${s}.dd_messages SET ${sets.join(', ')} WHERE id = $1${guard} RETURNING *`,
+                values,
+              )
+            : [];
+        // nothing to set, or the guard did not match: the stored row as it is
+        const stored = row ?? (await query<MessageRow>(`SELECT * FROM ${s}.dd_messages WHERE id = $1`, [id]))[0];
+        if (!stored) throw notFound('message', id);
+        return rowToMessage(stored, cipher);
       }),
 
     setFeedback: (entry) =>

@@ -267,6 +267,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
           .transaction(() => {
             const row = messageRow(id);
             if (!row) throw notFound('message', id);
+            if (patch.ifStatus !== undefined && row.status !== patch.ifStatus) return rowToMessage(row, cipher);
             const merged = { ...rowToMessage(row, cipher) };
             for (const key of ['content', 'status', 'parts', 'alternatives'] as const) {
               if (patch[key] !== undefined) Object.assign(merged, { [key]: patch[key] });

@@ -181,6 +181,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
     async updateMessage(id, patch: MessagePatch) {
       const message = raw.messageIndex.get(id);
       if (!message) throw new DreamdeckError('NOT_FOUND', `[dreamdeck] [memory] message ${id} not found`);
+      if (patch.ifStatus !== undefined && message.status !== patch.ifStatus) return message;
       const next: StoryMessage = { ...message };
       for (const key of ['content', 'status', 'parts', 'alternatives'] as const) {
         if (patch[key] !== undefined) Object.assign(next, { [key]: clone(patch[key]) });

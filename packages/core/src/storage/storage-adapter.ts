@@ -37,6 +37,12 @@ export interface MessagePatch {
   status?: MessageStatus;
   parts?: MessagePart[];
   alternatives?: MessageAlternative[];
+  /**
+   * Apply the patch only while the stored message has this status (checked and written
+   * atomically); otherwise the message is returned unchanged. Lets one instance mark another's
+   * reply without overwriting a newer write.
+   */
+  ifStatus?: MessageStatus;
 }
 
 /** One feedback entry: a player's thumbs on a message. */

@@ -106,6 +106,27 @@ export function describeMessages(context: () => StorageSuiteContext): void {
       });
     });
 
+    it('updateMessage with ifStatus writes only while the stored status matches', async () => {
+      const { adapter, inspect } = context();
+      const [, reply] = await threadWithMessages(adapter, 2);
+      await adapter.updateMessage(reply!.id, { status: 'streaming' });
+      // another writer finishes the reply first…
+      await adapter.updateMessage(reply!.id, { content: 'The end.', status: 'complete' });
+      // …so a guarded "mark it aborted" leaves it alone and returns what is stored
+      const kept = await adapter.updateMessage(reply!.id, { status: 'aborted', ifStatus: 'streaming' });
+      expect(kept).toMatchObject({ content: 'The end.', status: 'complete' });
+      expect((await inspect.messages(reply!.threadId))[1]).toMatchObject({ content: 'The end.', status: 'complete' });
+      // while it still matches, the guarded write goes through
+      await adapter.updateMessage(reply!.id, { status: 'streaming' });
+      const marked = await adapter.updateMessage(reply!.id, { status: 'aborted', ifStatus: 'streaming' });
+      expect(marked.status).toBe('aborted');
+      expect((await inspect.messages(reply!.threadId))[1]).toMatchObject({ status: 'aborted' });
+      const missing = await adapter
+        .updateMessage(newId('msg'), { status: 'aborted', ifStatus: 'streaming' })
+        .catch((e: unknown) => e);
+      expect(DreamdeckError.isInstance(missing) && missing.code).toBe('NOT_FOUND');
+    });
+
     it('updateMessage rejects an unknown id with NOT_FOUND', async () => {
       const { adapter } = context();
       const error = await adapter.updateMessage(newId('msg'), { status: 'error' }).catch((e: unknown) => e);
