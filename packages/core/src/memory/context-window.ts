@@ -14,8 +14,9 @@ const FIRST_PAGE = 16;
 /**
  * The recent window of a thread as chat messages, newest last, within `budgetTokens`.
  * Reads the newest few first and, only when they leave budget over, the rest up to `maxMessages`
- * (two storage calls at most), so its cost follows what the window holds, not the thread's length. Stops at the last `/reset`. `before` (a message
- * id) leaves out that message and everything after it.
+ * (two storage calls at most), so its cost follows what the window holds, not the thread's
+ * length. Stops at the last `/reset`. `before` (a message id) leaves out that message and
+ * everything after it.
  */
 export async function recentWindow(
   storage: StorageAdapter,
