@@ -138,3 +138,31 @@ export interface ThreadRecord {
   createdAt: string;
   updatedAt: string;
 }
+
+/** One feedback entry: a player's thumbs on a message. */
+export interface FeedbackRecord {
+  messageId: string;
+  threadId: string;
+  userId: string;
+  /** 1 (thumbs up) or -1 (thumbs down). */
+  value: 1 | -1;
+  comment?: string;
+  persona?: string;
+  createdAt: string;
+}
+
+/** Feedback counts per persona and day (UTC, `YYYY-MM-DD`). */
+export interface FeedbackAggregate {
+  persona: string;
+  day: string;
+  up: number;
+  down: number;
+}
+
+/** A usage counter row: how much of `metric` a user spent on a day. */
+export interface UsageRecord {
+  userId: string;
+  day: string;
+  metric: 'turns' | 'images' | 'rate-limited' | 'tokens';
+  count: number;
+}

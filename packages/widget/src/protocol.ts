@@ -4,12 +4,15 @@
  */
 import type {
   DiceRoll,
+  FeedbackAggregate,
+  FeedbackRecord,
   MessageAlternative,
   MessagePart,
   StoryImage,
   StoryMessage,
   ThreadRecord,
   TurnEvent,
+  UsageRecord,
 } from '@dreamdeck/core';
 
 export type { DiceRoll, MessageAlternative, MessagePart, StoryImage, StoryMessage, ThreadRecord, TurnEvent };
@@ -34,22 +37,14 @@ export interface FlagsAnswer {
 
 /** `GET /admin/usage`. */
 export interface UsageAnswer {
-  usage: Array<{ userId: string; day: string; metric: string; count: number }>;
+  usage: UsageRecord[];
   totals: Record<string, number>;
 }
 
 /** `GET /admin/feedback`. */
 export interface FeedbackAnswer {
-  summary: Array<{ persona: string; day: string; up: number; down: number }>;
-  recent: Array<{
-    messageId: string;
-    threadId: string;
-    userId: string;
-    value: 1 | -1;
-    comment?: string;
-    persona?: string;
-    createdAt: string;
-  }>;
+  summary: FeedbackAggregate[];
+  recent: FeedbackRecord[];
 }
 
 /** The caller's own rating of a message, as the thread routes return it. */

@@ -1,12 +1,18 @@
 import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph-checkpoint';
 import type {
+  FeedbackAggregate,
+  FeedbackRecord,
   MessageAlternative,
   MessagePart,
   MessageStatus,
   StoryMessage,
   ThreadRecord,
+  UsageRecord,
   UserRecord,
 } from '../types.js';
+
+// wire types the HTTP API returns as they are; they live in types.ts with the other wire types
+export type { FeedbackAggregate, FeedbackRecord, UsageRecord };
 
 /** A page of results with an opaque cursor for the next page. */
 export interface Page<T> {
@@ -45,26 +51,6 @@ export interface MessagePatch {
   ifStatus?: MessageStatus;
 }
 
-/** One feedback entry: a player's thumbs on a message. */
-export interface FeedbackRecord {
-  messageId: string;
-  threadId: string;
-  userId: string;
-  /** 1 (thumbs up) or -1 (thumbs down). */
-  value: 1 | -1;
-  comment?: string;
-  persona?: string;
-  createdAt: string;
-}
-
-/** Feedback counts per persona and day (UTC, `YYYY-MM-DD`). */
-export interface FeedbackAggregate {
-  persona: string;
-  day: string;
-  up: number;
-  down: number;
-}
-
 /** The result of an atomic rate-limit `consume`. */
 export interface ConsumeResult {
   /** Whether the cost fit under the limit (and was counted). */
@@ -94,14 +80,6 @@ export interface AuditEvent {
   userId?: string;
   detail?: Record<string, unknown>;
   createdAt: string;
-}
-
-/** A usage counter row: how much of `metric` a user spent on a day. */
-export interface UsageRecord {
-  userId: string;
-  day: string;
-  metric: 'turns' | 'images' | 'rate-limited' | 'tokens';
-  count: number;
 }
 
 /** What an adapter supports beyond the required core. */
