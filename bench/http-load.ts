@@ -75,38 +75,29 @@ async function turnsPerSecond(workers: number) {
     let next = 0;
     const body = JSON.stringify({ text: 'I search the room for clues.' });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const requests: autocannon.Request[] = [
+      {
+        method: 'POST',
+        setupRequest: (request) => ({
+          ...request,
+          path: `/api/threads/${threads[next++ % threads.length]}/turns`,
+          headers,
+          body,
+        }),
+      },
+    ];
     // warm up (JIT, SQLite page cache)
     await autocannon({
       url,
       connections,
       amount: connections * 10,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => ({
-            ...request,
-            path: `/api/threads/${threads[next++ % threads.length]}/turns`,
-            headers,
-            body,
-          }),
-        },
-      ],
+      requests,
     });
     const result = await autocannon({
       url,
       connections,
       duration,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => ({
-            ...request,
-            path: `/api/threads/${threads[next++ % threads.length]}/turns`,
-            headers,
-            body,
-          }),
-        },
-      ],
+      requests,
     });
     const turns = result.requests.total;
     console.log(
