@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import {
   BaseChatModel,
@@ -173,7 +174,7 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
     // matchAll is lazy: a stream waiting on its latency holds the text, not an array of its tokens
     for (const [token] of text.matchAll(/\s*\S+/g)) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('Aborted');
-      if (this.latencyMs > 0) await sleep(this.latencyMs, options.signal);
+      if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: options.signal });
       const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk(token) });
       yield chunk;
       await runManager?.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });
@@ -188,20 +189,6 @@ function playerAction(input: string): string {
     .filter((line) => !/^(Dice|Lore|Search|Image):/.test(line.trim()))
     .join(' ')
     .trim();
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error('Aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
