@@ -1,9 +1,9 @@
-import { DreamdeckError, type ImageAdapter, type ImageRequest, type ImageResult } from '@dreamdeck/core';
-import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js';
+import type { ImageAdapter, ImageRequest, ImageResult } from '@dreamdeck/core';
+import type { TransportOptions } from '../shared/adapter-options.js';
 import { malformedError, toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
-import { OPENAI_DEFAULT_BASE_URL, openAIProvider } from './openai-provider.js';
+import { openAIConnection } from './openai-provider.js';
 
 /** Options for {@link createOpenAIImages}. */
 export interface OpenAIImagesOptions extends TransportOptions {
@@ -41,15 +41,7 @@ interface ImagesResponse {
  * const images = createOpenAIImages({ model: 'gpt-image-1', size: '1024x1024', quality: 'low' });
  */
 export function createOpenAIImages(options: OpenAIImagesOptions): ImageAdapter {
-  const baseURL = trimBaseUrl(options.baseURL ?? process.env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL);
-  const provider = openAIProvider(baseURL);
-  const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY;
-  if (!apiKey && baseURL === OPENAI_DEFAULT_BASE_URL) {
-    throw new DreamdeckError(
-      'CONFIG_INVALID',
-      '[dreamdeck] [openai] no API key: set OPENAI_API_KEY or pass `apiKey` to createOpenAIImages().',
-    );
-  }
+  const { baseURL, apiKey, provider } = openAIConnection(options, 'createOpenAIImages');
   const fetch = createResilientFetch({
     provider,
     timeoutMs: options.timeoutMs ?? OPENAI_IMAGES_DEFAULT_TIMEOUT_MS,

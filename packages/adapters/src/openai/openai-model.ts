@@ -1,17 +1,17 @@
-import { DreamdeckError, type ModelAdapter } from '@dreamdeck/core';
+import type { DreamdeckError, ModelAdapter } from '@dreamdeck/core';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import type { ChatOpenAI, ChatOpenAICallOptions, ChatOpenAIFields } from '@langchain/openai';
-import { type TransportOptions, trimBaseUrl } from '../shared/adapter-options.js';
+import type { TransportOptions } from '../shared/adapter-options.js';
 import { oncePerBase } from '../shared/optional-module.js';
 import { toProviderError } from '../shared/provider-errors.js';
 import { createResilientFetch } from '../shared/resilient-fetch.js';
 import { retryPolicy } from '../shared/retry-policy.js';
 import { loadOpenAIDriver } from './load-openai.js';
-import { OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_TIMEOUT_MS, openAIProvider } from './openai-provider.js';
+import { OPENAI_DEFAULT_TIMEOUT_MS, openAIConnection } from './openai-provider.js';
 
 /** Options for {@link createOpenAIModel}. */
 export interface OpenAIModelOptions extends TransportOptions {
@@ -101,15 +101,7 @@ const dreamdeckChatOpenAI = oncePerBase(defineDreamdeckChatOpenAI);
  * const dd = await createDreamdeck({ model });
  */
 export function createOpenAIModel(options: OpenAIModelOptions): ModelAdapter {
-  const baseURL = trimBaseUrl(options.baseURL ?? process.env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL);
-  const provider = openAIProvider(baseURL);
-  const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY;
-  if (!apiKey && baseURL === OPENAI_DEFAULT_BASE_URL) {
-    throw new DreamdeckError(
-      'CONFIG_INVALID',
-      '[dreamdeck] [openai] no API key: set OPENAI_API_KEY or pass `apiKey` to createOpenAIModel().',
-    );
-  }
+  const { baseURL, apiKey, provider } = openAIConnection(options, 'createOpenAIModel');
   const DreamdeckChatOpenAI = dreamdeckChatOpenAI(loadOpenAIDriver().ChatOpenAI);
   const toError = (error: unknown) => toProviderError(provider, error);
   const fetch = createResilientFetch({
