@@ -59,18 +59,12 @@ export class FlakyModel extends BaseChatModel {
 }
 
 /** A model that streams `tokens`, then hangs for good and ignores every abort signal. */
-export class HangingModel extends BaseChatModel {
-  constructor(private readonly tokens: string[]) {
-    super({});
+export class HangingModel extends FlakyModel {
+  constructor(tokens: string[]) {
+    super(tokens, tokens.length);
   }
-  _llmType() {
-    return 'hanging';
-  }
-  async _generate(): Promise<ChatResult> {
-    throw new Error('not used');
-  }
-  override async *_streamResponseChunks(_messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
-    for (const token of this.tokens) yield new ChatGenerationChunk({ text: token, message: new AIMessageChunk(token) });
+  override async *_streamResponseChunks(messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
+    yield* super._streamResponseChunks(messages);
     await new Promise(() => {});
   }
 }
