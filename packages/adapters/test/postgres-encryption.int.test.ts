@@ -29,16 +29,8 @@ describe.skipIf(!postgres)('postgres encryption at rest', () => {
       preference: SECRETS.preference,
       store: SECRETS.store,
     });
-    const { rows: tables } = await storage.pool.query(
-      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
-      [schema],
-    );
-    let dump = '';
-    for (const { table_name } of tables as Array<{ table_name: string }>) {
-      const { rows } = await storage.pool.query(`SELECT * FROM "${schema}"."${table_name}"`);
-      dump += rows.map((row) => Object.values(row).map(rawText).join(' ')).join('\n');
-    }
-    expect(tables.length).toBeGreaterThan(10);
+    const { tables, dump } = await dumpSchema(storage, schema);
+    expect(tables).toBeGreaterThan(10);
     expect(dump).toContain('dd:enc:v1:');
     expect(dump).not.toContain('PLAINTEXT');
     await storage.close();
@@ -70,8 +62,8 @@ describe.skipIf(!postgres)('postgres encryption at rest', () => {
   });
 });
 
-/** Every row of every table of `schema`, bytea decoded as text. */
-async function dumpSchema(storage: PostgresStorage, schema: string): Promise<string> {
+/** Every row of every table of `schema`, bytea decoded as text, and how many tables it has. */
+async function dumpSchema(storage: PostgresStorage, schema: string): Promise<{ tables: number; dump: string }> {
   const { rows: tables } = await storage.pool.query(
     'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
     [schema],
@@ -81,7 +73,7 @@ async function dumpSchema(storage: PostgresStorage, schema: string): Promise<str
     const { rows } = await storage.pool.query(`SELECT * FROM "${schema}"."${table_name}"`);
     dump += rows.map((row) => Object.values(row).map(rawText).join(' ')).join('\n');
   }
-  return dump;
+  return { tables: tables.length, dump };
 }
 
 describe.skipIf(!postgres)('postgres checkpoint encryption (a real engine turn)', () => {
@@ -107,7 +99,7 @@ describe.skipIf(!postgres)('postgres checkpoint encryption (a real engine turn)'
       const storage = createPostgresStorage({ connectionString: POSTGRES_TEST_URL, schema: controlSchema });
       const turn = await sendSecretTurn(storage, userId);
       expect(turn.result.status).toBe('interrupted');
-      expect(await dumpSchema(storage, controlSchema)).toContain(PHRASE);
+      expect((await dumpSchema(storage, controlSchema)).dump).toContain(PHRASE);
       await turn.dd.close();
     } finally {
       await dropSchema(POSTGRES_TEST_URL, controlSchema);
@@ -141,7 +133,7 @@ describe.skipIf(!postgres)('postgres checkpoint encryption (a real engine turn)'
       expect(Object.keys(metadata).sort()).toEqual(['__dreamdeck_encrypted', 'parents', 'source', 'step']);
       expect(metadata.__dreamdeck_encrypted.value.startsWith('dd:enc:v1:turns:')).toBe(true);
     }
-    expect(await dumpSchema(storage, turnSchema)).not.toContain(PHRASE);
+    expect((await dumpSchema(storage, turnSchema)).dump).not.toContain(PHRASE);
 
     const tuple = await storage.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } });
     expect(tuple?.metadata).toMatchObject({ source: expect.any(String), step: expect.any(Number) });
@@ -195,7 +187,7 @@ describe.skipIf(!postgres)('postgres checkpoint encryption (a real engine turn)'
     for (const { metadata } of checkpoints) {
       expect(metadata.__dreamdeck_encrypted.value.startsWith('dd:enc:v1:turns2:')).toBe(true);
     }
-    expect(await dumpSchema(reopened, turnSchema)).not.toContain(PHRASE);
+    expect((await dumpSchema(reopened, turnSchema)).dump).not.toContain(PHRASE);
     await reopened.close();
   });
 

@@ -32,16 +32,10 @@ describe('sqlite encryption at rest', () => {
       store: SECRETS.store,
     });
 
-    const db = storage.database;
-    const tables = (
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
-    ).map((row) => row.name);
-    const dump = tables.map((table) => JSON.stringify(db.prepare(`SELECT * FROM "${table}"`).all())).join('\n');
+    const dump = dumpTables(storage);
     expect(dump).toContain('dd:enc:v1:old:');
     expect(dump).not.toContain('PLAINTEXT');
-    for (const file of readdirSync(dir.path).filter((name) => name.startsWith('secret.db'))) {
-      expect(readFileSync(join(dir.path, file)).includes('PLAINTEXT')).toBe(false);
-    }
+    for (const [, bytes] of filesOf(path)) expect(bytes.includes('PLAINTEXT')).toBe(false);
     await storage.close();
   });
 
