@@ -25,6 +25,7 @@ export type { DemoModelOptions } from './models/demo-model.js';
 export { createDemoModel, DemoChatModel } from './models/demo-model.js';
 export type { ImageAdapter, ImageRequest, ImageResult, ModelAdapter, SearchAdapter } from './models/model-adapter.js';
 export { modelError, toModelAdapter } from './models/model-adapter.js';
+export { streamReply } from './models/stream-reply.js';
 export type { Persona } from './personas/personas.js';
 export { BUILT_IN_PERSONAS } from './personas/personas.js';
 export type { TurnOptions } from './session.js';

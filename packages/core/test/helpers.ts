@@ -1,3 +1,4 @@
+import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
@@ -49,11 +50,18 @@ export class FlakyModel extends BaseChatModel {
   async _generate(): Promise<ChatResult> {
     throw new Error('not used');
   }
-  override async *_streamResponseChunks(_messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
+  override async *_streamResponseChunks(
+    _messages: BaseMessage[],
+    _options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
     for (const [index, token] of this.tokens.entries()) {
       if (this.fail && index === this.failAfter)
         throw Object.assign(new Error('upstream connection reset'), { code: 'ECONNRESET' });
-      yield new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
+      const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
+      // as LangChain's own models do: streaming callbacks (and Dreamdeck's narration) see each token
+      await runManager?.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });
+      yield chunk;
     }
   }
 }
@@ -63,8 +71,12 @@ export class HangingModel extends FlakyModel {
   constructor(tokens: string[]) {
     super(tokens, tokens.length);
   }
-  override async *_streamResponseChunks(messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
-    yield* super._streamResponseChunks(messages);
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    yield* super._streamResponseChunks(messages, options, runManager);
     await new Promise(() => {});
   }
 }

@@ -121,11 +121,13 @@ describe('commands', () => {
   it('/reset starts a chapter the model no longer sees; /save exports everything', async () => {
     const seen: string[][] = [];
     const model = createDemoModel({ latencyMs: 0 });
-    const original = model.stream.bind(model);
-    model.stream = ((input: Parameters<typeof model.stream>[0], options) => {
-      seen.push((input as Array<{ content: string }>).map((m) => String(m.content)));
-      return original(input, options);
-    }) as typeof model.stream;
+    model.callbacks = [
+      {
+        handleChatModelStart: (_model, prompts) => {
+          seen.push((prompts[0] ?? []).map((m) => String(m.content)));
+        },
+      },
+    ];
     const dd = await quietDreamdeck({}, { model });
     const session = await dd.openSession({ userId: 'u1' });
     await collect(session.send('I find a silver key'));

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DreamdeckError, isAbortError } from '../errors.js';
 import { type ModelAdapter, modelError, toModelAdapter } from '../models/model-adapter.js';
+import { streamReply } from '../models/stream-reply.js';
 
 /** Options for {@link describeModelAdapter}. */
 export interface DescribeModelAdapterOptions {
@@ -84,6 +85,18 @@ export function describeModelAdapter(options: DescribeModelAdapterOptions): void
       expect(chunks.join('').trim().length).toBeGreaterThan(0);
     });
 
+    it('streams narration token by token the way turns read it (streamReply)', async () => {
+      const tokens: string[] = [];
+      const text = await streamReply(
+        adapter.model,
+        [new SystemMessage('You are the game master. Narrate in two sentences.'), new HumanMessage('I open the door.')],
+        { signal: new AbortController().signal, onText: (token) => tokens.push(token) },
+      );
+      expect(tokens.length).toBeGreaterThan(1);
+      expect(tokens.join('')).toBe(text);
+      expect(text.trim().length).toBeGreaterThan(0);
+    });
+
     it('returns schema-valid structured output', async () => {
       const router = adapter.model.withStructuredOutput(routeSchema, { name: 'route' });
       const result = await router.invoke([
@@ -112,6 +125,26 @@ export function describeModelAdapter(options: DescribeModelAdapterOptions): void
       }
       expect(chunks).toBeLessThanOrEqual(3);
       if (failure !== undefined) expect(isAbortError(failure) || controller.signal.aborted).toBe(true);
+      await options.upstreamClosed?.();
+    });
+
+    it('stops streamReply when the signal aborts', async () => {
+      await options.prepareSlowReply?.();
+      const controller = new AbortController();
+      let tokens = 0;
+      const failure = await streamReply(adapter.model, [new HumanMessage('Tell me a long tale.')], {
+        signal: controller.signal,
+        onText: () => {
+          tokens += 1;
+          if (tokens === 1) controller.abort();
+        },
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(tokens).toBeGreaterThanOrEqual(1);
+      expect(tokens).toBeLessThanOrEqual(3);
+      expect(failure).toBeDefined();
       await options.upstreamClosed?.();
     });
 

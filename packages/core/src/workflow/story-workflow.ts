@@ -11,6 +11,7 @@ import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
 import { recentWindow } from '../memory/context-window.js';
 import { type ImageAdapter, type ModelAdapter, modelError } from '../models/model-adapter.js';
+import { streamReply } from '../models/stream-reply.js';
 import { type Persona, renderPersonaPrompt } from '../personas/personas.js';
 import { newId } from '../storage/ids.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
@@ -256,14 +257,14 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
       });
     };
     try {
-      const stream = await adapter.model.stream(messages, { signal: sink.signal });
-      for await (const chunk of stream) {
-        const delta = typeof chunk.content === 'string' ? chunk.content : chunk.text;
-        if (!delta) continue;
-        text += delta;
-        sink.tokens++;
-        sink.emit({ type: 'message-delta', messageId: message.id, text: delta });
-      }
+      await streamReply(adapter.model, messages, {
+        signal: sink.signal,
+        onText: (delta) => {
+          text += delta;
+          sink.tokens++;
+          sink.emit({ type: 'message-delta', messageId: message.id, text: delta });
+        },
+      });
     } catch (error) {
       const aborted = sink.signal.aborted || isAbortError(error);
       const stored = await finish(aborted ? 'aborted' : 'error');
