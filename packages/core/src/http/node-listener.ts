@@ -81,11 +81,17 @@ async function serve(
   // no flushHeaders(): the head goes out with the first chunk (`streamTurn` sends one at once), one
   // write instead of two
   res.writeHead(response.status, headers);
-  const reader = response.body.getReader();
+  // The request and response objects are not needed while the body streams: piping in a function of
+  // its own (not awaited here) lets them go, which matters with many long open streams.
+  return pipeBody(response.body.getReader(), res, controller.signal);
+}
+
+/** Writes a response body to `res` with backpressure; aborting `signal` cancels the body. */
+async function pipeBody(reader: ReadableStreamDefaultReader<Uint8Array>, res: ServerResponse, signal: AbortSignal) {
   const cancel = () => {
     reader.cancel().catch(() => {});
   };
-  controller.signal.addEventListener('abort', cancel, { once: true });
+  signal.addEventListener('abort', cancel, { once: true });
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -105,7 +111,7 @@ async function serve(
   } catch {
     // the body failed or was cancelled: end the response below
   } finally {
-    controller.signal.removeEventListener('abort', cancel);
+    signal.removeEventListener('abort', cancel);
     if (res.destroyed) cancel();
     res.end();
   }

@@ -172,17 +172,19 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
       );
     }
     // The turn stops when the client goes away (the request's signal) or the server shuts down
-    // (`abort`); one listener links them, lighter per open stream than AbortSignal.any.
+    // (`abort`); one listener links them, lighter per open stream than AbortSignal.any. It holds the
+    // signal, not the request, so an open stream does not keep the request alive.
     const abort = new AbortController();
-    const clientGone = () => abort.abort(context.request.signal.reason);
-    if (context.request.signal.aborted) clientGone();
-    else context.request.signal.addEventListener('abort', clientGone, { once: true });
+    const { signal } = context.request;
+    const clientGone = () => abort.abort(signal.reason);
+    if (signal.aborted) clientGone();
+    else signal.addEventListener('abort', clientGone, { once: true });
     const turn = start(session, abort.signal);
     busyThreads.add(threadId);
     let done!: () => void;
     streams.set(abort, new Promise<void>((resolve) => (done = resolve)));
     const release = () => {
-      context.request.signal.removeEventListener('abort', clientGone);
+      signal.removeEventListener('abort', clientGone);
       busyThreads.delete(threadId);
       streams.delete(abort);
       done();
