@@ -70,7 +70,14 @@ export class StorySession {
     }
     return this.run(options, async (turnId) => {
       const playerId = newId('msg');
-      const input = await this.input(turnId, { type: 'send', text: clean, playerId });
+      // Touching the thread (it sorts first in the thread list) also reads its current persona, and
+      // fails with NOT_FOUND when it was deleted: one storage call instead of a read and a write.
+      const thread = await this.storage.updateThread(this.threadId, {}).catch((error: unknown) => {
+        if (DreamdeckError.isInstance(error) && error.code === 'NOT_FOUND')
+          throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.', { cause: error });
+        throw error;
+      });
+      const input = this.inputFor(thread, turnId, { type: 'send', text: clean, playerId });
       // The player's words are stored before the workflow starts (so they survive whatever the turn
       // does) and are not a task: that would cost every turn a LangGraph task for one insert.
       const player: StoryMessage = {
@@ -84,7 +91,6 @@ export class StorySession {
         status: 'complete',
       };
       await this.storage.appendMessage(player);
-      await this.storage.updateThread(this.threadId, {});
       return { kind: 'input', input, player };
     });
   }
@@ -176,6 +182,10 @@ export class StorySession {
   private async input(turnId: string, action: TurnInput['action']): Promise<TurnInput> {
     const thread = await this.storage.getThread(this.threadId);
     if (!thread) throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.');
+    return this.inputFor(thread, turnId, action);
+  }
+
+  private inputFor(thread: ThreadRecord, turnId: string, action: TurnInput['action']): TurnInput {
     return { turnId, threadId: this.threadId, userId: this.userId, persona: thread.persona, action };
   }
 

@@ -226,6 +226,21 @@ describe('storyboard review', () => {
 });
 
 describe('failures', () => {
+  it('a story deleted while its session is open: the turn ends NOT_FOUND and stores nothing', async () => {
+    const dd = await quietDreamdeck();
+    const session = await dd.openSession({ userId: 'u1' });
+    await collect(session.send('I light a lantern'));
+    await dd.storage.deleteThread(session.threadId);
+    const { events, result } = await collect(session.send('I walk on'));
+    expect(result.status).toBe('error');
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'This story no longer exists.',
+    });
+    expect((await dd.storage.listMessages(session.threadId)).map((m) => m.content)).not.toContain('I walk on');
+    await dd.close();
+  });
+
   it('abort mid-stream ends the turn aborted and keeps the partial narration', async () => {
     const dd = await quietDreamdeck({}, { model: createDemoModel({ latencyMs: 5 }) });
     const session = await dd.openSession({ userId: 'u1' });
