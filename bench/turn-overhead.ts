@@ -9,6 +9,7 @@
  */
 
 import { createDemoModel, createDreamdeck, type StorySession } from '@dreamdeck/core';
+import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
@@ -35,11 +36,12 @@ const config = {
 const engineModel = createDemoModel({ latencyMs: 0 });
 const rawTwin = createDemoModel({ latencyMs: 0 });
 let lastRequest: Parameters<typeof engineModel.stream>[0] | undefined;
-const streamOriginal = engineModel.stream.bind(engineModel);
-engineModel.stream = ((input, options) => {
+// narration calls `invoke` with a streaming handler (`streamReply`); record what it asked
+const invokeOriginal = engineModel.invoke.bind(engineModel);
+engineModel.invoke = ((input, options) => {
   lastRequest = input;
-  return streamOriginal(input, options);
-}) as typeof engineModel.stream;
+  return invokeOriginal(input, options);
+}) as typeof engineModel.invoke;
 
 /** Times one turn, then the same reply streamed raw; returns both. */
 async function timeTurn(session: StorySession, text: string): Promise<{ ms: number; rawMs: number; chunks: number }> {
@@ -65,9 +67,16 @@ class ChunkModel extends BaseChatModel {
   async _generate(): Promise<ChatResult> {
     return { generations: [{ text: 'x', message: new AIMessage('x') }] };
   }
-  override async *_streamResponseChunks(): AsyncGenerator<ChatGenerationChunk> {
-    for (let i = 0; i < this.count; i++)
-      yield new ChatGenerationChunk({ text: ' tok', message: new AIMessageChunk({ content: ' tok' }) });
+  override async *_streamResponseChunks(
+    _messages: BaseMessage[],
+    _options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    for (let i = 0; i < this.count; i++) {
+      const chunk = new ChatGenerationChunk({ text: ' tok', message: new AIMessageChunk({ content: ' tok' }) });
+      await runManager?.handleLLMNewToken(' tok', undefined, undefined, undefined, undefined, { chunk });
+      yield chunk;
+    }
   }
 }
 
