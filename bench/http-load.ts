@@ -51,6 +51,12 @@ async function rssBytes(api: string): Promise<number> {
   return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? Number.NaN);
 }
 
+/** CPU seconds the server process has used (its own /metrics: one process, so single-process runs only). */
+async function cpuSeconds(api: string): Promise<number> {
+  const text = await (await fetch(`${api}/metrics`)).text();
+  return Number(/^process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
 async function createThreads(api: string, token: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -93,12 +99,14 @@ async function turnsPerSecond(workers: number) {
       amount: connections * 10,
       requests,
     });
+    const cpuBefore = workers === 1 ? await cpuSeconds(url) : Number.NaN;
     const result = await autocannon({
       url,
       connections,
       duration,
       requests,
     });
+    const cpuMs = ((await cpuSeconds(url)) - cpuBefore) * 1000;
     const turns = result.requests.total;
     console.log(
       `\nfull SSE turns (zero-latency demo model, ${connections} connections, ${duration} s, ${process.env.BENCH_STORAGE ?? 'sqlite'} storage, ${workers} server process${workers === 1 ? '' : 'es'})`,
@@ -108,6 +116,10 @@ async function turnsPerSecond(workers: number) {
     );
     console.log(`  latency p50      ${result.latency.p50} ms`);
     console.log(`  latency p99      ${result.latency.p99} ms`);
+    if (workers === 1) {
+      // steadier than turns/s on a shared machine: what one turn costs the server, GC threads included
+      console.log(`  server CPU       ${(cpuMs / result['2xx']).toFixed(2)} ms per turn (all threads)`);
+    }
     console.log(`  server RSS after ${mb(await rssBytes(url))}`);
     return { turnsPerSecond: result['2xx'] / duration, p99: result.latency.p99, turns };
   } finally {
