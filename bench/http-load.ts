@@ -6,6 +6,7 @@
  *   pnpm --filter @dreamdeck/bench bench:http
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=32 BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http
  *   BENCH_ONLY=idle pnpm --filter @dreamdeck/bench bench:http   (or BENCH_ONLY=turns)
+ *   BENCH_NODE=/path/to/node BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http   (server on another Node)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -22,7 +23,8 @@ const idleStreams = Number(process.env.BENCH_STREAMS ?? 1000);
 
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   // The server runs compiled (`pnpm build` first) on plain node, as it is deployed.
-  const child = spawn(process.execPath, ['servers/http-server.mjs'], {
+  // BENCH_NODE runs the server on another Node binary (the client stays on this one)
+  const child = spawn(process.env.BENCH_NODE ?? process.execPath, ['servers/http-server.mjs'], {
     cwd: here,
     env: { ...process.env, BENCH_SECRET: secret, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
