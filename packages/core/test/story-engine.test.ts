@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -408,6 +409,31 @@ describe('sessions and storage', () => {
     for (let i = 3; i < 30; i++) await collect(session.send(`turn ${i}`));
     const late = await size();
     expect(late).toBeLessThan(early * 1.5);
+    await dd.close();
+  });
+
+  // Regression: the entrypoint was given the storage adapter's store, and LangGraph JS wraps a run's
+  // store in an AsyncBatchedStore that polls with setTimeout(0) for as long as the run lasts. 1,000
+  // streams waiting on a slow model kept 70% of a core busy doing nothing.
+  it('a turn waiting on the model sets no polling timers', async () => {
+    const dd = await quietDreamdeck({}, { model: createDemoModel({ latencyMs: 60_000 }) });
+    const session = await dd.openSession({ userId: 'u1' });
+    const controller = new AbortController();
+    const turn = session.send('I wait for the ferry.', { signal: controller.signal });
+    const iterator = turn[Symbol.asyncIterator]();
+    while ((await iterator.next()).value?.type !== 'message-start');
+    let timers = 0;
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'Timeout') timers++;
+      },
+    }).enable();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    hook.disable();
+    // the wait itself is one timer; a poll loop makes one per millisecond (about 300 here)
+    expect(timers).toBeLessThan(10);
+    controller.abort();
+    expect((await turn.result).status).toBe('aborted');
     await dd.close();
   });
 

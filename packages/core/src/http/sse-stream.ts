@@ -88,12 +88,19 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
     start(controller) {
       // Events produced in the same turn of the event loop go out as one chunk: a fast model emits
       // many tokens at once, and one write per token would cost a stream step and a syscall each.
-      let pending: string[] = [];
+      // Within such a batch, consecutive deltas of one message are joined into one `message-delta`
+      // (clients concatenate deltas, so the text is the same); a model whose tokens arrive apart
+      // still streams them one event each.
+      let pending: Array<string | TurnEvent> = [];
+      // the batch's last item when it is a delta this stream owns (a copy), so the next can join it
+      let joinable: Extract<TurnEvent, { type: 'message-delta' }> | undefined;
       let scheduled = false;
       const flush = () => {
         scheduled = false;
+        joinable = undefined;
         if (pending.length === 0) return;
-        const text = pending.join('');
+        let text = '';
+        for (const item of pending) text += typeof item === 'string' ? item : formatEventText(item);
         pending = [];
         try {
           controller.enqueue(encoder.encode(text));
@@ -101,9 +108,19 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
           // the reader is gone
         }
       };
-      const send = (text: string) => {
+      const send = (item: string | TurnEvent) => {
         if (closed) return;
-        pending.push(text);
+        if (typeof item !== 'string' && item.type === 'message-delta') {
+          if (joinable?.messageId === item.messageId) {
+            joinable.text += item.text;
+            return;
+          }
+          joinable = { ...item };
+          pending.push(joinable);
+        } else {
+          joinable = undefined;
+          pending.push(item);
+        }
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
@@ -112,12 +129,12 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
       send(': stream open\n\n');
       heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
       (async () => {
-        for (const event of buffered) send(formatEventText(event));
+        for (const event of buffered) send(event);
         if (!finished) {
           for (;;) {
             const step = await next;
             if (step.done) break;
-            send(formatEventText(step.value));
+            send(step.value);
             next = iterator.next();
           }
         }

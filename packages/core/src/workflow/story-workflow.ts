@@ -510,8 +510,11 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     }
   };
 
+  // No `store` here: LangGraph JS wraps a run's store in an AsyncBatchedStore that polls with
+  // setTimeout(0) for the whole run (a timer a millisecond per waiting turn; 1,000 open streams kept
+  // 70% of a core busy). Tasks that need long-term memory use `storage.store` directly.
   return entrypoint(
-    { name: 'dreamdeck-turn', checkpointer: storage.checkpointer, store: storage.store },
+    { name: 'dreamdeck-turn', checkpointer: storage.checkpointer },
     async (input: TurnInput): Promise<TurnOutput> => {
       const ids: string[] = [];
       if (input.action.type === 'regenerate') {
