@@ -1,6 +1,7 @@
+import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, AIMessageChunk, HumanMessage } from '@langchain/core/messages';
-import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
+import { ChatGenerationChunk, type ChatResult, type LLMResult } from '@langchain/core/outputs';
 import { entrypoint, MemorySaver, task } from '@langchain/langgraph';
 import { describe, expect, it } from 'vitest';
 import { createDemoModel } from './demo-model.js';
@@ -18,6 +19,31 @@ class WholeReplyModel extends BaseChatModel {
   }
 }
 
+/** A model that yields its tokens but never reports them to a run manager. */
+class QuietStreamModel extends WholeReplyModel {
+  override async *_streamResponseChunks(): AsyncGenerator<ChatGenerationChunk> {
+    for (const token of ['The ', 'door ', 'creaks.'])
+      yield new ChatGenerationChunk({ text: token, message: new AIMessageChunk(token) });
+  }
+}
+
+/** Records what a callback handler sees of a model call. */
+class Recorder extends BaseCallbackHandler {
+  name = 'recorder';
+  started = 0;
+  tokens: string[] = [];
+  ended: string[] = [];
+  override handleChatModelStart() {
+    this.started++;
+  }
+  override handleLLMNewToken(token: string) {
+    this.tokens.push(token);
+  }
+  override handleLLMEnd(output: LLMResult) {
+    this.ended.push(output.generations[0]?.[0]?.text ?? '');
+  }
+}
+
 /** A model whose stream yields nothing at all. */
 class SilentModel extends WholeReplyModel {
   override async *_streamResponseChunks(): AsyncGenerator<ChatGenerationChunk> {}
@@ -32,6 +58,30 @@ describe('streamReply', () => {
     });
     expect(tokens.length).toBeGreaterThan(5);
     expect(tokens.join('')).toBe(text);
+  });
+
+  it('reads the stream directly when nothing observes the call: tokens arrive even unreported', async () => {
+    const tokens: string[] = [];
+    const text = await streamReply(new QuietStreamModel({}), [new HumanMessage('hi')], {
+      signal: signal(),
+      onText: (token) => tokens.push(token),
+    });
+    expect(tokens).toEqual(['The ', 'door ', 'creaks.']);
+    expect(text).toBe('The door creaks.');
+  });
+
+  it("a callback handler on the model still sees the call's start, its tokens and the whole reply", async () => {
+    const recorder = new Recorder();
+    const tokens: string[] = [];
+    const text = await streamReply(
+      createDemoModel({ latencyMs: 0, callbacks: [recorder] }),
+      [new HumanMessage('I open the door')],
+      { signal: signal(), onText: (token) => tokens.push(token) },
+    );
+    expect(recorder.started).toBe(1);
+    expect(recorder.tokens).toEqual(tokens);
+    expect(recorder.ended).toEqual([text]);
+    expect(tokens.length).toBeGreaterThan(5);
   });
 
   it('hands over the whole reply at once when the model cannot stream', async () => {
