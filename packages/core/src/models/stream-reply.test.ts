@@ -4,7 +4,7 @@ import { AIMessage, AIMessageChunk, HumanMessage } from '@langchain/core/message
 import { ChatGenerationChunk, type ChatResult, type LLMResult } from '@langchain/core/outputs';
 import { entrypoint, MemorySaver, task } from '@langchain/langgraph';
 import { describe, expect, it } from 'vitest';
-import { createDemoModel } from './demo-model.js';
+import { createDemoModel, DemoChatModel } from './demo-model.js';
 import { streamReply } from './stream-reply.js';
 
 const signal = () => new AbortController().signal;
@@ -74,7 +74,7 @@ describe('streamReply', () => {
     const recorder = new Recorder();
     const tokens: string[] = [];
     const text = await streamReply(
-      createDemoModel({ latencyMs: 0, callbacks: [recorder] }),
+      new DemoChatModel({ latencyMs: 0, callbacks: [recorder] }),
       [new HumanMessage('I open the door')],
       { signal: signal(), onText: (token) => tokens.push(token) },
     );
