@@ -56,6 +56,8 @@ export interface DreamdeckInternals {
   storage: StorageAdapter;
   config: () => DreamdeckConfig;
   sinks: Map<string, TurnSink>;
+  /** Finished turns per thread since its checkpoints were last pruned (this process). */
+  unpruned: Map<string, number>;
   events: EventEmitter<DreamdeckEvents>;
   logger: Logger;
   limits: RateLimiter;
@@ -130,7 +132,15 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
   const flags = new FeatureFlags(storage, getConfig, events, logger);
   const limits = new RateLimiter(storage, getConfig, events);
   const sinks = new Map<string, TurnSink>();
-  const internals: DreamdeckInternals = { storage, config: getConfig, sinks, events, logger, limits };
+  const internals: DreamdeckInternals = {
+    storage,
+    config: getConfig,
+    sinks,
+    unpruned: new Map(),
+    events,
+    logger,
+    limits,
+  };
   const workflow = createStoryWorkflow({
     storage,
     model: () => model,

@@ -286,9 +286,13 @@ export class StorySession {
       queue.push({ type: 'turn-end', turnId, status });
       queue.close();
       events.emit('turn-end', { ...context, status, durationMs: Date.now() - started, tokens: sink.tokens });
-      if (status !== 'interrupted') {
+      if (
+        status !== 'interrupted' &&
+        storage.pruneCheckpoints &&
+        dueForPruning(this.internals.unpruned, this.threadId)
+      ) {
         await storage
-          .pruneCheckpoints?.(this.threadId)
+          .pruneCheckpoints(this.threadId)
           .catch((pruneError: unknown) => logger.warn({ err: pruneError }, 'checkpoint pruning failed'));
       }
       const messages = [...(sink.player ? [sink.player] : []), ...stored.values()];
@@ -307,6 +311,21 @@ export class StorySession {
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
     };
   }
+}
+
+/** Finished turns of a thread between two checkpoint prunes (each prune is a write transaction). */
+export const PRUNE_EVERY = 8;
+
+/** Counts a finished turn of `threadId`; true (and the count starts over) every {@link PRUNE_EVERY}th. */
+function dueForPruning(unpruned: Map<string, number>, threadId: string): boolean {
+  const count = (unpruned.get(threadId) ?? 0) + 1;
+  if (count < PRUNE_EVERY) {
+    if (unpruned.size >= 10_000 && !unpruned.has(threadId)) unpruned.clear();
+    unpruned.set(threadId, count);
+    return false;
+  }
+  unpruned.delete(threadId);
+  return true;
 }
 
 /** How long a finished turn waits for its tasks' last writes (a model that ignores abort must not hang it). */

@@ -9,6 +9,7 @@ import {
   type StorageAdapter,
   type StoryMessage,
 } from '../src/index.js';
+import { PRUNE_EVERY } from '../src/session.js';
 import { collect, FlakyModel, HangingModel, quietDreamdeck } from './helpers.js';
 
 const byKind = (messages: StoryMessage[], kind: StoryMessage['kind']) => messages.filter((m) => m.kind === kind);
@@ -409,6 +410,25 @@ describe('sessions and storage', () => {
     for (let i = 3; i < 30; i++) await collect(session.send(`turn ${i}`));
     const late = await size();
     expect(late).toBeLessThan(early * 1.5);
+    await dd.close();
+  });
+
+  it(`prunes a thread's old checkpoints every ${PRUNE_EVERY} finished turns`, async () => {
+    const dd = await quietDreamdeck();
+    const session = await dd.openSession({ userId: 'u1' });
+    const count = async () => {
+      let n = 0;
+      for await (const _ of dd.storage.checkpointer.list({ configurable: { thread_id: session.threadId } })) n++;
+      return n;
+    };
+    const counts: number[] = [];
+    for (let i = 0; i < PRUNE_EVERY * 2; i++) {
+      await collect(session.send(`turn ${i}`));
+      counts.push(await count());
+    }
+    expect(counts.slice(0, PRUNE_EVERY)).toEqual([...Array.from({ length: PRUNE_EVERY - 1 }, (_, i) => i + 1), 1]);
+    expect(counts.at(-1)).toBe(1);
+    expect(Math.max(...counts)).toBe(PRUNE_EVERY);
     await dd.close();
   });
 

@@ -5,6 +5,9 @@ import type { DreamdeckEvents } from '../events.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 
+/** Users whose own toggles are cached at once; past it the cache starts over. */
+const MAX_CACHED_USERS = 10_000;
+
 /** Effective flag values. */
 export type Flags = Record<FlagName, boolean>;
 
@@ -23,6 +26,8 @@ export function isFlagName(name: string): name is FlagName {
 export class FeatureFlags {
   private global: Partial<Flags> = {};
   private loadedAt = 0;
+  /** Users' own toggles, read at most once per `refreshMs` (a turn reads them on every turn). */
+  private own = new Map<string, { at: number; flags: Partial<Flags> }>();
   private loading: Promise<void> | undefined;
 
   /** Used by `createDreamdeck`; reach it as `dd.flags`. */
@@ -40,9 +45,20 @@ export class FeatureFlags {
     await this.refresh();
     const flags = { ...this.config().features, ...this.global };
     if (scope.userId) {
-      const own = await this.storage.getFlagOverrides({ userId: scope.userId });
+      const own = await this.userOverrides(scope.userId);
       for (const name of USER_TOGGLEABLE_FLAGS) if (typeof own[name] === 'boolean') flags[name] = own[name];
     }
+    return flags;
+  }
+
+  /** A user's own toggles, cached for `refreshMs` (so another instance's change shows within it). */
+  private async userOverrides(userId: string): Promise<Partial<Flags>> {
+    const now = Date.now();
+    const cached = this.own.get(userId);
+    if (cached && now - cached.at < this.refreshMs) return cached.flags;
+    const flags = (await this.storage.getFlagOverrides({ userId })) as Partial<Flags>;
+    if (this.own.size >= MAX_CACHED_USERS) this.own.clear();
+    this.own.set(userId, { at: now, flags });
     return flags;
   }
 
@@ -62,7 +78,8 @@ export class FeatureFlags {
       throw new DreamdeckError('FORBIDDEN', `The flag "${name}" can only be changed by an admin.`);
     }
     await this.storage.setFlagOverride(name, value, scope);
-    if (!scope.userId) {
+    if (scope.userId) this.own.delete(scope.userId);
+    else {
       if (value === null) delete this.global[name];
       else this.global[name] = value;
     }
