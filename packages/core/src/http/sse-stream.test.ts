@@ -62,34 +62,32 @@ describe('SSE turns', () => {
     expect(metrics).toContain('dreamdeck_open_streams 0');
   });
 
-  it('joins the deltas a fast model produces at once into one event, with the same text', async () => {
-    app = await serveForTests({ config: { features: { imageGeneration: false } } });
+  /** Plays one narration turn over HTTP on the demo model; its deltas' texts and the stored reply. */
+  async function narrationOverSse(latencyMs: number) {
+    app = await serveForTests({ latencyMs, config: { features: { imageGeneration: false } } });
     const thread = await newThread(app, 'u1');
     const response = await app.call('u1', `/threads/${thread.id}/turns`, {
       method: 'POST',
       json: { text: 'I search the room for clues.' },
     });
     const events = parseEvents(await response.text());
-    const deltas = events.filter((e) => e.event === 'message-delta').map((e) => e.data as { text: string });
+    const deltas = events.filter((e) => e.event === 'message-delta').map((e) => (e.data as { text: string }).text);
     const end = events.find((e) => e.event === 'message-end')?.data as { message: StoryMessage };
+    return { deltas, reply: end.message.content };
+  }
+
+  it('joins the deltas a fast model produces at once into one event, with the same text', async () => {
+    const { deltas, reply } = await narrationOverSse(0);
     // the zero-latency demo streams ~100 tokens within one turn of the event loop
     expect(deltas.length).toBeLessThan(5);
-    expect(deltas.map((d) => d.text).join('')).toBe(end.message.content);
-    expect(end.message.content.length).toBeGreaterThan(100);
+    expect(deltas.join('')).toBe(reply);
+    expect(reply.length).toBeGreaterThan(100);
   });
 
   it('streams tokens that arrive apart as separate deltas', async () => {
-    app = await serveForTests({ latencyMs: 5, config: { features: { imageGeneration: false } } });
-    const thread = await newThread(app, 'u1');
-    const response = await app.call('u1', `/threads/${thread.id}/turns`, {
-      method: 'POST',
-      json: { text: 'I search the room for clues.' },
-    });
-    const events = parseEvents(await response.text());
-    const deltas = events.filter((e) => e.event === 'message-delta').map((e) => e.data as { text: string });
-    const end = events.find((e) => e.event === 'message-end')?.data as { message: StoryMessage };
+    const { deltas, reply } = await narrationOverSse(5);
     expect(deltas.length).toBeGreaterThan(20);
-    expect(deltas.map((d) => d.text).join('')).toBe(end.message.content);
+    expect(deltas.join('')).toBe(reply);
   });
 
   it('sends heartbeat comments while a turn runs', async () => {
