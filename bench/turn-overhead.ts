@@ -36,12 +36,13 @@ const config = {
 const engineModel = createDemoModel({ latencyMs: 0 });
 const rawTwin = createDemoModel({ latencyMs: 0 });
 let lastRequest: Parameters<typeof engineModel.stream>[0] | undefined;
-// narration calls `invoke` with a streaming handler (`streamReply`); record what it asked
-const invokeOriginal = engineModel.invoke.bind(engineModel);
-engineModel.invoke = ((input, options) => {
-  lastRequest = input;
-  return invokeOriginal(input, options);
-}) as typeof engineModel.invoke;
+// narration reads the model's `_streamResponseChunks` (through `invoke` when a callback observes the
+// call; straight when none does, as in a turn): record what it asked
+const streamOriginal = engineModel._streamResponseChunks.bind(engineModel);
+engineModel._streamResponseChunks = ((messages, options, runManager) => {
+  lastRequest = messages;
+  return streamOriginal(messages, options, runManager);
+}) as typeof engineModel._streamResponseChunks;
 
 /** Times one turn, then the same reply streamed raw; returns both. */
 async function timeTurn(session: StorySession, text: string): Promise<{ ms: number; rawMs: number; chunks: number }> {
