@@ -286,10 +286,11 @@ export class StorySession {
       queue.push({ type: 'turn-end', turnId, status });
       queue.close();
       events.emit('turn-end', { ...context, status, durationMs: Date.now() - started, tokens: sink.tokens });
+      // a resumed turn (it does not count as a turn) leaves the interrupted run's checkpoints: prune at once
       if (
         status !== 'interrupted' &&
         storage.pruneCheckpoints &&
-        dueForPruning(this.internals.unpruned, this.threadId)
+        (!countsAsTurn || dueForPruning(this.internals.unpruned, this.threadId))
       ) {
         await storage
           .pruneCheckpoints(this.threadId)
