@@ -170,11 +170,16 @@ async function idleStreamMemory() {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const gauge = Number(/^dreamdeck_open_streams (\d+)/m.exec(metrics)?.[1]);
     const after = await rssBytes(url);
+    // what holding the streams costs while nothing happens (a poll loop per turn would show here)
+    const idleCpuBefore = await cpuSeconds(url);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleCpuMsPerSecond = (((await cpuSeconds(url)) - idleCpuBefore) * 1000) / 3;
     const floor = langGraphFloorKb(ok);
     console.log(`\nidle open streams`);
     console.log(`  streams open     ${ok} (server gauge ${gauge})`);
     console.log(`  server RSS       ${mb(before)} before, ${mb(after)} with ${ok} streams open`);
     console.log(`  per stream       ${((after - before) / ok / 1024).toFixed(0)} KB of RSS`);
+    console.log(`  server CPU       ${idleCpuMsPerSecond.toFixed(0)} ms per second while they wait`);
     console.log(
       `  LangGraph floor  ${floor.toFixed(0)} KB of heap per pending one-task run (servers/langgraph-floor.mjs)`,
     );
