@@ -212,6 +212,7 @@ export class StorySession {
     else options.signal?.addEventListener('abort', onAbort, { once: true });
     const stored = new Map<string, StoryMessage>();
     let interrupt: Extract<TurnEvent, { type: 'interrupt' }> | undefined;
+    let resumed = false;
     let error: Extract<TurnEvent, { type: 'error' }> | undefined;
     const sink: TurnSink = {
       signal: controller.signal,
@@ -236,6 +237,7 @@ export class StorySession {
         }
         const prepared = await prepare(turnId);
         if (prepared.kind === 'input' && prepared.player) sink.player = prepared.player;
+        resumed = prepared.kind === 'resume';
         const config = {
           configurable: { thread_id: this.threadId },
           signal: controller.signal,
@@ -286,11 +288,11 @@ export class StorySession {
       queue.push({ type: 'turn-end', turnId, status });
       queue.close();
       events.emit('turn-end', { ...context, status, durationMs: Date.now() - started, tokens: sink.tokens });
-      // a resumed turn (it does not count as a turn) leaves the interrupted run's checkpoints: prune at once
+      // a resumed turn leaves the interrupted run's checkpoints behind: those are pruned at once
       if (
         status !== 'interrupted' &&
         storage.pruneCheckpoints &&
-        (!countsAsTurn || dueForPruning(this.internals.unpruned, this.threadId))
+        (resumed || dueForPruning(this.internals.unpruned, this.threadId))
       ) {
         await storage
           .pruneCheckpoints(this.threadId)
@@ -317,11 +319,14 @@ export class StorySession {
 /** Finished turns of a thread between two checkpoint prunes (each prune is a write transaction). */
 export const PRUNE_EVERY = 8;
 
+/** Threads whose unpruned turns are counted at once; past it the counts start over (pruning only waits longer). */
+const MAX_COUNTED_THREADS = 10_000;
+
 /** Counts a finished turn of `threadId`; true (and the count starts over) every {@link PRUNE_EVERY}th. */
 function dueForPruning(unpruned: Map<string, number>, threadId: string): boolean {
   const count = (unpruned.get(threadId) ?? 0) + 1;
   if (count < PRUNE_EVERY) {
-    if (unpruned.size >= 10_000 && !unpruned.has(threadId)) unpruned.clear();
+    if (unpruned.size >= MAX_COUNTED_THREADS && count === 1) unpruned.clear();
     unpruned.set(threadId, count);
     return false;
   }
