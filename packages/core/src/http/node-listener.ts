@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DIRECT_HANDLER, isDirectSse, SSE_PUMP, type SseOutput } from './sse-stream.js';
 
 /** A fetch-style handler: what `createRequestHandler` returns. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -20,13 +21,15 @@ export interface NodeListenerOptions {
  * Adapts a fetch-style handler to `node:http` (`createServer(toNodeListener(handler))`). Reads
  * request bodies into memory (up to `maxBodyBytes`) and streams response bodies with backpressure;
  * when the client disconnects mid-response the request's `signal` aborts and the response body is
- * cancelled, which stops a running turn.
+ * cancelled, which stops a running turn. Given a handler straight from `createRequestHandler`,
+ * event streams are written to the socket directly, without a web stream in between.
  */
 export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}) {
   const origin = options.origin ?? 'http://localhost';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const answer = (handler as { [DIRECT_HANDLER]?: FetchHandler })[DIRECT_HANDLER] ?? handler;
   return (req: IncomingMessage, res: ServerResponse): void => {
-    void serve(handler, req, res, origin, maxBodyBytes);
+    void serve(answer, req, res, origin, maxBodyBytes);
   };
 }
 
@@ -69,6 +72,11 @@ async function serve(
   });
   const cookies = response.headers.getSetCookie?.() ?? [];
   if (cookies.length) headers['set-cookie'] = cookies;
+  if (isDirectSse(response)) {
+    res.writeHead(response.status, headers);
+    writeEvents(response[SSE_PUMP], res, controller.signal);
+    return;
+  }
   const streaming = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
   if (!response.body || !streaming) {
     const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
@@ -84,6 +92,25 @@ async function serve(
   // The request and response objects are not needed while the body streams: piping in a function of
   // its own (not awaited here) lets them go, which matters with many long open streams.
   return pipeBody(response.body.getReader(), res, controller.signal);
+}
+
+/**
+ * Runs a direct event stream's pump into `res`. The pump batches its writes (one per event-loop
+ * turn); a slow client's backlog waits in the socket's buffer. The client going away (`signal`)
+ * cancels the stream, which aborts the turn.
+ */
+function writeEvents(pump: (output: SseOutput) => () => void, res: ServerResponse, signal: AbortSignal) {
+  const cancel = pump({
+    write: (text) => {
+      if (!res.destroyed) res.write(text);
+    },
+    end: () => {
+      signal.removeEventListener('abort', cancel);
+      res.end();
+    },
+  });
+  if (signal.aborted) cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
 }
 
 /** Writes a response body to `res` with backpressure; aborting `signal` cancels the body. */

@@ -29,7 +29,7 @@ import {
   usageQuery,
 } from './http-schemas.js';
 import { readJsonBody } from './read-body.js';
-import { streamTurn } from './sse-stream.js';
+import { DIRECT_HANDLER, streamTurn } from './sse-stream.js';
 import type { Authenticate, AuthUser, TokenAuth } from './token-auth.js';
 
 /** Cross-origin settings. */
@@ -92,6 +92,8 @@ interface Context {
   params: Record<string, string>;
   user: AuthUser;
   headers: Record<string, string>;
+  /** Event streams may answer with a pump instead of a body (the caller is `toNodeListener`). */
+  direct: boolean;
 }
 
 type Handler = (context: Context) => Promise<Response>;
@@ -194,6 +196,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
         abort,
         heartbeatMs: options.heartbeatMs ?? 15_000,
         headers: context.headers,
+        direct: context.direct,
         onOpen: () => metrics.openStreams.inc(),
         onClose: () => {
           metrics.openStreams.dec();
@@ -584,6 +587,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     requestId: string,
     headers: Record<string, string>,
     stats: { route: string },
+    direct: boolean,
   ) => {
     if (closing) throw new DreamdeckError('MODEL_UNAVAILABLE', 'The server is shutting down. Try again in a moment.');
     let path = url.pathname;
@@ -642,10 +646,10 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
       }
     }
     if (user && !route.stream && !route.open) await dd.limits.consume(user.id, 'apiCallsPerHour');
-    return route.handle({ request, url, requestId, params, user: user ?? { id: '', roles: [] }, headers });
+    return route.handle({ request, url, requestId, params, user: user ?? { id: '', roles: [] }, headers, direct });
   };
 
-  const handler = async (request: Request): Promise<Response> => {
+  const answer = async (request: Request, direct: boolean): Promise<Response> => {
     const started = performance.now();
     const given = request.headers.get('x-request-id');
     const requestId = given && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
@@ -655,7 +659,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     try {
       Object.assign(headers, corsHeaders(request));
       const url = new URL(request.url);
-      response = await dispatch(request, url, requestId, headers, stats);
+      response = await dispatch(request, url, requestId, headers, stats, direct);
     } catch (error) {
       const { status, code } = describeError(error);
       if (status >= 500)
@@ -683,7 +687,9 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     return response;
   };
 
+  const handler = (request: Request) => answer(request, false);
   return Object.assign(handler, {
+    [DIRECT_HANDLER]: (request: Request) => answer(request, true),
     metrics,
     get openStreams() {
       return streams.size;

@@ -1,6 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoryMessage, ThreadRecord } from '../types.js';
-import { parseEvents, readEvents, serveForTests, type TestServer } from './serve-for-tests.js';
+import { toNodeListener } from './node-listener.js';
+import { parseEvents, readEvents, type SseEvent, serveForTests, type TestServer } from './serve-for-tests.js';
+import { DIRECT_HANDLER, isDirectSse, SSE_PUMP } from './sse-stream.js';
 
 let app: TestServer | undefined;
 afterEach(async () => {
@@ -88,6 +92,69 @@ describe('SSE turns', () => {
     const { deltas, reply } = await narrationOverSse(5);
     expect(deltas.length).toBeGreaterThan(20);
     expect(deltas.join('')).toBe(reply);
+  });
+
+  /** The event types of a whole narration turn, and whether its deltas add up to the stored reply. */
+  function summarize(events: SseEvent[]) {
+    const deltas = events.filter((e) => e.event === 'message-delta').map((e) => (e.data as { text: string }).text);
+    const end = events.find((e) => e.event === 'message-end')?.data as { message: StoryMessage } | undefined;
+    return {
+      types: [...new Set(events.map((e) => e.event))],
+      status: (events.at(-1)?.data as { status?: string } | undefined)?.status,
+      deltasMatchReply: Boolean(end?.message.content) && deltas.join('') === end?.message.content,
+    };
+  }
+  const turnRequest = async (server: TestServer, threadId: string) =>
+    new Request(`http://dreamdeck.test/threads/${threadId}/turns`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await server.token('u1')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'I search the room for clues.' }),
+    });
+  const expected = {
+    types: ['turn-start', 'message-start', 'message-delta', 'message-end', 'turn-end'],
+    status: 'complete',
+    deltasMatchReply: true,
+  };
+
+  it('a handler called fetch-style streams a turn in its web body', async () => {
+    app = await serveForTests({ config: { features: { imageGeneration: false } } });
+    const thread = await newThread(app, 'u1');
+    const response = await app.handler(await turnRequest(app, thread.id));
+    expect(isDirectSse(response)).toBe(false);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(summarize(await readEvents(response))).toEqual(expected);
+  });
+
+  it('toNodeListener writes the events to the socket itself, and a wrapped handler still streams its web body', async () => {
+    app = await serveForTests({ config: { features: { imageGeneration: false } } });
+    // the handler's direct variant answers with a pump and no body
+    const direct = await app.handler[DIRECT_HANDLER](await turnRequest(app, (await newThread(app, 'u1')).id));
+    if (!isDirectSse(direct)) throw new Error('expected a direct event stream');
+    expect(direct.body).toBeNull();
+    let text = '';
+    await new Promise<void>((resolve) => direct[SSE_PUMP]({ write: (chunk) => (text += chunk), end: resolve }));
+    expect(summarize(parseEvents(text))).toEqual(expected);
+    // over the direct path (serveForTests passes the handler itself)...
+    const first = await app.call('u1', `/threads/${(await newThread(app, 'u1')).id}/turns`, {
+      method: 'POST',
+      json: { text: 'I search the room for clues.' },
+    });
+    // ...and through a wrapper, which toNodeListener cannot see through
+    const wrapped = createServer(toNodeListener((request) => app!.handler(request)));
+    await new Promise<void>((resolve) => wrapped.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = wrapped.address() as AddressInfo;
+      const second = await fetch(`http://127.0.0.1:${port}/threads/${(await newThread(app, 'u1')).id}/turns`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await app.token('u1')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'I search the room for clues.' }),
+      });
+      expect(summarize(await readEvents(first))).toEqual(expected);
+      expect(summarize(await readEvents(second))).toEqual(expected);
+    } finally {
+      wrapped.closeAllConnections();
+      await new Promise<void>((resolve) => wrapped.close(() => resolve()));
+    }
   });
 
   it('sends heartbeat comments while a turn runs', async () => {

@@ -24,6 +24,12 @@ export interface StreamTurnOptions {
   onOpen?: () => void;
   /** Called once when the stream ends, however it ends. */
   onClose?: () => void;
+  /**
+   * Answer with a body-less `Response` that carries the stream's pump (see {@link isDirectSse})
+   * instead of a web `ReadableStream`: for a caller that writes to a socket itself (`toNodeListener`),
+   * this saves the web stream's cost on every turn and its memory on every open stream.
+   */
+  direct?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -84,86 +90,129 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
     options.onClose?.();
   };
   options.onOpen?.();
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      // Events produced in the same turn of the event loop go out as one chunk: a fast model emits
-      // many tokens at once, and one write per token would cost a stream step and a syscall each.
-      // Within such a batch, consecutive deltas of one message are joined into one `message-delta`
-      // (clients concatenate deltas, so the text is the same); a model whose tokens arrive apart
-      // still streams them one event each.
-      let pending: Array<string | TurnEvent> = [];
-      // the batch's last item when it is a delta this stream owns (a copy), so the next can join it
-      let joinable: Extract<TurnEvent, { type: 'message-delta' }> | undefined;
-      let scheduled = false;
-      const flush = () => {
-        scheduled = false;
+  /** Writes the turn's events to `output` until the turn ends; returns the function that cancels it. */
+  const pump = (output: SseOutput): (() => void) => {
+    // Events produced in the same turn of the event loop go out as one chunk: a fast model emits
+    // many tokens at once, and one write per token would cost a stream step and a syscall each.
+    // Within such a batch, consecutive deltas of one message are joined into one `message-delta`
+    // (clients concatenate deltas, so the text is the same); a model whose tokens arrive apart
+    // still streams them one event each.
+    let pending: Array<string | TurnEvent> = [];
+    // the batch's last item when it is a delta this stream owns (a copy), so the next can join it
+    let joinable: Extract<TurnEvent, { type: 'message-delta' }> | undefined;
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      joinable = undefined;
+      if (pending.length === 0 || closed) return;
+      let text = '';
+      for (const item of pending) text += typeof item === 'string' ? item : formatEventText(item);
+      pending = [];
+      try {
+        output.write(text);
+      } catch {
+        // the reader is gone
+      }
+    };
+    const send = (item: string | TurnEvent) => {
+      if (closed) return;
+      if (typeof item !== 'string' && item.type === 'message-delta') {
+        if (joinable?.messageId === item.messageId) {
+          joinable.text += item.text;
+          return;
+        }
+        joinable = { ...item };
+        pending.push(joinable);
+      } else {
         joinable = undefined;
-        if (pending.length === 0) return;
-        let text = '';
-        for (const item of pending) text += typeof item === 'string' ? item : formatEventText(item);
-        pending = [];
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          // the reader is gone
+        pending.push(item);
+      }
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    };
+    send(': stream open\n\n');
+    heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    (async () => {
+      for (const event of buffered) send(event);
+      if (!finished) {
+        for (;;) {
+          const step = await next;
+          if (step.done) break;
+          send(step.value);
+          next = iterator.next();
         }
-      };
-      const send = (item: string | TurnEvent) => {
-        if (closed) return;
-        if (typeof item !== 'string' && item.type === 'message-delta') {
-          if (joinable?.messageId === item.messageId) {
-            joinable.text += item.text;
-            return;
-          }
-          joinable = { ...item };
-          pending.push(joinable);
-        } else {
-          joinable = undefined;
-          pending.push(item);
-        }
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
-      };
-      send(': stream open\n\n');
-      heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
-      (async () => {
-        for (const event of buffered) send(event);
-        if (!finished) {
-          for (;;) {
-            const step = await next;
-            if (step.done) break;
-            send(step.value);
-            next = iterator.next();
+      }
+    })()
+      .catch(() => {})
+      .finally(() => {
+        if (!closed) {
+          flush();
+          close();
+          try {
+            output.end();
+          } catch {
+            // already cancelled
           }
         }
-      })()
-        .catch(() => {})
-        .finally(() => {
-          if (!closed) {
-            flush();
-            close();
-            try {
-              controller.close();
-            } catch {
-              // already cancelled
-            }
-          }
-        });
-    },
-    cancel() {
+      });
+    return () => {
+      if (closed) return;
       options.abort.abort(new DOMException('The client went away.', 'AbortError'));
       close();
+    };
+  };
+  const headers = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    ...options.headers,
+  };
+  if (options.direct) {
+    // no web stream: `toNodeListener` finds the pump and writes the events to the socket itself
+    return Object.assign(new Response(null, { status: 200, headers }), { [SSE_PUMP]: pump });
+  }
+  let cancel: (() => void) | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      cancel = pump({
+        write: (text) => controller.enqueue(encoder.encode(text)),
+        end: () => controller.close(),
+      });
+    },
+    cancel() {
+      cancel?.();
     },
   });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      ...options.headers,
-    },
-  });
+  return new Response(body, { status: 200, headers });
+}
+
+/** Where {@link streamTurn} writes an event stream's text. */
+export interface SseOutput {
+  /** Writes a chunk of event text. */
+  write(text: string): void;
+  /** Ends the stream (the turn is over). */
+  end(): void;
+}
+
+/**
+ * Where a direct event stream keeps its pump: call it with an {@link SseOutput} to start the stream;
+ * it returns the function that cancels it (the client went away). Internal to `@dreamdeck/core/http`.
+ */
+export const SSE_PUMP = Symbol('dreamdeck.ssePump');
+
+/**
+ * Where a handler from `createRequestHandler` keeps its direct variant: the same handler, but event
+ * streams answer as {@link DirectSseResponse}s. `toNodeListener` uses it when the handler it is given
+ * has one; a wrapped handler keeps plain web streams. Internal to `@dreamdeck/core/http`.
+ */
+export const DIRECT_HANDLER = Symbol('dreamdeck.directHandler');
+
+/** A `Response` whose event stream is written by its pump rather than read from `body`. */
+export type DirectSseResponse = Response & { [SSE_PUMP]: (output: SseOutput) => () => void };
+
+/** True for a response from {@link streamTurn} in `direct` mode. */
+export function isDirectSse(response: Response): response is DirectSseResponse {
+  return typeof (response as Partial<DirectSseResponse>)[SSE_PUMP] === 'function';
 }
