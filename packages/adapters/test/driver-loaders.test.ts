@@ -1,7 +1,9 @@
 import { DreamdeckError } from '@dreamdeck/core';
+import { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { describe, expect, it } from 'vitest';
 import { loadOllamaDriver } from '../src/ollama/load-ollama.js';
 import { loadOpenAIDriver } from '../src/openai/load-openai.js';
+import { requireFromHere } from '../src/shared/optional-module.js';
 
 function failingRequire(code: string | undefined, message: string): (id: string) => never {
   return () => {
@@ -63,5 +65,27 @@ describe.each(loaders)('loader for $name', ({ name, load, message, exportName })
 
   it('loads the installed driver by default', () => {
     expect(typeof (load() as Record<string, unknown>)[exportName]).toBe('function');
+  });
+});
+
+describe('requireFromHere', () => {
+  it('loads the build an import would, so the app keeps one copy of @langchain/core', () => {
+    const { SqliteSaver } = requireFromHere('@langchain/langgraph-checkpoint-sqlite') as {
+      SqliteSaver: { prototype: object };
+    };
+    // a CommonJS copy would extend the CommonJS BaseCheckpointSaver, not this (ES) one
+    expect(SqliteSaver.prototype).toBeInstanceOf(BaseCheckpointSaver);
+  });
+
+  it('loads CommonJS-only packages as before', () => {
+    const Database = requireFromHere('better-sqlite3') as new (path: string) => { close(): void };
+    const db = new Database(':memory:');
+    db.close();
+  });
+
+  it('still reports a missing module as MODULE_NOT_FOUND', () => {
+    expect(() => requireFromHere('@dreamdeck/no-such-driver')).toThrowError(
+      expect.objectContaining({ code: 'MODULE_NOT_FOUND' }),
+    );
   });
 });
