@@ -1,7 +1,7 @@
 /**
  * HTTP load benchmark: full SSE turns per second and p99 latency against the example server on
  * the zero-latency demo model (autocannon), and the server's resident memory with 1,000 idle
- * open event streams. Prints its figures.
+ * open event streams (as they open, and once the server has idled). Prints its figures.
  *
  *   pnpm --filter @dreamdeck/bench bench:http
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=32 BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http
@@ -129,6 +129,29 @@ async function turnsPerSecond(workers: number) {
   }
 }
 
+/**
+ * The server's RSS once it has idled: opening the streams leaves garbage and a grown young
+ * generation behind, which V8 gives back on its own once allocation slows (its memory reducer,
+ * typically 20 to 60 s later). Polls every 5 s until the RSS has fallen below `atOpen` and then
+ * held within 1% for three polls, or `BENCH_SETTLE_S` (default 120) seconds have passed.
+ */
+async function settledRss(api: string, atOpen: number): Promise<{ rss: number; seconds: number }> {
+  const limitMs = Number(process.env.BENCH_SETTLE_S ?? 120) * 1000;
+  const started = Date.now();
+  let last = atOpen;
+  let steady = 0;
+  let fell = false;
+  while (Date.now() - started < limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const now = await rssBytes(api);
+    if (now < atOpen * 0.97) fell = true;
+    steady = Math.abs(now - last) <= last * 0.01 ? steady + 1 : 0;
+    last = now;
+    if (fell && steady >= 3) break;
+  }
+  return { rss: last, seconds: (Date.now() - started) / 1000 };
+}
+
 /** Heap KB a bare LangGraph run holds while a task waits (see servers/langgraph-floor.mjs). */
 function langGraphFloorKb(runs: number): number {
   const out = execFileSync(process.execPath, ['--expose-gc', 'servers/langgraph-floor.mjs', String(runs)], {
@@ -174,16 +197,21 @@ async function idleStreamMemory() {
     const idleCpuBefore = await cpuSeconds(url);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const idleCpuMsPerSecond = (((await cpuSeconds(url)) - idleCpuBefore) * 1000) / 3;
+    const settled = await settledRss(url, after);
     const floor = langGraphFloorKb(ok);
+    const perStream = (rss: number) => `${((rss - before) / ok / 1024).toFixed(0)} KB`;
     console.log(`\nidle open streams`);
     console.log(`  streams open     ${ok} (server gauge ${gauge})`);
-    console.log(`  server RSS       ${mb(before)} before, ${mb(after)} with ${ok} streams open`);
-    console.log(`  per stream       ${((after - before) / ok / 1024).toFixed(0)} KB of RSS`);
+    console.log(`  server RSS       ${mb(before)} before; with ${ok} streams open:`);
+    console.log(`    at open        ${mb(after)} (${perStream(after)} per stream, the burst's garbage included)`);
+    console.log(
+      `    settled        ${mb(settled.rss)} after ${settled.seconds.toFixed(0)} s idle (the young generation shrinks too)`,
+    );
     console.log(`  server CPU       ${idleCpuMsPerSecond.toFixed(0)} ms per second while they wait`);
     console.log(
       `  LangGraph floor  ${floor.toFixed(0)} KB of heap per pending one-task run (servers/langgraph-floor.mjs)`,
     );
-    return { streams: ok, rss: after };
+    return { streams: ok, rss: after, settled: settled.rss };
   } finally {
     controller.abort();
     await stop(child);
@@ -201,7 +229,7 @@ console.log(
     [
       single && `${single.turnsPerSecond.toFixed(0)} turns/s (p99 ${single.p99} ms) on 1 process`,
       multi && `${multi.turnsPerSecond.toFixed(0)} turns/s (p99 ${multi.p99} ms) on ${cores}`,
-      idle && `RSS ${mb(idle.rss)} with ${idle.streams} idle streams`,
+      idle && `RSS ${mb(idle.rss)} at open and ${mb(idle.settled)} settled with ${idle.streams} idle streams`,
     ]
       .filter(Boolean)
       .join(', '),
