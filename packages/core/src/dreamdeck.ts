@@ -153,19 +153,6 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     logger,
     sinks,
   });
-  /**
-   * A reply left `streaming` by a process that died mid-turn is marked `aborted`, so the story
-   * reads cleanly. If another instance is in fact still streaming it, its final write wins.
-   */
-  const recoverInterruptedReplies = async (threadId: string) => {
-    for (const message of await storage.listMessages(threadId, { limit: 10 })) {
-      if (message.status === 'streaming') {
-        // another instance may be streaming it, and may finish first: never overwrite that
-        await storage.updateMessage(message.id, { status: 'aborted', ifStatus: 'streaming' });
-        logger.warn({ threadId, messageId: message.id }, 'reply left streaming by a stopped process marked aborted');
-      }
-    }
-  };
   let closed = false;
   let watcher: FSWatcher | undefined;
   if (!personas.has(config.defaultPersona)) {
@@ -196,12 +183,6 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         const thread = await storage.getThread(open.threadId);
         if (!thread || thread.userId !== open.userId)
           throw new DreamdeckError('NOT_FOUND', 'That story does not exist.');
-        if (!sinks.has(thread.id)) {
-          // Housekeeping only: a failure here (say, unreadable data) surfaces on the next real read instead.
-          await recoverInterruptedReplies(thread.id).catch((error: unknown) =>
-            logger.warn({ err: error, threadId: thread.id }, 'could not check the thread for interrupted replies'),
-          );
-        }
         return new StorySession(internals, workflow, thread);
       }
       const persona = open.persona ?? config.defaultPersona;

@@ -138,15 +138,18 @@ export class StorySession {
     });
   }
 
-  /** The thread's messages in order. `limit` gives the newest ones (before `before`). */
-  history(options: { limit?: number; before?: string } = {}): Promise<StoryMessage[]> {
-    return this.storage.listMessages(this.threadId, options);
+  /**
+   * The thread's messages in order. `limit` gives the newest ones (before `before`). A reply a
+   * stopped process left `streaming` is marked `aborted` as it is read.
+   */
+  async history(options: { limit?: number; before?: string } = {}): Promise<StoryMessage[]> {
+    return this.recoverInterrupted(await this.storage.listMessages(this.threadId, options));
   }
 
   /** Exports the story as markdown or JSON. */
   async export(format: 'markdown' | 'json' = 'markdown'): Promise<string> {
     const thread = (await this.storage.getThread(this.threadId)) ?? this.thread;
-    const messages = await this.storage.listMessages(this.threadId);
+    const messages = await this.recoverInterrupted(await this.storage.listMessages(this.threadId));
     return format === 'json' ? JSON.stringify({ thread, messages }, null, 2) : exportMarkdown(thread.title, messages);
   }
 
@@ -177,6 +180,35 @@ export class StorySession {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Marks `aborted` the replies among `messages` that a process which died mid-turn left
+   * `streaming`, so the story reads cleanly, and returns the messages as stored now. Done where the
+   * story is read rather than when a session opens, so a turn pays no extra read for it. If another
+   * instance is in fact still streaming such a reply, its final write wins (`ifStatus`).
+   */
+  private async recoverInterrupted(messages: StoryMessage[]): Promise<StoryMessage[]> {
+    if (this.internals.sinks.has(this.threadId) || !messages.some((m) => m.status === 'streaming')) return messages;
+    return Promise.all(
+      messages.map(async (message) => {
+        if (message.status !== 'streaming') return message;
+        try {
+          const stored = await this.storage.updateMessage(message.id, { status: 'aborted', ifStatus: 'streaming' });
+          if (stored.status === 'aborted') {
+            this.internals.logger.warn(
+              { threadId: this.threadId, messageId: message.id },
+              'reply left streaming by a stopped process marked aborted',
+            );
+          }
+          return stored;
+        } catch (error) {
+          // housekeeping only: a failure here surfaces on the next real write instead
+          this.internals.logger.warn({ err: error, threadId: this.threadId }, 'could not mark an interrupted reply');
+          return message;
+        }
+      }),
+    );
   }
 
   private async input(turnId: string, action: TurnInput['action']): Promise<TurnInput> {

@@ -128,7 +128,8 @@ describe('SSE turns', () => {
   it('toNodeListener writes the events to the socket itself, and a wrapped handler still streams its web body', async () => {
     app = await serveForTests({ config: { features: { imageGeneration: false } } });
     // the handler's direct variant answers with a pump and no body
-    const direct = await app.handler[DIRECT_HANDLER](await turnRequest(app, (await newThread(app, 'u1')).id));
+    const variants = app.handler as unknown as Record<typeof DIRECT_HANDLER, (request: Request) => Promise<Response>>;
+    const direct = await variants[DIRECT_HANDLER](await turnRequest(app, (await newThread(app, 'u1')).id));
     if (!isDirectSse(direct)) throw new Error('expected a direct event stream');
     expect(direct.body).toBeNull();
     let text = '';
