@@ -383,23 +383,26 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       }),
 
     consume: (key, cost, windowMs, limit) =>
-      run(() =>
-        db
-          .transaction(() => {
-            const { start, resetInMs } = fixedWindow(Date.now(), windowMs);
-            const row = sql('SELECT window_start, used FROM dd_counters WHERE key = ?').get(key) as
-              | { window_start: number; used: number }
-              | undefined;
-            const used = row && row.window_start === start ? row.used : 0;
-            if (used + cost > limit) return { allowed: false, used, resetInMs };
-            sql(
-              `INSERT INTO dd_counters (key, window_start, used) VALUES (?, ?, ?)
-               ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, used = excluded.used`,
-            ).run(key, start, used + cost);
-            return { allowed: true, used: used + cost, resetInMs };
-          })
-          .immediate(),
-      ),
+      run(() => {
+        const { start, resetInMs } = fixedWindow(Date.now(), windowMs);
+        if (cost <= limit) {
+          // One statement, so atomic without a transaction (a turn's hottest write): counts the cost
+          // when it still fits this window's limit; a counter from an older window starts over.
+          const counted = sql(
+            `INSERT INTO dd_counters (key, window_start, used) VALUES (@key, @start, @cost)
+             ON CONFLICT (key) DO UPDATE SET
+               used = CASE WHEN window_start = excluded.window_start THEN used + excluded.used ELSE excluded.used END,
+               window_start = excluded.window_start
+             WHERE (CASE WHEN window_start = excluded.window_start THEN used ELSE 0 END) + excluded.used <= @limit
+             RETURNING used`,
+          ).get({ key, start, cost, limit }) as { used: number } | undefined;
+          if (counted) return { allowed: true, used: counted.used, resetInMs };
+        }
+        const row = sql('SELECT window_start, used FROM dd_counters WHERE key = ?').get(key) as
+          | { window_start: number; used: number }
+          | undefined;
+        return { allowed: false, used: row && row.window_start === start ? row.used : 0, resetInMs };
+      }),
 
     addKnowledge: (source, chunks) =>
       run(() =>

@@ -28,6 +28,14 @@ export function describeRateLimits(context: () => StorageSuiteContext, concurren
       expect(await inspect.counter(key)).toEqual({ used: 5 });
     });
 
+    it('a cost over the whole limit is refused and not counted', async () => {
+      const { adapter, inspect } = context();
+      const key = newId('limit');
+      expect(await adapter.consume(key, 6, HOUR, 5)).toMatchObject({ allowed: false, used: 0 });
+      expect(await adapter.consume(key, 5, HOUR, 5)).toMatchObject({ allowed: true, used: 5 });
+      expect(await inspect.counter(key)).toEqual({ used: 5 });
+    });
+
     it('keys are independent', async () => {
       const { adapter, inspect } = context();
       const a = newId('limit');
