@@ -61,6 +61,27 @@ export interface SqliteStorage extends StorageAdapter {
   readonly store: SqliteStore;
 }
 
+/** The message columns, in the order {@link toMessageRow} reads them. */
+const MESSAGE_COLUMNS = 'id, thread_id, role, kind, persona, content, parts, alternatives, turn_id, status, created_at';
+
+/** A raw message row (the values of {@link MESSAGE_COLUMNS}) as an object. */
+function toMessageRow(values: unknown[]): MessageRow {
+  const [id, thread_id, role, kind, persona, content, parts, alternatives, turn_id, status, created_at] = values as [
+    string,
+    string,
+    string,
+    string,
+    string | null,
+    string,
+    string | null,
+    string | null,
+    string | null,
+    string,
+    string,
+  ];
+  return { id, thread_id, role, kind, persona, content, parts, alternatives, turn_id, status, created_at };
+}
+
 type ThreadRowWithSeq = ThreadRow & { seq: number; deleted_at: string | null };
 
 /**
@@ -120,7 +141,18 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
 
   const threadRow = (id: string) =>
     sql('SELECT * FROM dd_threads WHERE id = ?').get(id) as ThreadRowWithSeq | undefined;
-  const messageRow = (id: string) => sql('SELECT * FROM dd_messages WHERE id = ?').get(id) as MessageRow | undefined;
+  /**
+   * Message rows come back as arrays (`raw`), turned into objects in JS: better-sqlite3 builds a
+   * row object through V8's C++ API one property at a time, which made the 40-row window a turn
+   * reads about 40% slower. Only these statements (their own SQL texts) run in raw mode.
+   */
+  const messageRows = (where: string, params: unknown[]): MessageRow[] =>
+    (
+      sql(`SELECT ${MESSAGE_COLUMNS} FROM dd_messages WHERE ${where}`)
+        .raw(true)
+        .all(...params) as unknown[][]
+    ).map(toMessageRow);
+  const messageRow = (id: string): MessageRow | undefined => messageRows('id = ?', [id])[0];
 
   const adapter: SqliteStorage = {
     name: 'sqlite',
@@ -247,13 +279,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
         }
         const rows =
           listOptions.limit === undefined
-            ? (sql(`SELECT * FROM dd_messages WHERE ${where} ORDER BY seq`).all(...params) as MessageRow[])
-            : (
-                sql(`SELECT * FROM dd_messages WHERE ${where} ORDER BY seq DESC LIMIT ?`).all(
-                  ...params,
-                  Math.max(0, Math.trunc(listOptions.limit)),
-                ) as MessageRow[]
-              ).reverse();
+            ? messageRows(`${where} ORDER BY seq`, params)
+            : messageRows(`${where} ORDER BY seq DESC LIMIT ?`, [
+                ...params,
+                Math.max(0, Math.trunc(listOptions.limit)),
+              ]).reverse();
         return rows.map((row) => rowToMessage(row, cipher));
       }),
     getMessage: (id) =>
