@@ -61,6 +61,7 @@ export interface DreamdeckInternals {
   events: EventEmitter<DreamdeckEvents>;
   logger: Logger;
   limits: RateLimiter;
+  flags: FeatureFlags;
 }
 
 /** A running Dreamdeck: open sessions, read flags and limits, listen to events. */
@@ -140,6 +141,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     events,
     logger,
     limits,
+    flags,
   };
   const workflow = createStoryWorkflow({
     storage,

@@ -5,7 +5,7 @@ import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
 import type { StoryMessage, ThreadRecord, Turn, TurnEvent, TurnResult, TurnStatus } from './types.js';
 import { exportMarkdown } from './workflow/export-story.js';
-import type { InterruptRequest, StoryWorkflow, TurnInput } from './workflow/story-workflow.js';
+import { type InterruptRequest, mayPause, type StoryWorkflow, type TurnInput } from './workflow/story-workflow.js';
 import { EventQueue, type TurnSink } from './workflow/turn-sink.js';
 
 /** Options for a single turn. */
@@ -77,7 +77,9 @@ export class StorySession {
           throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.', { cause: error });
         throw error;
       });
+      const flags = await this.internals.flags.effective({ userId: this.userId });
       const input = this.inputFor(thread, turnId, { type: 'send', text: clean, playerId });
+      input.storyboard = { imageGeneration: flags.imageGeneration, storyboardReview: flags.storyboardReview };
       // The player's words are stored before the workflow starts (so they survive whatever the turn
       // does) and are not a task: that would cost every turn a LangGraph task for one insert.
       const player: StoryMessage = {
@@ -170,13 +172,21 @@ export class StorySession {
     });
   }
 
-  /** The interrupt the thread is waiting on, if any. */
+  /**
+   * The interrupt the thread is waiting on, if any. Only the thread's latest turn can wait: a
+   * question from an earlier turn (the player wrote on instead of answering) has expired.
+   */
   async pendingInterrupt(): Promise<InterruptRequest | undefined> {
-    const state = await this.workflow.getState({ configurable: { thread_id: this.threadId } });
+    const [state, [latest]] = await Promise.all([
+      this.workflow.pausable.getState({ configurable: { thread_id: this.threadId } }),
+      this.storage.listMessages(this.threadId, { limit: 1 }),
+    ]);
     for (const task of state.tasks) {
       for (const pending of task.interrupts ?? []) {
         const value = pending.value as InterruptRequest | undefined;
-        if (value?.interruptId) return value;
+        // questions checkpointed before `turnId` was recorded carry it in their id
+        const asked = value?.turnId ?? /^int_(.+)_[a-z-]+$/.exec(value?.interruptId ?? '')?.[1];
+        if (value?.interruptId && asked !== undefined && asked === latest?.turnId) return value;
       }
     }
     return undefined;
@@ -245,6 +255,7 @@ export class StorySession {
     const stored = new Map<string, StoryMessage>();
     let interrupt: Extract<TurnEvent, { type: 'interrupt' }> | undefined;
     let resumed = false;
+    let checkpointed = false;
     let error: Extract<TurnEvent, { type: 'error' }> | undefined;
     const sink: TurnSink = {
       signal: controller.signal,
@@ -270,23 +281,32 @@ export class StorySession {
         const prepared = await prepare(turnId);
         if (prepared.kind === 'input' && prepared.player) sink.player = prepared.player;
         resumed = prepared.kind === 'resume';
+        // a send whose storyboard flags ask for review may pause, and a resume continues a paused run
+        checkpointed =
+          resumed ||
+          (prepared.kind === 'input' &&
+            prepared.input.action.type === 'send' &&
+            prepared.input.storyboard !== undefined &&
+            mayPause(prepared.input.storyboard));
+        const workflow = checkpointed ? this.workflow.pausable : this.workflow.straight;
         const config = {
           configurable: { thread_id: this.threadId },
           signal: controller.signal,
           streamMode: 'updates' as const,
           // Checkpoint once, when the turn ends or pauses: a turn is not resumed after a crash
-          // (its reply is marked aborted on reopen), so per-task checkpoints would be wasted writes.
+          // (its reply is marked aborted when read), so per-task checkpoints would be wasted writes.
           durability: 'exit' as const,
         };
         const stream =
           prepared.kind === 'input'
-            ? await this.workflow.stream(prepared.input, config)
-            : await this.workflow.stream(new Command({ resume: prepared.value }), config);
+            ? await workflow.stream(prepared.input, config)
+            : await workflow.stream(new Command({ resume: prepared.value }), config);
         for await (const update of stream) {
           const pending = (update as { __interrupt__?: Array<{ value?: InterruptRequest }> }).__interrupt__;
           const request = pending?.[0]?.value;
           if (request?.interruptId) {
-            interrupt = { type: 'interrupt', ...request };
+            const { turnId: _asker, ...question } = request;
+            interrupt = { type: 'interrupt', ...question };
             queue.push(interrupt);
             status = 'interrupted';
           }
@@ -320,8 +340,10 @@ export class StorySession {
       queue.push({ type: 'turn-end', turnId, status });
       queue.close();
       events.emit('turn-end', { ...context, status, durationMs: Date.now() - started, tokens: sink.tokens });
-      // a resumed turn leaves the interrupted run's checkpoints behind: those are pruned at once
+      // only checkpointed turns write checkpoints; a resumed turn leaves the interrupted run's
+      // checkpoints behind: those are pruned at once
       if (
+        checkpointed &&
         status !== 'interrupted' &&
         storage.pruneCheckpoints &&
         (resumed || dueForPruning(this.internals.unpruned, this.threadId))

@@ -194,6 +194,28 @@ describe('storyboard review', () => {
     await dd.close();
   });
 
+  it('a turn that cannot pause reads and writes no checkpoint, and the question it outlived has expired', async () => {
+    const dd = await quietDreamdeck({ features: { imageGeneration: true, storyboardReview: true } });
+    const session = await dd.openSession({ userId: 'u1' });
+    const config = { configurable: { thread_id: session.threadId } };
+    const first = await collect(session.send('I climb the lighthouse stairs'));
+    const asked = first.events.find((e) => e.type === 'interrupt');
+    if (asked?.type !== 'interrupt') throw new Error('no interrupt');
+    expect(asked).not.toHaveProperty('turnId');
+    const paused = await dd.storage.checkpointer.getTuple(config);
+    expect(paused).toBeDefined();
+
+    await dd.flags.set('imageGeneration', false);
+    const second = await collect(session.send('I walk back down instead'));
+    expect(second.result.status).toBe('complete');
+    expect((await dd.storage.checkpointer.getTuple(config))?.checkpoint.id).toBe(paused?.checkpoint.id);
+    expect(await session.pendingInterrupt()).toBeUndefined();
+    expect((await collect(session.resume(asked.interruptId, true))).result.error?.code).toBe('NOT_FOUND');
+    expect((await collect(session.regenerate())).result.status).toBe('complete');
+    expect((await dd.storage.checkpointer.getTuple(config))?.checkpoint.id).toBe(paused?.checkpoint.id);
+    await dd.close();
+  });
+
   it('a new message while a storyboard waits simply moves the story on', async () => {
     const dd = await quietDreamdeck({ features: { imageGeneration: true } });
     const session = await dd.openSession({ userId: 'u1' });
@@ -400,8 +422,12 @@ describe('sessions and storage', () => {
     expect((error as Error).message).toContain('searchKnowledge (capability knowledge)');
   });
 
+  /** Turns that may pause (storyboards reviewed) are checkpointed; `auto: false` keeps them from pausing. */
+  const checkpointedTurns = () =>
+    quietDreamdeck({ features: { imageGeneration: true, storyboardReview: true }, storyboard: { auto: false } });
+
   it('keeps history out of the checkpoint: its size stays flat as the thread grows', async () => {
-    const dd = await quietDreamdeck();
+    const dd = await checkpointedTurns();
     const session = await dd.openSession({ userId: 'u1' });
     const config = { configurable: { thread_id: session.threadId } };
     const size = async () => JSON.stringify((await dd.storage.checkpointer.getTuple(config))?.checkpoint).length;
@@ -414,7 +440,7 @@ describe('sessions and storage', () => {
   });
 
   it(`prunes a thread's old checkpoints every ${PRUNE_EVERY} finished turns`, async () => {
-    const dd = await quietDreamdeck();
+    const dd = await checkpointedTurns();
     const session = await dd.openSession({ userId: 'u1' });
     const count = async () => {
       let n = 0;

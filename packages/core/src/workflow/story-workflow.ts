@@ -42,6 +42,23 @@ export interface TurnInput {
   persona: string;
   /** `send` carries the id of the player's message, stored before the turn starts. */
   action: { type: 'send'; text: string; playerId: string } | { type: 'regenerate'; messageId: string };
+  /**
+   * The storyboard flags as the turn started: its storyboard steps follow them (a replay after a
+   * resume too), and they decide whether the turn may pause (see {@link StoryWorkflow}). Absent in
+   * checkpoints from before they were recorded: then they are read again.
+   */
+  storyboard?: StoryboardFlags;
+}
+
+/** The flags that decide whether a turn paints a storyboard and asks the player first. */
+export interface StoryboardFlags {
+  imageGeneration: boolean;
+  storyboardReview: boolean;
+}
+
+/** True when a turn with these flags may stop at an `interrupt` (a storyboard awaiting approval). */
+export function mayPause(flags: StoryboardFlags): boolean {
+  return flags.imageGeneration && flags.storyboardReview;
 }
 
 /** What a turn returns (small: it is checkpointed). */
@@ -53,6 +70,8 @@ export interface TurnOutput {
 /** The value passed to `interrupt()` and shown to the player. */
 export interface InterruptRequest {
   interruptId: string;
+  /** The turn that asked (only the thread's latest turn can still be answered). */
+  turnId: string;
   kind: 'approve-storyboard' | 'choice';
   prompt: string;
   options?: string[];
@@ -415,11 +434,15 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
       .map((command) => `- \`${command.usage}\`: ${command.help}`)
       .join('\n')}\n\nOr just write what your character does.`;
 
+  /** The storyboard flags the turn started with. */
+  const storyboardFlags = async (input: TurnInput): Promise<StoryboardFlags> =>
+    input.storyboard ?? (await deps.flags.effective({ userId: input.userId }));
+
   /** Narration, then (when on) a storyboard, optionally reviewed by the player. */
   const narrateAndIllustrate = async (input: TurnInput, request: NarrationRequest, forceStoryboard = false) => {
     const narration = await narrate(request);
     const ids = [narration.messageId];
-    const flags = await deps.flags.effective({ userId: input.userId });
+    const flags = await storyboardFlags(input);
     if (flags.imageGeneration && (forceStoryboard || deps.config().storyboard.auto)) {
       ids.push(...(await storyboard(input, { messageId: narration.messageId }, flags.storyboardReview)));
     }
@@ -431,6 +454,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     if (review) {
       const request: InterruptRequest = {
         interruptId: `int_${input.turnId}_storyboard`,
+        turnId: input.turnId,
         kind: 'approve-storyboard',
         prompt: `Paint ${prompts.length === 1 ? 'this scene' : `these ${prompts.length} scenes`}?`,
         options: prompts,
@@ -475,7 +499,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
             : 'Continue the story with the next passage.',
         });
       case 'storyboard': {
-        const flags = await deps.flags.effective({ userId: input.userId });
+        const flags = await storyboardFlags(input);
         if (!flags.imageGeneration) {
           return [
             await reply({
@@ -510,86 +534,92 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
     }
   };
 
+  const turn = async (input: TurnInput): Promise<TurnOutput> => {
+    const ids: string[] = [];
+    if (input.action.type === 'regenerate') {
+      const { messageId } = input.action;
+      const target = await storage.getMessage(messageId);
+      const history = await storage.listMessages(input.threadId, { limit: 30, before: messageId });
+      const player = [...history].reverse().find((m) => m.role === 'user');
+      if (!target || !player) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate.');
+      const rolls = history.filter((m) => m.turnId === player.turnId && m.kind === 'dice');
+      const lines = rolls.flatMap((m) => m.parts?.flatMap((p) => (p.type === 'dice' ? [diceLine(p.roll)] : [])) ?? []);
+      const narration = await narrate({
+        threadId: input.threadId,
+        turnId: input.turnId,
+        persona: input.persona,
+        prompt: [player.content, ...lines].join('\n'),
+        before: player.id,
+        replace: messageId,
+      });
+      return { turnId: input.turnId, messageIds: [narration.messageId] };
+    }
+    const { text, playerId } = input.action;
+    ids.push(playerId);
+    // rules are pure, so they run in the body; the model router only when rules can't decide
+    const routed = routeByRules(text) ?? (await routeWithModel({ threadId: input.threadId, text }));
+    const base = { threadId: input.threadId, turnId: input.turnId };
+    const narrationFor = (prompt: string): NarrationRequest => ({
+      ...base,
+      persona: input.persona,
+      prompt,
+      before: playerId,
+    });
+    switch (routed.type) {
+      case 'command':
+        ids.push(...(await runCommand(input, routed.name, routed.args, playerId)));
+        break;
+      case 'unknown-command':
+        ids.push(
+          await reply({ ...base, kind: 'help', content: helpText(`I don't know the command \`/${routed.name}\`. `) }),
+        );
+        break;
+      case 'dice': {
+        const dice = await diceTask({
+          ...base,
+          userId: input.userId,
+          notation: routed.notation,
+          ...(routed.reason && { reason: routed.reason }),
+        });
+        if (routed.story || routed.via !== 'command') {
+          const prompt = [
+            routed.story || `I roll ${routed.notation}${routed.reason ? ` for ${routed.reason}` : ''}.`,
+            dice.line,
+          ]
+            .filter(Boolean)
+            .join('\n');
+          ids.push(...(await narrateAndIllustrate(input, narrationFor(prompt))));
+        }
+        break;
+      }
+      case 'storyboard':
+        ids.push(...(await runCommand(input, 'storyboard', '', playerId)));
+        break;
+      case 'knowledge': {
+        const lines = await lookupKnowledge({ userId: input.userId, query: routed.query });
+        ids.push(...(await narrateAndIllustrate(input, narrationFor([text, ...lines].join('\n')))));
+        break;
+      }
+      default:
+        ids.push(...(await narrateAndIllustrate(input, narrationFor(text))));
+    }
+    return { turnId: input.turnId, messageIds: ids };
+  };
+
   // No `store` here: LangGraph JS wraps a run's store in an AsyncBatchedStore that polls with
   // setTimeout(0) for the whole run (a timer a millisecond per waiting turn; 1,000 open streams kept
   // 70% of a core busy). Tasks that need long-term memory use `storage.store` directly.
-  return entrypoint(
-    { name: 'dreamdeck-turn', checkpointer: storage.checkpointer },
-    async (input: TurnInput): Promise<TurnOutput> => {
-      const ids: string[] = [];
-      if (input.action.type === 'regenerate') {
-        const { messageId } = input.action;
-        const target = await storage.getMessage(messageId);
-        const history = await storage.listMessages(input.threadId, { limit: 30, before: messageId });
-        const player = [...history].reverse().find((m) => m.role === 'user');
-        if (!target || !player) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate.');
-        const rolls = history.filter((m) => m.turnId === player.turnId && m.kind === 'dice');
-        const lines = rolls.flatMap(
-          (m) => m.parts?.flatMap((p) => (p.type === 'dice' ? [diceLine(p.roll)] : [])) ?? [],
-        );
-        const narration = await narrate({
-          threadId: input.threadId,
-          turnId: input.turnId,
-          persona: input.persona,
-          prompt: [player.content, ...lines].join('\n'),
-          before: player.id,
-          replace: messageId,
-        });
-        return { turnId: input.turnId, messageIds: [narration.messageId] };
-      }
-      const { text, playerId } = input.action;
-      ids.push(playerId);
-      // rules are pure, so they run in the body; the model router only when rules can't decide
-      const routed = routeByRules(text) ?? (await routeWithModel({ threadId: input.threadId, text }));
-      const base = { threadId: input.threadId, turnId: input.turnId };
-      const narrationFor = (prompt: string): NarrationRequest => ({
-        ...base,
-        persona: input.persona,
-        prompt,
-        before: playerId,
-      });
-      switch (routed.type) {
-        case 'command':
-          ids.push(...(await runCommand(input, routed.name, routed.args, playerId)));
-          break;
-        case 'unknown-command':
-          ids.push(
-            await reply({ ...base, kind: 'help', content: helpText(`I don't know the command \`/${routed.name}\`. `) }),
-          );
-          break;
-        case 'dice': {
-          const dice = await diceTask({
-            ...base,
-            userId: input.userId,
-            notation: routed.notation,
-            ...(routed.reason && { reason: routed.reason }),
-          });
-          if (routed.story || routed.via !== 'command') {
-            const prompt = [
-              routed.story || `I roll ${routed.notation}${routed.reason ? ` for ${routed.reason}` : ''}.`,
-              dice.line,
-            ]
-              .filter(Boolean)
-              .join('\n');
-            ids.push(...(await narrateAndIllustrate(input, narrationFor(prompt))));
-          }
-          break;
-        }
-        case 'storyboard':
-          ids.push(...(await runCommand(input, 'storyboard', '', playerId)));
-          break;
-        case 'knowledge': {
-          const lines = await lookupKnowledge({ userId: input.userId, query: routed.query });
-          ids.push(...(await narrateAndIllustrate(input, narrationFor([text, ...lines].join('\n')))));
-          break;
-        }
-        default:
-          ids.push(...(await narrateAndIllustrate(input, narrationFor(text))));
-      }
-      return { turnId: input.turnId, messageIds: ids };
-    },
-  );
+  return {
+    pausable: entrypoint({ name: 'dreamdeck-turn', checkpointer: storage.checkpointer }, turn),
+    straight: entrypoint({ name: 'dreamdeck-turn' }, turn),
+  };
 }
 
-/** The compiled story workflow. */
+/**
+ * The story workflow: one body, two entrypoints. A turn that may pause at an `interrupt` (its
+ * storyboard flags ask for review) and every resume run `pausable`, checkpointed when the turn
+ * ends or pauses, which is what `interrupt()` needs. A turn that cannot pause (storyboards off or
+ * unreviewed, a regenerate) runs `straight`, with no checkpoint to read or write: nothing would
+ * ever resume it, and its history is in storage.
+ */
 export type StoryWorkflow = ReturnType<typeof createStoryWorkflow>;
