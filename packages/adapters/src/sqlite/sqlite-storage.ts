@@ -292,28 +292,36 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
         return row ? rowToMessage(row, cipher) : null;
       }),
     updateMessage: (id, patch) =>
-      run(() =>
-        db
-          .transaction(() => {
-            const row = messageRow(id);
-            if (!row) throw notFound('message', id);
-            if (patch.ifStatus !== undefined && row.status !== patch.ifStatus) return rowToMessage(row, cipher);
-            const merged = { ...rowToMessage(row, cipher) };
-            for (const key of ['content', 'status', 'parts', 'alternatives'] as const) {
-              if (patch[key] !== undefined) Object.assign(merged, { [key]: patch[key] });
-            }
-            const next = messageToRow(merged, cipher);
-            sql('UPDATE dd_messages SET content = ?, status = ?, parts = ?, alternatives = ? WHERE id = ?').run(
-              next.content,
-              next.status,
-              next.parts,
-              next.alternatives,
-              id,
-            );
-            return merged;
-          })
-          .immediate(),
-      ),
+      run(() => {
+        // One UPDATE ... RETURNING (atomic on its own): a patched field is written, an absent one
+        // kept; `ifStatus` is part of the WHERE clause. Only when it matches nothing is the row read.
+        const set = (value: unknown) => (value === undefined ? 0 : 1);
+        const updated = sql(
+          `UPDATE dd_messages SET
+             content = CASE WHEN @setContent THEN @content ELSE content END,
+             status = CASE WHEN @setStatus THEN @status ELSE status END,
+             parts = CASE WHEN @setParts THEN @parts ELSE parts END,
+             alternatives = CASE WHEN @setAlternatives THEN @alternatives ELSE alternatives END
+           WHERE id = @id AND (@ifStatus IS NULL OR status = @ifStatus)
+           RETURNING ${MESSAGE_COLUMNS}`,
+        )
+          .raw(true)
+          .get({
+            id,
+            ifStatus: patch.ifStatus ?? null,
+            setContent: set(patch.content),
+            content: patch.content === undefined ? null : cipher.encrypt(patch.content),
+            setStatus: set(patch.status),
+            status: patch.status ?? null,
+            setParts: set(patch.parts),
+            parts: patch.parts === undefined ? null : cipher.encryptJson(patch.parts),
+            setAlternatives: set(patch.alternatives),
+            alternatives: patch.alternatives === undefined ? null : cipher.encryptJson(patch.alternatives),
+          }) as unknown[] | undefined;
+        const row = updated ? toMessageRow(updated) : messageRow(id);
+        if (!row) throw notFound('message', id);
+        return rowToMessage(row, cipher);
+      }),
 
     setFeedback: (feedback) =>
       run(() => {
