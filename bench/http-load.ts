@@ -6,6 +6,7 @@
  *   pnpm --filter @dreamdeck/bench bench:http
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=32 BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http
  *   BENCH_ONLY=idle pnpm --filter @dreamdeck/bench bench:http   (or BENCH_ONLY=turns)
+ *   BENCH_SETTLE_S=120 (the default) bounds how long the idle part waits for the RSS to settle
  *   BENCH_NODE=/path/to/node BENCH_STORAGE=memory pnpm --filter @dreamdeck/bench bench:http   (server on another Node)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
