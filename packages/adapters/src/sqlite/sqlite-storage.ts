@@ -61,6 +61,11 @@ export interface SqliteStorage extends StorageAdapter {
   readonly store: SqliteStore;
 }
 
+/** True for SQLite's "database is locked" (another connection holds the lock), in any of its variants. */
+function isBusy(error: unknown): boolean {
+  return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+}
+
 /** The message columns, in the order {@link toMessageRow} reads them. */
 const MESSAGE_COLUMNS = 'id, thread_id, role, kind, persona, content, parts, alternatives, turn_id, status, created_at';
 
@@ -122,14 +127,37 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   const store = new SqliteStore(db, cipher);
   let ready = false;
 
-  /** Runs `body` after init, mapping driver errors to STORAGE_ERROR. */
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
+  const waitNever = db.prepare('PRAGMA busy_timeout = 0');
+  const waitAsConfigured = db.prepare(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+
+  /**
+   * Runs `body` after init, mapping driver errors to STORAGE_ERROR. When another process holds the
+   * write lock, SQLite's own busy handler would sleep in this thread (1 ms and up), stalling every
+   * request of the process; so `body` runs with no busy wait, and a `SQLITE_BUSY` is retried from
+   * the event loop (at once, then every millisecond) until `busyTimeoutMs` has passed. Every body is
+   * one statement or one transaction, so nothing of a refused attempt was written. The LangGraph
+   * checkpointer and the store on the same handle keep the configured busy timeout.
+   */
   const run = async <T>(body: () => T): Promise<T> => {
-    try {
-      if (!ready) initialise();
-      return body();
-    } catch (error) {
-      if (DreamdeckError.isInstance(error)) throw error;
-      throw storageError((error as Error).message, error, true);
+    const deadline = Date.now() + busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!ready) initialise();
+        waitNever.get();
+        try {
+          return body();
+        } finally {
+          waitAsConfigured.get();
+        }
+      } catch (error) {
+        if (isBusy(error) && Date.now() < deadline) {
+          await new Promise((resolve) => (attempt < 16 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+          continue;
+        }
+        if (DreamdeckError.isInstance(error)) throw error;
+        throw storageError((error as Error).message, error, true);
+      }
     }
   };
   const initialise = () => {
