@@ -78,8 +78,10 @@ export class StorySession {
         throw error;
       });
       const flags = await this.internals.flags.effective({ userId: this.userId });
-      const input = this.inputFor(thread, turnId, { type: 'send', text: clean, playerId });
-      input.storyboard = { imageGeneration: flags.imageGeneration, storyboardReview: flags.storyboardReview };
+      const input: TurnInput = {
+        ...this.inputFor(thread, turnId, { type: 'send', text: clean, playerId }),
+        storyboard: { imageGeneration: flags.imageGeneration, storyboardReview: flags.storyboardReview },
+      };
       // The player's words are stored before the workflow starts (so they survive whatever the turn
       // does) and are not a task: that would cost every turn a LangGraph task for one insert.
       const player: StoryMessage = {
@@ -184,9 +186,7 @@ export class StorySession {
     for (const task of state.tasks) {
       for (const pending of task.interrupts ?? []) {
         const value = pending.value as InterruptRequest | undefined;
-        // questions checkpointed before `turnId` was recorded carry it in their id
-        const asked = value?.turnId ?? /^int_(.+)_[a-z-]+$/.exec(value?.interruptId ?? '')?.[1];
-        if (value?.interruptId && asked !== undefined && asked === latest?.turnId) return value;
+        if (value?.interruptId && value.turnId === latest?.turnId) return value;
       }
     }
     return undefined;
@@ -281,13 +281,8 @@ export class StorySession {
         const prepared = await prepare(turnId);
         if (prepared.kind === 'input' && prepared.player) sink.player = prepared.player;
         resumed = prepared.kind === 'resume';
-        // a send whose storyboard flags ask for review may pause, and a resume continues a paused run
-        checkpointed =
-          resumed ||
-          (prepared.kind === 'input' &&
-            prepared.input.action.type === 'send' &&
-            prepared.input.storyboard !== undefined &&
-            mayPause(prepared.input.storyboard));
+        // a turn that may pause needs a checkpoint, and a resume continues a paused run
+        checkpointed = resumed || (prepared.kind === 'input' && mayPause(prepared.input));
         const workflow = checkpointed ? this.workflow.pausable : this.workflow.straight;
         const config = {
           configurable: { thread_id: this.threadId },

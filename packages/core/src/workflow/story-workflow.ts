@@ -43,9 +43,9 @@ export interface TurnInput {
   /** `send` carries the id of the player's message, stored before the turn starts. */
   action: { type: 'send'; text: string; playerId: string } | { type: 'regenerate'; messageId: string };
   /**
-   * The storyboard flags as the turn started: its storyboard steps follow them (a replay after a
-   * resume too), and they decide whether the turn may pause (see {@link StoryWorkflow}). Absent in
-   * checkpoints from before they were recorded: then they are read again.
+   * The storyboard flags as a `send` started: its storyboard steps follow them (a replay after a
+   * resume too), and they decide whether the turn may pause ({@link mayPause}). A regenerate, which
+   * never paints, has none.
    */
   storyboard?: StoryboardFlags;
 }
@@ -56,9 +56,14 @@ export interface StoryboardFlags {
   storyboardReview: boolean;
 }
 
-/** True when a turn with these flags may stop at an `interrupt` (a storyboard awaiting approval). */
-export function mayPause(flags: StoryboardFlags): boolean {
-  return flags.imageGeneration && flags.storyboardReview;
+/**
+ * True when a turn may stop at an `interrupt` (a storyboard awaiting approval): a `send` whose
+ * storyboard flags ask for review. Only such turns (and resumes) need the checkpointed entrypoint.
+ */
+export function mayPause(input: TurnInput): boolean {
+  return (
+    input.action.type === 'send' && input.storyboard?.imageGeneration === true && input.storyboard.storyboardReview
+  );
 }
 
 /** What a turn returns (small: it is checkpointed). */
@@ -434,7 +439,7 @@ export function createStoryWorkflow(deps: WorkflowDeps) {
       .map((command) => `- \`${command.usage}\`: ${command.help}`)
       .join('\n')}\n\nOr just write what your character does.`;
 
-  /** The storyboard flags the turn started with. */
+  /** The storyboard flags the turn started with (read now only for a turn without them). */
   const storyboardFlags = async (input: TurnInput): Promise<StoryboardFlags> =>
     input.storyboard ?? (await deps.flags.effective({ userId: input.userId }));
 
