@@ -5,7 +5,13 @@ import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
 import type { StoryMessage, ThreadRecord, Turn, TurnEvent, TurnResult, TurnStatus } from './types.js';
 import { exportMarkdown } from './workflow/export-story.js';
-import { type InterruptRequest, mayPause, type StoryWorkflow, type TurnInput } from './workflow/story-workflow.js';
+import {
+  type InterruptRequest,
+  mayPause,
+  type StoryWorkflow,
+  streamRun,
+  type TurnInput,
+} from './workflow/story-workflow.js';
 import { EventQueue, type TurnSink } from './workflow/turn-sink.js';
 
 /** Options for a single turn. */
@@ -292,10 +298,11 @@ export class StorySession {
           // (its reply is marked aborted when read), so per-task checkpoints would be wasted writes.
           durability: 'exit' as const,
         };
-        const stream =
-          prepared.kind === 'input'
-            ? await workflow.stream(prepared.input, config)
-            : await workflow.stream(new Command({ resume: prepared.value }), config);
+        const stream = await streamRun(
+          workflow,
+          prepared.kind === 'input' ? prepared.input : new Command({ resume: prepared.value }),
+          config,
+        );
         for await (const update of stream) {
           const pending = (update as { __interrupt__?: Array<{ value?: InterruptRequest }> }).__interrupt__;
           const request = pending?.[0]?.value;
