@@ -12,7 +12,7 @@ import {
   streamRun,
   type TurnInput,
 } from './workflow/story-workflow.js';
-import { EventQueue, type TurnSink } from './workflow/turn-sink.js';
+import { EventQueue, TURN_EVENTS, type TurnSink } from './workflow/turn-sink.js';
 
 /** Options for a single turn. */
 export interface TurnOptions {
@@ -364,11 +364,13 @@ export class StorySession {
       };
     })();
 
-    return {
+    const turn: Turn & { [TURN_EVENTS]: EventQueue<TurnEvent> } = {
       turnId,
       result,
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+      [TURN_EVENTS]: queue,
     };
+    return turn;
   }
 }
 

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoryMessage, ThreadRecord } from '../types.js';
+import type { StoryMessage, ThreadRecord, Turn, TurnEvent, TurnResult } from '../types.js';
+import { EventQueue, TURN_EVENTS } from '../workflow/turn-sink.js';
 import { toNodeListener } from './node-listener.js';
 import { parseEvents, readEvents, type SseEvent, serveForTests, type TestServer } from './serve-for-tests.js';
-import { DIRECT_HANDLER, isDirectSse, SSE_PUMP } from './sse-stream.js';
+import { DIRECT_HANDLER, isDirectSse, SSE_PUMP, streamTurn } from './sse-stream.js';
 
 let app: TestServer | undefined;
 afterEach(async () => {
@@ -252,5 +253,56 @@ describe('SSE turns', () => {
     app = await serveForTests({ handler: { guest: false } });
     const response = await app.call(null, '/auth/guest', { method: 'POST' });
     expect(response.status).toBe(404);
+  });
+
+  it("takes a turn's events by push once the stream is open, with the same events as the iterator", async () => {
+    /** A turn over a queue; `push` says whether streamTurn may take its events by push. */
+    const turnOver = (push: boolean) => {
+      const queue = new EventQueue<TurnEvent>();
+      let reads = 0;
+      let finish!: (result: TurnResult) => void;
+      const turn: Turn & { [TURN_EVENTS]?: EventQueue<TurnEvent> } = {
+        turnId: 'turn_1',
+        result: new Promise<TurnResult>((resolve) => (finish = resolve)),
+        [Symbol.asyncIterator]: () => {
+          const inner = queue[Symbol.asyncIterator]();
+          return {
+            next: () => {
+              reads++;
+              return inner.next();
+            },
+          };
+        },
+        ...(push && { [TURN_EVENTS]: queue }),
+      };
+      return { queue, turn, reads: () => reads, finish };
+    };
+    const run = async (push: boolean) => {
+      const { queue, turn, reads, finish } = turnOver(push);
+      queue.push({ type: 'turn-start', turnId: 'turn_1', threadId: 'thr_1' });
+      queue.push({ type: 'message-start', messageId: 'msg_1', role: 'assistant', kind: 'narration' });
+      const response = await streamTurn(turn, { abort: new AbortController() });
+      for (let i = 0; i < 40; i++) {
+        queue.push({ type: 'message-delta', messageId: 'msg_1', text: `t${i} ` });
+        if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      queue.push({ type: 'turn-end', turnId: 'turn_1', status: 'complete' });
+      queue.close();
+      finish({ turnId: 'turn_1', status: 'complete', messages: [] });
+      const events = parseEvents(await response.text());
+      const text = events
+        .filter((e) => e.event === 'message-delta')
+        .map((e) => (e.data as { text: string }).text)
+        .join('');
+      return { types: events.map((e) => e.event).filter((t) => t !== 'message-delta'), text, reads: reads() };
+    };
+    const pushed = await run(true);
+    const iterated = await run(false);
+    expect(pushed.text).toBe(Array.from({ length: 40 }, (_, i) => `t${i} `).join(''));
+    expect({ ...pushed, reads: 0 }).toEqual({ ...iterated, reads: 0 });
+    expect(pushed.types).toEqual(['turn-start', 'message-start', 'turn-end']);
+    // the iterator reads every event; by push, only the peek reads (turn-start, message-start, one more)
+    expect(iterated.reads).toBeGreaterThan(40);
+    expect(pushed.reads).toBeLessThanOrEqual(3);
   });
 });

@@ -1,5 +1,6 @@
 import { DreamdeckError, type ErrorCode } from '../errors.js';
 import type { Turn, TurnEvent } from '../types.js';
+import { type EventQueue, TURN_EVENTS } from '../workflow/turn-sink.js';
 
 /** Codes that, when a turn fails before it produced anything, answer as a plain JSON error instead of a stream. */
 const EARLY_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -136,13 +137,16 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
     heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
     (async () => {
       for (const event of buffered) send(event);
-      if (!finished) {
-        for (;;) {
-          const step = await next;
-          if (step.done) break;
-          send(step.value);
-          next = iterator.next();
+      if (finished) return;
+      const queue = (turn as { [TURN_EVENTS]?: EventQueue<TurnEvent> })[TURN_EVENTS];
+      for (let step = await next; !step.done; step = await next) {
+        send(step.value);
+        if (queue) {
+          // the rest by push: no promise per event, and a turn streams one event per token
+          await new Promise<void>((resolve) => queue.subscribe(send, resolve));
+          return;
         }
+        next = iterator.next();
       }
     })()
       .catch(() => {})

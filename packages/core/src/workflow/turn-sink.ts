@@ -19,15 +19,27 @@ export interface TurnSink {
   settling: Promise<unknown>[];
 }
 
-/** A push-based async queue: producers `push`, one consumer iterates. */
+/**
+ * Where a turn object keeps its {@link EventQueue}, for consumers in this package that take the
+ * events by push ({@link EventQueue.subscribe}) rather than through the public async iterator.
+ */
+export const TURN_EVENTS = Symbol('dreamdeck.turnEvents');
+
+/** A push-based async queue: producers `push`, one consumer iterates (or subscribes). */
 export class EventQueue<T> implements AsyncIterable<T> {
   private items: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private listener: ((item: T) => void) | undefined;
+  private onEnd: (() => void) | undefined;
   private closed = false;
 
   /** Adds an item (ignored after `close`). */
   push(item: T): void {
     if (this.closed) return;
+    if (this.listener) {
+      this.listener(item);
+      return;
+    }
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
@@ -37,10 +49,34 @@ export class EventQueue<T> implements AsyncIterable<T> {
 
   /** Ends iteration once buffered items are consumed. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.({ value: undefined, done: true });
+    const onEnd = this.onEnd;
+    this.listener = undefined;
+    this.onEnd = undefined;
+    onEnd?.();
+  }
+
+  /**
+   * Hands the items to `listener` instead of the iterator: the buffered ones at once, then each as
+   * it is pushed, synchronously, with no promise per item. `onEnd` runs when the queue closes (at
+   * once when it already has). For a consumer that has read part of the queue and now takes the
+   * rest; it must not have a read waiting.
+   */
+  subscribe(listener: (item: T) => void, onEnd: () => void): void {
+    if (this.waiting) throw new Error('EventQueue.subscribe: a read is still waiting');
+    const buffered = this.items;
+    this.items = [];
+    for (const item of buffered) listener(item);
+    if (this.closed) {
+      onEnd();
+      return;
+    }
+    this.listener = listener;
+    this.onEnd = onEnd;
   }
 
   /**
