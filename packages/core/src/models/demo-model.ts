@@ -177,7 +177,8 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
       if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: options.signal });
       const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk(token) });
       yield chunk;
-      await runManager?.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });
+      // no `await` when nothing observes the call: an awaited `undefined` still costs a promise a token
+      if (runManager) await runManager.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });
     }
   }
 }
