@@ -79,20 +79,23 @@ async function turnsPerSecond(workers: number) {
   const { child, url } = await startServer({ BENCH_LATENCY_MS: '0', BENCH_WORKERS: String(workers) });
   try {
     const token = await auth.issueToken({ id: 'bench' });
-    // several threads per connection, taken round-robin, so no thread ever runs two turns at once
-    const threads = await createThreads(url, token, connections * 4);
-    let next = 0;
+    // Four threads per connection. A request takes the thread that has waited longest and gives it
+    // back when its response ends, so no thread ever runs two turns at once (a plain round-robin
+    // would send a thread its next turn while a slow one is still running there: a 409).
+    const free = await createThreads(url, token, connections * 4);
     const body = JSON.stringify({ text: 'I search the room for clues.' });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const requests: autocannon.Request[] = [
       {
         method: 'POST',
-        setupRequest: (request) => ({
-          ...request,
-          path: `/api/threads/${threads[next++ % threads.length]}/turns`,
-          headers,
-          body,
-        }),
+        setupRequest: (request, context) => {
+          const thread = free.shift() as string;
+          (context as { thread?: string }).thread = thread;
+          return { ...request, path: `/api/threads/${thread}/turns`, headers, body };
+        },
+        onResponse: (_status, _body, context) => {
+          free.push((context as { thread: string }).thread);
+        },
       },
     ];
     // warm up (JIT, SQLite page cache)
