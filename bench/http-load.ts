@@ -125,6 +125,9 @@ async function turnsPerSecond(workers: number) {
     if (workers === 1) {
       // steadier than turns/s on a shared machine: what one turn costs the server, GC threads included
       console.log(`  server CPU       ${(cpuMs / result['2xx']).toFixed(2)} ms per turn (all threads)`);
+      console.log(
+        `  LangGraph floor  ${langGraphFloorCpuMs().toFixed(2)} ms CPU per bare one-task run, alone on the machine (servers/langgraph-floor.mjs)`,
+      );
     }
     console.log(`  server RSS after ${mb(await rssBytes(url))}`);
     return { turnsPerSecond: result['2xx'] / duration, p99: result.latency.p99, turns };
@@ -163,6 +166,15 @@ function langGraphFloorKb(runs: number): number {
     encoding: 'utf8',
   });
   return (JSON.parse(out) as { kbPerRun: number }).kbPerRun;
+}
+
+/**
+ * CPU ms a bare one-task LangGraph run costs on this machine (see servers/langgraph-floor.mjs):
+ * the framework's share of a turn, and a yardstick for how fast the machine is today.
+ */
+function langGraphFloorCpuMs(): number {
+  const out = execFileSync(process.execPath, ['servers/langgraph-floor.mjs', 'cpu'], { cwd: here, encoding: 'utf8' });
+  return (JSON.parse(out) as { cpuMsPerRun: number }).cpuMsPerRun;
 }
 
 async function idleStreamMemory() {
