@@ -4,11 +4,15 @@
  * latency (`BENCH_LATENCY_MS`, default 0), storage from `BENCH_STORAGE` (`sqlite` default, in a
  * temp folder; or `memory`), limits raised so they never refuse; `BENCH_IMAGES=1` adds the
  * storyboard step to each turn. `BENCH_WORKERS` (default 1) runs that many processes on one port
- * with node:cluster, sharing the SQLite file, as several instances share one database. Prints its URL.
+ * with node:cluster, sharing the SQLite file, as several instances share one database.
+ * `BENCH_SQLITE_BINDING` names a better-sqlite3 native addon built for the Node that runs the server
+ * (better-sqlite3's `nativeBinding`), so `BENCH_NODE` can run it on another Node with SQLite.
+ * Prints its URL.
  */
 import cluster from 'node:cluster';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStorage } from '@dreamdeck/adapters/sqlite';
@@ -47,9 +51,9 @@ async function serve() {
   const images = process.env.BENCH_IMAGES === '1';
   const storage = memory
     ? createMemoryStorage()
-    : createSqliteStorage({
-        path: process.env.BENCH_DB ?? join(mkdtempSync(join(tmpdir(), 'dreamdeck-bench-')), 'bench.db'),
-      });
+    : createSqliteStorage(
+        sqliteFile(process.env.BENCH_DB ?? join(mkdtempSync(join(tmpdir(), 'dreamdeck-bench-')), 'bench.db')),
+      );
   const dd = await createDreamdeck({
     storage,
     model: createDemoModel({ latencyMs }),
@@ -73,4 +77,13 @@ async function serve() {
   process.on('SIGTERM', () => {
     close().then(() => process.exit(0));
   });
+}
+
+/** The SQLite storage options for `path`: opened with `BENCH_SQLITE_BINDING`'s addon when it is set. */
+function sqliteFile(path) {
+  const nativeBinding = process.env.BENCH_SQLITE_BINDING;
+  if (!nativeBinding) return { path };
+  // better-sqlite3 as @dreamdeck/adapters resolves it: the same JS, another native addon
+  const Database = createRequire(import.meta.resolve('@dreamdeck/adapters/sqlite'))('better-sqlite3');
+  return { database: new Database(path, { nativeBinding }) };
 }
