@@ -5,8 +5,10 @@
  *   node --expose-gc servers/langgraph-floor.mjs [runs]   heap KB per pending run (a checkpointer,
  *                                                         the task awaiting forever)
  *   node servers/langgraph-floor.mjs cpu [runs]           CPU ms per finished run (no checkpointer,
- *                                                         as a turn that cannot pause runs), one
- *                                                         after another after 1,000 warm-up runs
+ *                                                         as a turn that cannot pause runs, read
+ *                                                         through the entrypoint's generator as a
+ *                                                         turn reads it), one after another after
+ *                                                         1,000 warm-up runs
  */
 import { entrypoint, MemorySaver, task } from '@langchain/langgraph';
 
@@ -16,8 +18,9 @@ const runs = Number(process.argv[cpu ? 3 : 2] ?? (cpu ? 3000 : 1000));
 if (cpu) {
   const narrate = task('narrate', async (input) => ({ messageId: `m${input.i}` }));
   const flow = entrypoint({ name: 'floor' }, (input) => narrate(input));
+  // read as a turn reads it (`streamRun`): the generator that `stream()` wraps
   const once = async (i) => {
-    for await (const _ of await flow.stream({ i }, { configurable: { thread_id: `t${i}` }, streamMode: 'updates' }));
+    for await (const _ of flow._streamIterator({ i }, { configurable: { thread_id: `t${i}` }, streamMode: 'updates' }));
   };
   for (let i = 0; i < 1000; i++) await once(i);
   const before = process.cpuUsage();
