@@ -126,7 +126,7 @@ async function turnsPerSecond(workers: number) {
       // steadier than turns/s on a shared machine: what one turn costs the server, GC threads included
       console.log(`  server CPU       ${(cpuMs / result['2xx']).toFixed(2)} ms per turn (all threads)`);
       console.log(
-        `  LangGraph floor  ${langGraphFloorCpuMs().toFixed(2)} ms CPU per bare one-task run, alone on the machine (servers/langgraph-floor.mjs)`,
+        `  LangGraph floor  ${langGraphFloor('cpu').cpuMsPerRun?.toFixed(2)} ms CPU per bare one-task run, alone on the machine (servers/langgraph-floor.mjs)`,
       );
     }
     console.log(`  server RSS after ${mb(await rssBytes(url))}`);
@@ -159,22 +159,14 @@ async function settledRss(api: string, atOpen: number): Promise<{ rss: number; s
   return { rss: last, seconds: (Date.now() - started) / 1000 };
 }
 
-/** Heap KB a bare LangGraph run holds while a task waits (see servers/langgraph-floor.mjs). */
-function langGraphFloorKb(runs: number): number {
-  const out = execFileSync(process.execPath, ['--expose-gc', 'servers/langgraph-floor.mjs', String(runs)], {
-    cwd: here,
-    encoding: 'utf8',
-  });
-  return (JSON.parse(out) as { kbPerRun: number }).kbPerRun;
-}
-
 /**
- * CPU ms a bare one-task LangGraph run costs on this machine (see servers/langgraph-floor.mjs):
- * the framework's share of a turn, and a yardstick for how fast the machine is today.
+ * What a bare one-task LangGraph run costs on this machine (servers/langgraph-floor.mjs with
+ * `args`): `kbPerRun`, the heap it holds while its task waits, or with `cpu` `cpuMsPerRun`, the CPU
+ * a finished run takes: the framework's share of a turn, and a yardstick for how fast the machine is.
  */
-function langGraphFloorCpuMs(): number {
-  const out = execFileSync(process.execPath, ['servers/langgraph-floor.mjs', 'cpu'], { cwd: here, encoding: 'utf8' });
-  return (JSON.parse(out) as { cpuMsPerRun: number }).cpuMsPerRun;
+function langGraphFloor(...args: string[]): { kbPerRun?: number; cpuMsPerRun?: number } {
+  const script = ['--expose-gc', 'servers/langgraph-floor.mjs', ...args];
+  return JSON.parse(execFileSync(process.execPath, script, { cwd: here, encoding: 'utf8' }));
 }
 
 async function idleStreamMemory() {
@@ -214,7 +206,7 @@ async function idleStreamMemory() {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const idleCpuMsPerSecond = (((await cpuSeconds(url)) - idleCpuBefore) * 1000) / 3;
     const settled = await settledRss(url, after);
-    const floor = langGraphFloorKb(ok);
+    const floor = langGraphFloor(String(ok)).kbPerRun ?? Number.NaN;
     const perStream = (rss: number) => `${((rss - before) / ok / 1024).toFixed(0)} KB`;
     console.log(`\nidle open streams`);
     console.log(`  streams open     ${ok} (server gauge ${gauge})`);

@@ -18,9 +18,10 @@ const runs = Number(process.argv[cpu ? 3 : 2] ?? (cpu ? 3000 : 1000));
 if (cpu) {
   const narrate = task('narrate', async (input) => ({ messageId: `m${input.i}` }));
   const flow = entrypoint({ name: 'floor' }, (input) => narrate(input));
-  // read as a turn reads it (`streamRun`): the generator that `stream()` wraps
+  // read as a turn reads it (`streamRun`): the generator that `stream()` wraps, when there is one
+  const read = flow._streamIterator ? (input, config) => flow._streamIterator(input, config) : flow.stream.bind(flow);
   const once = async (i) => {
-    for await (const _ of flow._streamIterator({ i }, { configurable: { thread_id: `t${i}` }, streamMode: 'updates' }));
+    for await (const _ of await read({ i }, { configurable: { thread_id: `t${i}` }, streamMode: 'updates' }));
   };
   for (let i = 0; i < 1000; i++) await once(i);
   const before = process.cpuUsage();
