@@ -3,8 +3,8 @@
  * SQLite, zero-latency demo model) runs under callgrind with instrumentation off, serves warm-up
  * turns, then counts `BENCH_TURNS` sequential turns (all threads: main, GC helpers, libuv). It
  * moves far less than turns per second on a shared host, so it compares two versions of the code
- * run back to back (the same code: within 2% on a quiet host, 12.45–14.05 M in three runs on a
- * slower, loaded one). Prints its figure; skips (with a message) when valgrind is missing.
+ * run back to back (how far it moves: docs/http.md). Prints its figure; skips (with a message) when
+ * valgrind is missing.
  *
  *   pnpm bench http-instructions
  *   BENCH_WARMUP=600 BENCH_TURNS=300 pnpm bench http-instructions   (the defaults; at 100 turns the
