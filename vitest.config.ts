@@ -31,6 +31,8 @@ export default defineConfig({
     server: { deps: { inline: [/rpg-dice-roller/] } },
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    // builds the widget bundles the browser tests load, when they are stale
+    globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

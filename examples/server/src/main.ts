@@ -1,7 +1,15 @@
+import { resolve } from 'node:path';
+import { readOrCreateSecret } from './secret-file.js';
 import { startServer } from './start-server.js';
 
-/** `pnpm example`: the reference server on http://localhost:8787 (PORT), stopped cleanly by SIGTERM/SIGINT. */
-const running = await startServer();
+/**
+ * `pnpm example`: the reference server on http://localhost:8787 (PORT), stopped cleanly by
+ * SIGTERM/SIGINT. Tokens are signed with `DREAMDECK_SECRET`, else with a secret kept in
+ * `./.dreamdeck/secret` (where `pnpm example` was run), so stories survive a restart.
+ */
+const secretFile = resolve(process.env.INIT_CWD ?? '.', '.dreamdeck/secret');
+const secret = process.env.DREAMDECK_SECRET || readOrCreateSecret(secretFile);
+const running = await startServer({ secret });
 const lines = [
   `Dreamdeck example server listening on ${running.url}`,
   `  api:      ${running.apiUrl}`,
@@ -9,14 +17,10 @@ const lines = [
   `  images:   ${running.description.images}`,
   `  database: ${running.description.database}`,
 ];
-if (!process.env.DREAMDECK_SECRET) {
-  lines.push(
-    `  admin page (this run only; set DREAMDECK_SECRET to keep tokens valid across restarts):`,
-    `    ${running.url}/admin#token=${await running.auth.issueToken({ id: 'admin', roles: ['admin'] })}`,
-  );
-} else {
-  lines.push(`  admin:    ${running.url}/admin (paste an admin token)`);
-}
+lines.push(
+  `  secret:   ${process.env.DREAMDECK_SECRET ? 'DREAMDECK_SECRET' : secretFile}`,
+  `  admin page: ${running.url}/admin#token=${await running.auth.issueToken({ id: 'admin', roles: ['admin'] })}`,
+);
 console.log(lines.join('\n'));
 
 let stopping = false;

@@ -126,7 +126,7 @@ export function renderAdminPage(options: AdminPageOptions): string {
 <dreamdeck-admin endpoint="${endpoint}" theme="auto"></dreamdeck-admin>
 <script type="module" src="/dreamdeck-admin.js"></script>
 <script type="module" src="/admin.js"></script>`
-    : '<p>The admin view is not built yet: run <code>pnpm --filter @dreamdeck/widget build</code>.</p>';
+    : '<p>The admin view is not built yet: run <code>pnpm --filter @dreamdeck/widget bundle</code> (or start the server with <code>pnpm example</code>, which builds it).</p>';
   return `<!doctype html>
 <html lang="en">
 <head>

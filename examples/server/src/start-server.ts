@@ -46,7 +46,7 @@ export interface StartServerOptions {
   images?: ImageAdapter;
   /** Engine config given in code (wins over `DREAMDECK_*` env). */
   config?: DreamdeckConfigInput;
-  /** Token secret shared by every instance (default `DREAMDECK_SECRET`, else random per start). */
+  /** Token secret shared by every instance (default `DREAMDECK_SECRET`, else random per start; `pnpm example` keeps one in `./.dreamdeck/secret`). */
   secret?: string;
   /** Guest mode for the demo page (default on; `DREAMDECK_GUEST=off` turns it off). */
   guest?: boolean;

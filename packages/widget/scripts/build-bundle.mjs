@@ -1,10 +1,15 @@
 // Builds dist/dreamdeck-chat.js: one self-contained, minified ESM file for a <script type="module"> tag,
 // with Lit, marked's lexer and eventsource-parser bundled.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'acorn';
 import { build, transform } from 'esbuild';
 import { minify } from 'terser';
+
+// paths below are relative to the package, wherever the script is started from
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(packageRoot);
 
 /**
  * Shrinks the widget's own Lit templates: each source file is first compiled with whitespace
@@ -426,6 +431,7 @@ async function checkMangleable(bundle) {
 }
 
 const options = {
+  absWorkingDir: packageRoot,
   outdir: 'dist',
   bundle: true,
   format: 'esm',
@@ -486,6 +492,7 @@ async function finish(files) {
   await writeFile(map.path, result.map);
 }
 
+await mkdir('dist', { recursive: true });
 for (const [entry, source] of Object.entries(entries)) {
   const result = await build({ ...options, entryPoints: { [entry]: source }, write: false });
   await finish(result.outputFiles);
