@@ -23,12 +23,14 @@ export default defineConfig({
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'http/index': 'src/http/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
   clean: true,
   target: 'node20',
   external: ['vitest'],
-  // the dice stack, bundled so the lightweight mathjs instance is what runs (see lightMathjs)
+  // the dice stack, bundled so the lightweight mathjs instance is what runs (see lightMathjs), and
+  // p-limit, which is ESM-only
   noExternal: [
+    'p-limit',
+    'yocto-queue',
     /^@dice-roller\//,
     /^mathjs/,
     'random-js',

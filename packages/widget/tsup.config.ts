@@ -6,8 +6,7 @@ export default defineConfig({
   format: ['esm'],
   // the wire types come from @dreamdeck/core's sources; inline them so the d.ts needs no core install
   dts: { resolve: ['@dreamdeck/core'] },
-  sourcemap: true,
-  clean: false,
+  clean: true, // the script-tag files are built after this step (build-bundle.mjs)
   target: 'es2022',
   platform: 'browser',
   external: ['lit', 'marked', 'eventsource-parser'],

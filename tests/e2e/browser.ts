@@ -1,6 +1,6 @@
 /** Shared helpers for the widget's browser tests: Debian Chromium via playwright-core, the example server, the bundle. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,15 +32,12 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * Builds `dist/dreamdeck-chat.js` and `dist/dreamdeck-admin.js` when they are missing or older than
- * a source file (CI builds first, so parallel test files do not rewrite the bundle under the server).
+ * Builds the widget's script-tag files when they are missing or older than their sources
+ * (`packages/widget/scripts/ensure-bundle.mjs`). The test run's global setup already did, so this is
+ * a quick check that never rewrites a bundle under a running server.
  */
 export function buildWidget(): void {
-  const bundles = ['dreamdeck-chat.js', 'dreamdeck-admin.js'].map((file) => join(widgetDir, 'dist', file));
-  const sources = readdirSync(join(widgetDir, 'src')).map((file) => statSync(join(widgetDir, 'src', file)).mtimeMs);
-  const built = bundles.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0));
-  if (Math.min(...built) > Math.max(...sources)) return;
-  execFileSync(process.execPath, ['scripts/build-bundle.mjs'], { cwd: widgetDir, stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/ensure-bundle.mjs'], { cwd: widgetDir, stdio: 'inherit' });
 }
 
 const quiet: Logger = {

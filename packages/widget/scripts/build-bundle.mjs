@@ -485,7 +485,8 @@ async function finish(files) {
       ecma: 2020,
       compress: { passes: 2 },
       format: { comments: false },
-      sourceMap: { content: result.map, url: `${name}.map`, filename: name },
+      // the map stays beside the file for local debugging; the npm package ships neither it nor a link to it
+      sourceMap: { content: result.map, filename: name },
     });
   }
   await writeFile(js.path, `${result.code}\n`);
@@ -500,4 +501,15 @@ for (const [entry, source] of Object.entries(entries)) {
     const { analyzeMetafile } = await import('esbuild');
     console.log(await analyzeMetafile(result.metafile));
   }
+}
+
+// Types for the script-tag files: they export the same classes as the npm entry (whose d.ts tsup
+// writes to dist/index.d.ts), so a TypeScript user importing a subpath gets those declarations.
+const BUNDLE_TYPES = {
+  'dreamdeck-chat': "export { DreamdeckChat } from './index.js';",
+  'dreamdeck-admin': "export { DreamdeckAdmin } from './index.js';",
+  'dreamdeck-locale-de': "export { de, de as default } from './index.js';",
+};
+for (const [entry, types] of Object.entries(BUNDLE_TYPES)) {
+  await writeFile(`dist/${entry}.d.ts`, `${types}\n`);
 }
