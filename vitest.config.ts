@@ -7,6 +7,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export const alias = [
   { find: /^@dreamdeck\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
   { find: /^@dreamdeck\/core\/http$/, replacement: src('./packages/core/src/http/index.ts') },
+  { find: /^@dreamdeck\/core\/adapter-kit$/, replacement: src('./packages/core/src/adapter-kit/index.ts') },
   { find: /^@dreamdeck\/core$/, replacement: src('./packages/core/src/index.ts') },
   { find: /^@dreamdeck\/adapters\/(.+)$/, replacement: src('./packages/adapters/src/$1/index.ts') },
   { find: /^@dreamdeck\/adapters$/, replacement: src('./packages/adapters/src/index.ts') },

@@ -20,7 +20,12 @@ export const lightMathjs: Plugin = {
 };
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'http/index': 'src/http/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'http/index': 'src/http/index.ts',
+    'adapter-kit/index': 'src/adapter-kit/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
