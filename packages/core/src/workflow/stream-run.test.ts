@@ -1,6 +1,6 @@
 import { Command, entrypoint, getConfig, interrupt, MemorySaver, task } from '@langchain/langgraph';
 import { describe, expect, it, vi } from 'vitest';
-import { streamRun } from './story-workflow.js';
+import { streamRun } from './stream-run.js';
 
 const collect = async <T>(stream: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];

@@ -1,0 +1,82 @@
+import { narrateAndIllustrate, storyboard, storyboardFlags } from './illustrate.js';
+import type { CommandName } from './router.js';
+import { helpText } from './tasks/commands.js';
+import type { SceneSource } from './tasks/storyboard.js';
+import type { TurnInput } from './turn-context.js';
+import type { TurnKit } from './turn-tasks.js';
+
+/**
+ * Runs a slash command (all but `/roll`, which the turn rolls itself) by calling its tasks. A step
+ * of the turn body, not a task: `/storyboard` may pause at an interrupt. `before` is the player's
+ * message, the end of the window a `/write` narration reads. Resolves to the new messages' ids.
+ */
+export async function runCommand(
+  kit: TurnKit,
+  input: TurnInput,
+  name: CommandName,
+  args: string,
+  before: string,
+): Promise<string[]> {
+  const { tasks } = kit;
+  const base = { threadId: input.threadId, turnId: input.turnId };
+  switch (name) {
+    case 'help':
+      return [await tasks.reply({ ...base, kind: 'help', content: helpText() })];
+    case 'persona':
+      return [await tasks.switchPersona({ ...base, args })];
+    case 'reset':
+      return [
+        await tasks.reply({
+          ...base,
+          kind: 'system',
+          role: 'system',
+          content: '— A new chapter begins. The GM has set the earlier story aside. —',
+          parts: [{ type: 'reset' }],
+        }),
+      ];
+    case 'save':
+      return [await tasks.exportStory(base)];
+    case 'write':
+      return narrateAndIllustrate(kit, input, {
+        ...base,
+        persona: input.persona,
+        before,
+        prompt: args
+          ? `Write the next passage of the story about: ${args}`
+          : 'Continue the story with the next passage.',
+      });
+    case 'storyboard': {
+      const flags = await storyboardFlags(kit, input);
+      if (!flags.imageGeneration) {
+        return [
+          await tasks.reply({
+            ...base,
+            kind: 'storyboard',
+            content: 'Image generation is switched off for this story.',
+            parts: [{ type: 'error', code: 'FEATURE_DISABLED', message: 'Image generation is switched off.' }],
+          }),
+        ];
+      }
+      const last = (await kit.context.storage.listMessages(input.threadId, { limit: 20 }))
+        .reverse()
+        .find((m) => m.kind === 'narration' && m.content);
+      const source: SceneSource = args
+        ? { scene: args }
+        : last
+          ? { messageId: last.id }
+          : { scene: 'The opening scene of a new story' };
+      return storyboard(kit, input, source, flags.storyboardReview);
+    }
+    case 'search':
+    case 'todo':
+      return [
+        await tasks.reply({
+          ...base,
+          kind: name,
+          content: `\`/${name}\` is not available yet in this version of Dreamdeck.`,
+        }),
+      ];
+    default:
+      return [await tasks.reply({ ...base, kind: 'help', content: helpText() })];
+  }
+}

@@ -1,0 +1,70 @@
+import { task } from '@langchain/langgraph';
+import { exportMarkdown } from '../export-story.js';
+import { COMMANDS } from '../router.js';
+import { sendReply } from '../story-messages.js';
+import type { TurnContext } from '../turn-context.js';
+
+/** The reply to `/help` (and to an unknown command, after `intro`): every command with its usage. */
+export function helpText(intro = ''): string {
+  return `${intro}Commands:\n\n${Object.values(COMMANDS)
+    .map((command) => `- \`${command.usage}\`: ${command.help}`)
+    .join('\n')}\n\nOr just write what your character does.`;
+}
+
+/** `/persona [id or name]` in a thread. */
+export interface SwitchPersonaInput {
+  threadId: string;
+  turnId: string;
+  args: string;
+}
+
+/**
+ * The `switch-persona` task (`/persona`): with no argument, lists the personas; with an id or a
+ * name, makes that persona the thread's GM; with one that does not exist, says so and lists them.
+ * Resolves to the id of its `system` reply.
+ */
+export function createSwitchPersonaTask(context: TurnContext) {
+  return task('switch-persona', async (input: SwitchPersonaInput): Promise<string> => {
+    const all = context.personas();
+    const wanted = input.args.trim().toLowerCase();
+    const list = [...all.values()].map((p) => `- \`${p.id}\` ${p.icon} **${p.name}**: ${p.description}`).join('\n');
+    if (!wanted)
+      return sendReply(context, {
+        ...input,
+        kind: 'system',
+        content: `Personas:\n\n${list}\n\nSwitch with \`/persona <id>\`.`,
+      });
+    const next = all.get(wanted) ?? [...all.values()].find((p) => p.name.toLowerCase() === wanted);
+    if (!next)
+      return sendReply(context, {
+        ...input,
+        kind: 'system',
+        content: `There is no persona "${input.args.trim()}". Personas:\n\n${list}`,
+      });
+    await context.storage.updateThread(input.threadId, { persona: next.id });
+    return sendReply(context, {
+      ...input,
+      kind: 'system',
+      content: `${next.icon} **${next.name}** takes over the story.`,
+    });
+  });
+}
+
+/** The thread to export, and the turn that asked. */
+export interface ExportStoryInput {
+  threadId: string;
+  turnId: string;
+}
+
+/** The `export-story` task (`/save`): the story so far as markdown, in a `system` reply. Resolves to its id. */
+export function createExportStoryTask(context: TurnContext) {
+  return task('export-story', async (input: ExportStoryInput): Promise<string> => {
+    const thread = await context.storage.getThread(input.threadId);
+    const messages = await context.storage.listMessages(input.threadId);
+    return sendReply(context, {
+      ...input,
+      kind: 'system',
+      content: exportMarkdown(thread?.title ?? 'Story', messages),
+    });
+  });
+}

@@ -1,0 +1,85 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { DreamdeckConfig } from '../config/config-schema.js';
+import { DreamdeckError } from '../errors.js';
+import type { DreamdeckEvents } from '../events.js';
+import type { FeatureFlags } from '../flags/feature-flags.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
+import type { Logger } from '../logging/logger.js';
+import type { ImageAdapter, ModelAdapter } from '../models/model-adapter.js';
+import type { Persona } from '../personas/personas.js';
+import type { StorageAdapter } from '../storage/storage-adapter.js';
+import type { TurnSink } from './turn-sink.js';
+
+/**
+ * What every task of the story workflow shares: the engine's storage, model, flags and limits,
+ * and the sinks of the turns now running. One per engine; a task reaches its turn's sink by the
+ * thread id in its input ({@link sinkFor}), so a task's input stays small and serializable.
+ */
+export interface TurnContext {
+  storage: StorageAdapter;
+  model: () => ModelAdapter;
+  images: () => ImageAdapter | undefined;
+  config: () => DreamdeckConfig;
+  personas: () => Map<string, Persona>;
+  flags: FeatureFlags;
+  limits: RateLimiter;
+  events: EventEmitter<DreamdeckEvents>;
+  logger: Logger;
+  /** The running turn of each thread, by thread id. */
+  sinks: Map<string, TurnSink>;
+}
+
+/** The sink of the turn running on `threadId`; throws `INTERNAL` when none runs. */
+export function sinkFor(context: TurnContext, threadId: string): TurnSink {
+  const sink = context.sinks.get(threadId);
+  if (!sink) throw new DreamdeckError('INTERNAL', `[dreamdeck] no running turn for thread ${threadId}`);
+  return sink;
+}
+
+/** The input of one turn of the story entrypoint. */
+export interface TurnInput {
+  turnId: string;
+  threadId: string;
+  userId: string;
+  persona: string;
+  /** `send` carries the id of the player's message, stored before the turn starts. */
+  action: { type: 'send'; text: string; playerId: string } | { type: 'regenerate'; messageId: string };
+  /**
+   * The storyboard flags as a `send` started: its storyboard steps follow them (a replay after a
+   * resume too), and they decide whether the turn may pause ({@link mayPause}). A regenerate, which
+   * never paints, has none.
+   */
+  storyboard?: StoryboardFlags;
+}
+
+/** The flags that decide whether a turn paints a storyboard and asks the player first. */
+export interface StoryboardFlags {
+  imageGeneration: boolean;
+  storyboardReview: boolean;
+}
+
+/**
+ * True when a turn may stop at an `interrupt` (a storyboard awaiting approval): a `send` whose
+ * storyboard flags ask for review. Only such turns (and resumes) need the checkpointed entrypoint.
+ */
+export function mayPause(input: TurnInput): boolean {
+  return (
+    input.action.type === 'send' && input.storyboard?.imageGeneration === true && input.storyboard.storyboardReview
+  );
+}
+
+/** What a turn returns (small: it is checkpointed). */
+export interface TurnOutput {
+  turnId: string;
+  messageIds: string[];
+}
+
+/** The value passed to `interrupt()` and shown to the player. */
+export interface InterruptRequest {
+  interruptId: string;
+  /** The turn that asked (only the thread's latest turn can still be answered). */
+  turnId: string;
+  kind: 'approve-storyboard' | 'choice';
+  prompt: string;
+  options?: string[];
+}
