@@ -31,7 +31,8 @@ export default defineConfig({
     // run the dice roller through Vite so its `mathjs` import reaches the plugin above
     server: { deps: { inline: [/rpg-dice-roller/] } },
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // tests/packages needs built tarballs: `pnpm test:packages` (vitest.packages.config.ts)
+    exclude: ['**/node_modules/**', '**/dist/**', 'tests/packages/**'],
     // builds the widget bundles the browser tests load, when they are stale
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
