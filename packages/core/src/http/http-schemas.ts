@@ -52,6 +52,9 @@ export const resumeBody = z.strictObject({
 /** `POST /threads/:id/messages/:mid/regenerate` (an empty body is fine too). */
 export const regenerateBody = z.strictObject({});
 
+/** Routes that take no body, such as `POST /auth/guest` (an empty JSON object is fine too). */
+export const emptyBody = regenerateBody;
+
 /** `POST /threads/:id/messages/:mid/feedback`. */
 export const feedbackBody = z.strictObject({
   value: z.union([z.literal(1), z.literal(-1)]),

@@ -4,21 +4,18 @@
  * @packageDocumentation
  */
 
+export type { CorsOptions } from './cors.js';
 export type { GracefulShutdownOptions } from './graceful-shutdown.js';
 export { gracefulShutdown } from './graceful-shutdown.js';
+export type { RequestHandlerOptions } from './handler-options.js';
 export { describeError, errorResponse, HttpError, jsonResponse, STATUS_BY_CODE } from './http-errors.js';
 export type { HttpMetrics } from './http-metrics.js';
 export { createHttpMetrics } from './http-metrics.js';
 export type { FetchHandler, NodeListenerOptions } from './node-listener.js';
 export { toNodeListener } from './node-listener.js';
-export type {
-  CorsOptions,
-  MessageWithFeedback,
-  PendingInterrupt,
-  RequestHandler,
-  RequestHandlerOptions,
-} from './request-handler.js';
+export type { RequestHandler } from './request-handler.js';
 export { createRequestHandler } from './request-handler.js';
+export type { MessageWithFeedback, PendingInterrupt } from './routes/thread-views.js';
 export type { StreamTurnOptions } from './sse-stream.js';
 export { formatEvent, streamTurn } from './sse-stream.js';
 export type { Authenticate, AuthUser, TokenAuth, TokenAuthOptions } from './token-auth.js';

@@ -4,8 +4,9 @@ import type { DreamdeckConfigInput } from '../config/config-schema.js';
 import { createDreamdeck, type Dreamdeck } from '../dreamdeck.js';
 import { createDemoModel } from '../models/demo-model.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
+import type { RequestHandlerOptions } from './handler-options.js';
 import { toNodeListener } from './node-listener.js';
-import { createRequestHandler, type RequestHandler, type RequestHandlerOptions } from './request-handler.js';
+import { createRequestHandler, type RequestHandler } from './request-handler.js';
 import { createTokenAuth, type TokenAuth } from './token-auth.js';
 
 /** A running test server: a real `node:http` server on an ephemeral port. Test helper, not public API. */

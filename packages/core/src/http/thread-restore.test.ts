@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoryMessage, ThreadRecord } from '../types.js';
-import type { MessageWithFeedback, PendingInterrupt } from './request-handler.js';
+import type { MessageWithFeedback, PendingInterrupt } from './routes/thread-views.js';
 import { readEvents, serveForTests, type TestServer } from './serve-for-tests.js';
 
 let app: TestServer;

@@ -1,0 +1,31 @@
+import type { Logger } from '../logging/logger.js';
+import type { CorsOptions } from './cors.js';
+import type { Authenticate, TokenAuth } from './token-auth.js';
+
+/** Options for `createRequestHandler`. */
+export interface RequestHandlerOptions {
+  /** Path prefix the routes live under, for example `/api` (default: none). */
+  basePath?: string;
+  /**
+   * Reads the caller from a request; `null` answers 401. Use `createTokenAuth(...).authenticate`,
+   * or your own sessions/JWTs. Roles: `admin` may use `PATCH /flags` and `/admin/*`.
+   */
+  authenticate: Authenticate;
+  /** Cross-origin access; off when absent. */
+  cors?: CorsOptions;
+  /** Largest request body accepted, in bytes (default 64 KiB); larger answers 413. */
+  maxBodyBytes?: number;
+  /**
+   * Guest mode: `POST /auth/guest` issues a signed token for a new `guest_…` user. Pass the
+   * {@link TokenAuth} whose `authenticate` you use; `false` or absent turns guest mode off (404).
+   */
+  guest?: false | Pick<TokenAuth, 'issueToken'> | { issueToken: TokenAuth['issueToken']; ttlSeconds?: number };
+  /** Who may read `GET /metrics`: `'public'` (default), `'admin'`, or `false` to turn it off. */
+  metrics?: 'public' | 'admin' | false;
+  /** Milliseconds between SSE heartbeat comments (default 15,000). */
+  heartbeatMs?: number;
+  /** How often global flag overrides are re-read so `flag-change` fires (default 1,000; 0 turns polling off). */
+  flagPollMs?: number;
+  /** Logger for request lines (default `dd.logger`). */
+  logger?: Logger;
+}

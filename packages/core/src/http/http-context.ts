@@ -1,0 +1,47 @@
+import type { Dreamdeck } from '../dreamdeck.js';
+import type { Logger } from '../logging/logger.js';
+import type { StorySession } from '../session.js';
+import type { AuditEvent } from '../storage/storage-adapter.js';
+import type { RequestHandlerOptions } from './handler-options.js';
+import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
+import { createLocalTurnGuard, type ThreadTurnGuard } from './thread-turn-guard.js';
+import type { AuthUser } from './token-auth.js';
+import { createTurnStreams, type TurnStreams } from './turn-streams.js';
+
+/** What every route of one handler shares: the engine, the options, and the handler's bookkeeping. */
+export interface HttpContext {
+  readonly dd: Dreamdeck;
+  readonly options: RequestHandlerOptions;
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+  readonly metrics: HttpMetrics;
+  /** Which threads run a turn (one per thread). */
+  readonly turnGuard: ThreadTurnGuard;
+  /** The open turn event streams. */
+  readonly streams: TurnStreams;
+  /** Writes an audit event when the storage keeps an audit log; a failed write is logged, never thrown. */
+  audit(event: Omit<AuditEvent, 'createdAt'>): Promise<void> | undefined;
+  /** Opens `user`'s session on `threadId`: `NOT_FOUND` for a thread that is not theirs. */
+  openSession(user: AuthUser, threadId: string): Promise<StorySession>;
+}
+
+/** Builds the shared context of a handler from its engine and options (defaults filled in). */
+export function createHttpContext(dd: Dreamdeck, options: RequestHandlerOptions): HttpContext {
+  const logger = options.logger ?? dd.logger;
+  const metrics = createHttpMetrics(dd.events);
+  const turnGuard = createLocalTurnGuard();
+  const openSession = (user: AuthUser, threadId: string) => dd.openSession({ userId: user.id, threadId });
+  return {
+    dd,
+    options,
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+    logger,
+    metrics,
+    turnGuard,
+    streams: createTurnStreams({ openSession, metrics, guard: turnGuard, heartbeatMs: options.heartbeatMs ?? 15_000 }),
+    audit: (event) =>
+      dd.storage.recordAudit?.(event).catch((error: unknown) => logger.warn({ err: error }, 'audit write failed')),
+    openSession,
+  };
+}

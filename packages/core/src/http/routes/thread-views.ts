@@ -1,0 +1,61 @@
+import type { Dreamdeck } from '../../dreamdeck.js';
+import type { StorySession } from '../../session.js';
+import type { InterruptKind, StoryMessage } from '../../types.js';
+import type { AuthUser } from '../token-auth.js';
+
+/** A message as the thread routes answer it: with the caller's own rating when they gave one. */
+export type MessageWithFeedback = StoryMessage & { feedback?: { value: 1 | -1; comment?: string } };
+
+/** The question a thread waits on, as `GET /threads/:id` answers it under `interrupt`. */
+export interface PendingInterrupt {
+  interruptId: string;
+  kind: InterruptKind;
+  prompt: string;
+  options?: string[];
+}
+
+/**
+ * One page of a thread's story for the message routes: the newest `query.limit` messages (default
+ * `defaultLimit`) before `query.before`, oldest first, and whether older ones exist.
+ */
+export async function historyPage(
+  session: StorySession,
+  query: { limit?: number | undefined; before?: string | undefined },
+  defaultLimit: number,
+): Promise<{ messages: StoryMessage[]; hasMore: boolean }> {
+  const limit = query.limit ?? defaultLimit;
+  const messages = await session.history({ limit: limit + 1, ...(query.before && { before: query.before }) });
+  const hasMore = messages.length > limit;
+  return { messages: hasMore ? messages.slice(1) : messages, hasMore };
+}
+
+/**
+ * Adds the caller's own `feedback: { value, comment? }` to each assistant message they rated.
+ * Only assistant messages can be rated in the widget, so only those are looked up (in parallel).
+ */
+export async function withOwnFeedback(
+  dd: Dreamdeck,
+  user: AuthUser,
+  messages: StoryMessage[],
+): Promise<MessageWithFeedback[]> {
+  const rated = await Promise.all(
+    messages.map((message) => (message.role === 'assistant' ? dd.storage.getFeedback(message.id, user.id) : null)),
+  );
+  return messages.map((message, index) => {
+    const record = rated[index];
+    if (!record || record.userId !== user.id) return message;
+    return { ...message, feedback: { value: record.value, ...(record.comment && { comment: record.comment }) } };
+  });
+}
+
+/** The session's pending interrupt, reduced to the public fields; `undefined` when there is none. */
+export async function pendingInterruptOf(session: StorySession): Promise<PendingInterrupt | undefined> {
+  const pending = await session.pendingInterrupt();
+  if (!pending) return undefined;
+  return {
+    interruptId: pending.interruptId,
+    kind: pending.kind,
+    prompt: pending.prompt,
+    ...(pending.options && { options: [...pending.options] }),
+  };
+}

@@ -1,0 +1,149 @@
+import type { HttpContext } from '../http-context.js';
+import { HttpError, jsonResponse } from '../http-errors.js';
+import {
+  createThreadBody,
+  exportQuery,
+  feedbackBody,
+  listThreadsQuery,
+  messagesQuery,
+  updateThreadBody,
+} from '../http-schemas.js';
+import { readJsonBody } from '../read-body.js';
+import type { Route } from '../router.js';
+import { parse, parseQuery } from '../validation.js';
+import { checkPersona, isPersona } from './personas.js';
+import { historyPage, pendingInterruptOf, withOwnFeedback } from './thread-views.js';
+
+/**
+ * The caller's threads and their messages: create, list, read (with a pending interrupt), page
+ * messages, rename or change persona, delete, rate a message, export the story. Every route that takes a
+ * thread id opens the caller's own session first, so another user's thread answers 404.
+ */
+export function threadRoutes({ dd, maxBodyBytes, openSession, turnGuard }: HttpContext): Route[] {
+  return [
+    {
+      method: 'POST',
+      pattern: ['threads'],
+      name: '/threads',
+      handle: async ({ request, user }) => {
+        const body = parse(createThreadBody, (await readJsonBody(request, maxBodyBytes)) ?? {});
+        let persona = body.persona;
+        if (persona) checkPersona(dd, persona);
+        else {
+          const stored = (await dd.storage.getPreferences(user.id)).persona;
+          if (typeof stored === 'string' && isPersona(dd, stored)) persona = stored;
+        }
+        const session = await dd.openSession({
+          userId: user.id,
+          ...(persona && { persona }),
+          ...(body.title && { title: body.title }),
+        });
+        return jsonResponse({ thread: session.thread }, 201);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['threads'],
+      name: '/threads',
+      handle: async ({ url, user }) => {
+        const query = parseQuery(listThreadsQuery, url);
+        const page = await dd.storage.listThreads(user.id, query);
+        return jsonResponse({ threads: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['threads', ':id'],
+      name: '/threads/:id',
+      handle: async ({ url, user, params }) => {
+        const query = parseQuery(messagesQuery, url);
+        const session = await openSession(user, params.id!);
+        const { messages, hasMore } = await historyPage(session, query, 200);
+        const [thread, page, interrupt] = await Promise.all([
+          dd.storage.getThread(session.threadId),
+          withOwnFeedback(dd, user, messages),
+          // a running turn delivers its own interrupt to the client that streams it
+          turnGuard.isRunning(session.threadId) ? undefined : pendingInterruptOf(session),
+        ]);
+        return jsonResponse({
+          thread: thread ?? session.thread,
+          messages: page,
+          hasMore,
+          ...(interrupt && { interrupt }),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['threads', ':id', 'messages'],
+      name: '/threads/:id/messages',
+      handle: async ({ url, user, params }) => {
+        const query = parseQuery(messagesQuery, url);
+        const session = await openSession(user, params.id!);
+        const { messages, hasMore } = await historyPage(session, query, 50);
+        return jsonResponse({ messages: await withOwnFeedback(dd, user, messages), hasMore });
+      },
+    },
+    {
+      method: 'PATCH',
+      pattern: ['threads', ':id'],
+      name: '/threads/:id',
+      handle: async ({ request, user, params }) => {
+        const body = parse(updateThreadBody, await readJsonBody(request, maxBodyBytes));
+        const session = await openSession(user, params.id!);
+        if (body.persona) checkPersona(dd, body.persona);
+        const thread = await dd.storage.updateThread(session.threadId, {
+          ...(body.title && { title: body.title }),
+          ...(body.persona && { persona: body.persona }),
+        });
+        return jsonResponse({ thread });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: ['threads', ':id'],
+      name: '/threads/:id',
+      handle: async ({ user, params }) => {
+        const session = await openSession(user, params.id!);
+        if (turnGuard.isRunning(session.threadId)) {
+          throw new HttpError(
+            409,
+            'INVALID_INPUT',
+            'A turn is running in this story. Stop it before deleting the story.',
+          );
+        }
+        await dd.storage.deleteThread(session.threadId);
+        return new Response(null, { status: 204 });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: ['threads', ':id', 'messages', ':mid', 'feedback'],
+      name: '/threads/:id/messages/:mid/feedback',
+      handle: async ({ request, user, params }) => {
+        const body = parse(feedbackBody, await readJsonBody(request, maxBodyBytes));
+        const session = await openSession(user, params.id!);
+        await session.feedback(params.mid!, body.value, body.comment || undefined);
+        return new Response(null, { status: 204 });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['threads', ':id', 'export'],
+      name: '/threads/:id/export',
+      handle: async ({ url, user, params }) => {
+        const query = parseQuery(exportQuery, url);
+        const session = await openSession(user, params.id!);
+        const story = await session.export(query.format);
+        const json = query.format === 'json';
+        return new Response(story, {
+          headers: {
+            'content-type': json ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8',
+            'content-disposition': `inline; filename="${session.threadId}.${json ? 'json' : 'md'}"`,
+            'cache-control': 'no-store',
+          },
+        });
+      },
+    },
+  ];
+}
