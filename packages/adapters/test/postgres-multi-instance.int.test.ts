@@ -1,4 +1,4 @@
-import { createPostgresStorage } from '@dreamdeck/adapters/postgres';
+import { createPostgresStorage, POSTGRES_MIGRATIONS } from '@dreamdeck/adapters/postgres';
 import { DreamdeckError } from '@dreamdeck/core';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,8 +24,8 @@ describe.skipIf(!postgres)('postgres: several instances', () => {
       createPostgresStorage({ connectionString: POSTGRES_TEST_URL, schema: name }),
     );
     await Promise.all(instances.map((instance) => instance.init()));
-    const { rows } = await instances[0]!.pool.query(`SELECT version FROM "${name}".dd_migrations`);
-    expect(rows).toEqual([{ version: 1 }]);
+    const { rows } = await instances[0]!.pool.query(`SELECT version FROM "${name}".dd_migrations ORDER BY version`);
+    expect(rows).toEqual(POSTGRES_MIGRATIONS.map((_, index) => ({ version: index + 1 })));
     const thread = await instances[1]!.createThread({ userId: 'usr_a', persona: 'p' });
     expect(await instances[3]!.getThread(thread.id)).toEqual(thread);
     await Promise.all(instances.map((instance) => instance.close()));

@@ -3,6 +3,7 @@ import { describeStorageAdapter } from '@dreamdeck/core/testing';
 import { describe } from 'vitest';
 import { POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from '../../../tests/support/postgres.js';
 import { dropSchema, postgresInspector } from './support/postgres-inspector.js';
+import { spawnLeaseHolder } from './support/spawn-lease-holder.js';
 
 const postgres = await requirePostgres();
 
@@ -11,6 +12,7 @@ describe.skipIf(!postgres)('postgres', () => {
     name: 'postgres',
     create: () => createPostgresStorage({ connectionString: POSTGRES_TEST_URL, schema: uniqueSchema() }),
     inspect: (adapter) => postgresInspector(adapter),
+    spawnLeaseHolder: (adapter, lease) => spawnLeaseHolder(['postgres', POSTGRES_TEST_URL, adapter.schema], lease),
     destroy: (adapter) => dropSchema(POSTGRES_TEST_URL, adapter.schema),
   });
 
@@ -20,6 +22,7 @@ describe.skipIf(!postgres)('postgres', () => {
     create: () =>
       createPostgresStorage({ connectionString: POSTGRES_TEST_URL, schema: uniqueSchema(), encryptionKey: key }),
     inspect: (adapter) => postgresInspector(adapter, key),
+    spawnLeaseHolder: (adapter, lease) => spawnLeaseHolder(['postgres', POSTGRES_TEST_URL, adapter.schema], lease),
     destroy: (adapter) => dropSchema(POSTGRES_TEST_URL, adapter.schema),
   });
 });

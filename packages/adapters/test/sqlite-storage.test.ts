@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createSqliteStorage } from '@dreamdeck/adapters/sqlite';
 import { describeStorageAdapter } from '@dreamdeck/core/testing';
+import { spawnLeaseHolder } from './support/spawn-lease-holder.js';
 import { sqliteInspector } from './support/sqlite-inspector.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -15,6 +16,7 @@ describeStorageAdapter({
   name: 'sqlite',
   create: () => createSqliteStorage({ path: fileIn('plain.db') }),
   inspect: (adapter) => sqliteInspector(adapter),
+  spawnLeaseHolder: (adapter, lease) => spawnLeaseHolder(['sqlite', adapter.database.name, '-'], lease),
   destroy: () => folders.shift()?.(),
 });
 
@@ -23,5 +25,6 @@ describeStorageAdapter({
   name: 'sqlite (encrypted)',
   create: () => createSqliteStorage({ path: fileIn('encrypted.db'), encryptionKey: key }),
   inspect: (adapter) => sqliteInspector(adapter, key),
+  spawnLeaseHolder: (adapter, lease) => spawnLeaseHolder(['sqlite', adapter.database.name, '-'], lease),
   destroy: () => folders.shift()?.(),
 });

@@ -1,4 +1,4 @@
-import { DreamdeckError } from '@dreamdeck/core';
+import { DreamdeckError } from '@dreamdeck/core/adapter-kit';
 import { JsonPlusSerializer, type SerializerProtocol } from '@langchain/langgraph-checkpoint';
 import { type FieldCipher, isCiphertext } from './field-cipher.js';
 

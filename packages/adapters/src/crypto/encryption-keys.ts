@@ -1,5 +1,5 @@
 import { createHash, scryptSync } from 'node:crypto';
-import { DreamdeckError } from '@dreamdeck/core';
+import { DreamdeckError } from '@dreamdeck/core/adapter-kit';
 
 /** One named key. `key` is 64 hex characters (32 bytes) or any other string, stretched with scrypt. */
 export interface EncryptionKeyEntry {

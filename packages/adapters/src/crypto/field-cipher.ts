@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DreamdeckError } from '@dreamdeck/core';
+import { DreamdeckError } from '@dreamdeck/core/adapter-kit';
 import { type EncryptionKeyOption, type Keyring, resolveKeyring } from './encryption-keys.js';
 
 /** Prefix of every ciphertext: `dd:enc:v1:<keyId>:<base64 of iv | tag | ciphertext>`. */

@@ -93,4 +93,12 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
     PRIMARY KEY (user_id, day, metric)
   );
   `,
+  // 2: leases (the cross-instance turn lock), judged by the server's clock
+  (s) => `
+  CREATE TABLE IF NOT EXISTS ${s}.dd_leases (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+  );
+  `,
 ];

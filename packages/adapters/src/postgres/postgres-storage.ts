@@ -1,15 +1,16 @@
+import type { UserRecord } from '@dreamdeck/core';
 import {
   type AuditEvent,
   DreamdeckError,
   type FeedbackAggregate,
   fixedWindow,
   type KnowledgeHit,
+  leaseTtlMs,
   newId,
   type StorageAdapter,
   type UsageRecord,
-  type UserRecord,
   utcDay,
-} from '@dreamdeck/core';
+} from '@dreamdeck/core/adapter-kit';
 import type { BaseStore } from '@langchain/langgraph-checkpoint';
 import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type pg from 'pg';
@@ -587,6 +588,34 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
           [usageOptions.sinceDay ?? '', usageOptions.userId ?? null],
         );
         return rows.map((row) => ({ userId: row.user_id, day: row.day, metric: row.metric, count: Number(row.count) }));
+      }),
+
+    acquireLease: (key, holder, ttlMs) =>
+      run(async () => {
+        // One statement: ON CONFLICT locks the row, so concurrent calls from any instance serialise;
+        // a stored lease is taken over only when it is the same holder's or has expired by the server's clock.
+        const taken = await query(
+          `INSERT INTO ${s}.dd_leases AS l (key, holder, expires_at)
+             VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
+           ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+           WHERE l.holder = EXCLUDED.holder OR l.expires_at <= clock_timestamp()
+           RETURNING 1`,
+          [key, holder, leaseTtlMs(ttlMs)],
+        );
+        return taken.length > 0;
+      }),
+    renewLease: (key, holder, ttlMs) =>
+      run(async () => {
+        const renewed = await query(
+          `UPDATE ${s}.dd_leases SET expires_at = clock_timestamp() + $3::float8 * interval '1 millisecond'
+           WHERE key = $1 AND holder = $2 RETURNING 1`,
+          [key, holder, leaseTtlMs(ttlMs)],
+        );
+        return renewed.length > 0;
+      }),
+    releaseLease: (key, holder) =>
+      run(async () => {
+        await query(`DELETE FROM ${s}.dd_leases WHERE key = $1 AND holder = $2`, [key, holder]);
       }),
 
     pruneCheckpoints: (threadId) =>

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DreamdeckError, type ErrorCode } from '@dreamdeck/core';
+import type { ErrorCode } from '@dreamdeck/core';
+import { DreamdeckError } from '@dreamdeck/core/adapter-kit';
 
 /** A `require`; injectable so tests can simulate a missing driver. */
 export type RequireFunction = (id: string) => unknown;

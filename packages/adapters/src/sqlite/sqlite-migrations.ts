@@ -115,6 +115,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     path UNINDEXED, key UNINDEXED, text, tokenize='porter unicode61'
   );
   `,
+  // 2: leases (the cross-instance turn lock); expires_at in Date.now() milliseconds
+  `
+  CREATE TABLE IF NOT EXISTS dd_leases (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /**

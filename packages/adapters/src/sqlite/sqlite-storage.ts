@@ -1,18 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ThreadRecord, UserRecord } from '@dreamdeck/core';
 import {
   type AuditEvent,
   DreamdeckError,
   type FeedbackAggregate,
   fixedWindow,
   type KnowledgeHit,
+  leaseTtlMs,
   newId,
   type StorageAdapter,
-  type ThreadRecord,
   type UsageRecord,
-  type UserRecord,
   utcDay,
-} from '@dreamdeck/core';
+} from '@dreamdeck/core/adapter-kit';
 import type { Database } from 'better-sqlite3';
 import { createEncryptingSerializer } from '../crypto/encrypting-serializer.js';
 import type { EncryptionKeyOption } from '../crypto/encryption-keys.js';
@@ -534,6 +534,33 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
           count: number;
         }>;
         return rows.map((row) => ({ userId: row.user_id, day: row.day, metric: row.metric, count: row.count }));
+      }),
+
+    acquireLease: (key, holder, ttlMs) =>
+      run(() => {
+        const now = Date.now();
+        // One statement: a free key is inserted; a stored lease is taken over only when it is the
+        // same holder's or has expired. The write lock makes it atomic across processes.
+        const taken = sql(
+          `INSERT INTO dd_leases (key, holder, expires_at) VALUES (@key, @holder, @expiresAt)
+           ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+           WHERE dd_leases.holder = excluded.holder OR dd_leases.expires_at <= @now
+           RETURNING 1`,
+        ).get({ key, holder, expiresAt: now + leaseTtlMs(ttlMs), now });
+        return taken !== undefined;
+      }),
+    renewLease: (key, holder, ttlMs) =>
+      run(() => {
+        const { changes } = sql('UPDATE dd_leases SET expires_at = ? WHERE key = ? AND holder = ?').run(
+          Date.now() + leaseTtlMs(ttlMs),
+          key,
+          holder,
+        );
+        return changes > 0;
+      }),
+    releaseLease: (key, holder) =>
+      run(() => {
+        sql('DELETE FROM dd_leases WHERE key = ? AND holder = ?').run(key, holder);
       }),
 
     pruneCheckpoints: (threadId) =>

@@ -106,6 +106,14 @@ export function postgresInspector(adapter: PostgresStorage, encryptionKey?: Encr
     async checkpoints(threadId) {
       return Number((await one(`SELECT count(*) AS n FROM ${s}.checkpoints WHERE thread_id = $1`, threadId))?.n ?? 0);
     },
+    async lease(key) {
+      // measured by the server's clock, the one that judges expiry
+      const row = await one(
+        `SELECT holder, EXTRACT(EPOCH FROM expires_at - clock_timestamp()) * 1000 AS ms FROM ${s}.dd_leases WHERE key = $1`,
+        key,
+      );
+      return row ? { holder: row.holder as string, expiresInMs: Number(row.ms) } : null;
+    },
   };
 }
 

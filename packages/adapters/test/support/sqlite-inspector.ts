@@ -104,5 +104,9 @@ export function sqliteInspector(adapter: SqliteStorage, encryptionKey?: Encrypti
     async checkpoints(threadId) {
       return (one('SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?', threadId)?.n as number) ?? 0;
     },
+    async lease(key) {
+      const row = one('SELECT holder, expires_at FROM dd_leases WHERE key = ?', key);
+      return row ? { holder: row.holder as string, expiresInMs: (row.expires_at as number) - Date.now() } : null;
+    },
   };
 }

@@ -4,8 +4,7 @@
  *
  * argv: <sqlite|postgres> <path-or-url> <schema-or-> <key> <consumes> <threadId> <messages>
  */
-import { createPostgresStorage } from '../../src/postgres/index.js';
-import { createSqliteStorage } from '../../src/sqlite/index.js';
+import { openStorage } from './open-storage.js';
 
 const [kind, target, schema, key, consumes, threadId, messages] = process.argv.slice(2) as [
   string,
@@ -16,11 +15,7 @@ const [kind, target, schema, key, consumes, threadId, messages] = process.argv.s
   string,
   string,
 ];
-const storage =
-  kind === 'sqlite'
-    ? createSqliteStorage({ path: target, busyTimeoutMs: 20_000 })
-    : createPostgresStorage({ connectionString: target, schema });
-await storage.init();
+const storage = await openStorage(kind, target, schema);
 const results = await Promise.all(
   Array.from({ length: Number(consumes) }, () => storage.consume(key, 1, 3_600_000, 50)),
 );

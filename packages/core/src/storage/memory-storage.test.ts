@@ -53,6 +53,10 @@ function memoryInspector(adapter: MemoryStorage): StorageInspector {
     async checkpoints(threadId) {
       return Object.values(saver.storage[threadId] ?? {}).reduce((sum, ns) => sum + Object.keys(ns).length, 0);
     },
+    async lease(key) {
+      const lease = raw.leases.get(key);
+      return lease ? { holder: lease.holder, expiresInMs: lease.expiresAt - Date.now() } : null;
+    },
   };
 }
 

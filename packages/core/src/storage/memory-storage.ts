@@ -1,7 +1,8 @@
 import { InMemoryStore, MemorySaver } from '@langchain/langgraph-checkpoint';
-import { DreamdeckError } from '../errors.js';
 import type { StoryMessage, ThreadRecord, UserRecord } from '../types.js';
 import { fixedWindow, newId, utcDay } from './ids.js';
+import { createMemoryLeases, type MemoryLease } from './memory-leases.js';
+import { consumeOutcome, mergePreferences, nextTimestamp, pageSize } from './record-rules.js';
 import type {
   AuditEvent,
   FeedbackAggregate,
@@ -14,6 +15,7 @@ import type {
   StorageAdapter,
   UsageRecord,
 } from './storage-adapter.js';
+import { alreadyExistsError, notFoundError } from './storage-errors.js';
 
 interface ThreadRow extends ThreadRecord {
   deleted: boolean;
@@ -67,13 +69,14 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
     knowledge: [],
     audit: [],
     usage: new Map(),
+    leases: new Map(),
   };
   let threadSeq = 0;
   const checkpointer = new MemorySaver();
 
   const requireThread = (id: string): ThreadRow => {
     const row = raw.threads.get(id);
-    if (!row || row.deleted) throw new DreamdeckError('NOT_FOUND', `[dreamdeck] [memory] thread ${id} not found`);
+    if (!row || row.deleted) throw notFoundError('memory', 'thread', id);
     return row;
   };
   const publicThread = ({ deleted: _d, seq: _s, ...thread }: ThreadRow): ThreadRecord => clone(thread);
@@ -117,7 +120,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
         deleted: false,
         seq: ++threadSeq,
       };
-      if (raw.threads.has(row.id)) throw new DreamdeckError('INVALID_INPUT', `[dreamdeck] thread ${row.id} exists`);
+      if (raw.threads.has(row.id)) throw alreadyExistsError('memory', 'thread', row.id);
       raw.threads.set(row.id, row);
       raw.messages.set(row.id, []);
       return publicThread(row);
@@ -127,7 +130,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
       return row && !row.deleted ? publicThread(row) : null;
     },
     async listThreads(userId, options: ListThreadsOptions = {}): Promise<Page<ThreadRecord>> {
-      const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+      const limit = pageSize(options.limit);
       const offset = options.cursor ? Number.parseInt(options.cursor, 10) || 0 : 0;
       const rows = [...raw.threads.values()]
         .filter((row) => row.userId === userId && !row.deleted)
@@ -139,7 +142,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
       const row = requireThread(id);
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.persona !== undefined) row.persona = patch.persona;
-      row.updatedAt = new Date(Math.max(Date.now(), Date.parse(row.updatedAt) + 1)).toISOString();
+      row.updatedAt = nextTimestamp(row.updatedAt);
       row.seq = ++threadSeq;
       return publicThread(row);
     },
@@ -150,10 +153,8 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
 
     async appendMessage(message) {
       const list = raw.messages.get(message.threadId);
-      if (!list) throw new DreamdeckError('NOT_FOUND', `[dreamdeck] [memory] thread ${message.threadId} not found`);
-      if (raw.messageIndex.has(message.id)) {
-        throw new DreamdeckError('INVALID_INPUT', `[dreamdeck] [memory] message ${message.id} exists`);
-      }
+      if (!list) throw notFoundError('memory', 'thread', message.threadId);
+      if (raw.messageIndex.has(message.id)) throw alreadyExistsError('memory', 'message', message.id);
       // Messages are stored frozen and shared on read: no copy per read keeps the hot path cheap.
       const copy = deepFreeze(clone(message));
       list.push(copy);
@@ -180,7 +181,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
     },
     async updateMessage(id, patch: MessagePatch) {
       const message = raw.messageIndex.get(id);
-      if (!message) throw new DreamdeckError('NOT_FOUND', `[dreamdeck] [memory] message ${id} not found`);
+      if (!message) throw notFoundError('memory', 'message', id);
       if (patch.ifStatus !== undefined && message.status !== patch.ifStatus) return message;
       const next: StoryMessage = { ...message };
       for (const key of ['content', 'status', 'parts', 'alternatives'] as const) {
@@ -243,11 +244,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
       return clone(raw.preferences.get(userId) ?? {});
     },
     async setPreferences(userId, patch) {
-      const next = { ...(raw.preferences.get(userId) ?? {}) };
-      for (const [key, value] of Object.entries(patch)) {
-        if (value === null || value === undefined) delete next[key];
-        else next[key] = clone(value);
-      }
+      const next = mergePreferences(raw.preferences.get(userId) ?? {}, clone(patch));
       raw.preferences.set(userId, next);
       return clone(next);
     },
@@ -264,13 +261,12 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
     },
 
     async consume(key, cost, windowMs, limit) {
-      const now = Date.now();
-      const { start, resetInMs } = fixedWindow(now, windowMs);
+      const window = fixedWindow(Date.now(), windowMs);
       const counter = raw.counters.get(key);
-      const used = counter && counter.windowStart === start ? counter.used : 0;
-      if (used + cost > limit) return { allowed: false, used, resetInMs };
-      raw.counters.set(key, { windowStart: start, used: used + cost });
-      return { allowed: true, used: used + cost, resetInMs };
+      const used = counter && counter.windowStart === window.start ? counter.used : 0;
+      if (used + cost > limit) return consumeOutcome(window, undefined, counter);
+      raw.counters.set(key, { windowStart: window.start, used: used + cost });
+      return consumeOutcome(window, used + cost);
     },
 
     async addKnowledge(source, chunks) {
@@ -334,6 +330,7 @@ export function createMemoryStorage(): StorageAdapter & { readonly raw: MemorySt
     async pruneCheckpoints(threadId) {
       pruneMemorySaver(checkpointer, threadId);
     },
+    ...createMemoryLeases(raw.leases),
   };
 }
 
@@ -366,4 +363,6 @@ export interface MemoryStorageRaw {
   knowledge: Array<{ id: string; source: string; text: string }>;
   audit: AuditEvent[];
   usage: Map<string, UsageRecord>;
+  /** Leases by key (see {@link createMemoryLeases}). */
+  leases: Map<string, MemoryLease>;
 }

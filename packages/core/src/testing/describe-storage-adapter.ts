@@ -5,6 +5,7 @@ import { describeFeedback } from './storage/feedback.js';
 import { describeKeyValues } from './storage/key-values.js';
 import { describeAudit, describeKnowledge } from './storage/knowledge-and-audit.js';
 import { describeLangGraph } from './storage/langgraph.js';
+import { describeLeases } from './storage/leases.js';
 import { describeMessages } from './storage/messages.js';
 import { describeRateLimits } from './storage/rate-limits.js';
 import type {
@@ -39,7 +40,11 @@ export function describeStorageAdapter<A extends StorageAdapter>(options: Descri
     let inspector: StorageInspector | undefined;
     const context = (): StorageSuiteContext => {
       if (!adapter || !inspector) throw new Error(`[dreamdeck] [testing] ${options.name}: create() did not run`);
-      return { adapter, inspect: inspector };
+      const spawn = options.spawnLeaseHolder;
+      const target = adapter;
+      return spawn
+        ? { adapter, inspect: inspector, spawnLeaseHolder: (lease) => spawn(target, lease) }
+        : { adapter, inspect: inspector };
     };
 
     beforeAll(async () => {
@@ -74,6 +79,7 @@ export function describeStorageAdapter<A extends StorageAdapter>(options: Descri
     describeFeedback(context);
     describeKeyValues(context);
     describeRateLimits(context, options.concurrency);
+    describeLeases(context);
     describeLangGraph(context);
     describeKnowledge(context);
     describeAudit(context);

@@ -6,7 +6,9 @@ export { type DescribeModelAdapterOptions, describeModelAdapter } from './descri
 export { describeStorageAdapter } from './describe-storage-adapter.js';
 export type {
   DescribeStorageAdapterOptions,
+  LeaseHolderProcess,
   RawFeedback,
+  RawLease,
   RawMessage,
   RawThread,
   StorageInspector,

@@ -64,6 +64,24 @@ export interface StorageInspector {
   storeItem(namespace: string[], key: string): Promise<Record<string, unknown> | null>;
   /** How many checkpoints are stored for a thread (all namespaces). */
   checkpoints(threadId: string): Promise<number>;
+  /**
+   * The stored lease of `key` (expired or not), or null when none is stored. `expiresInMs` is
+   * measured by the clock that judges expiry (PostgreSQL: the server's), negative once expired.
+   */
+  lease(key: string): Promise<RawLease | null>;
+}
+
+/** A lease row as the backend holds it. */
+export interface RawLease {
+  holder: string;
+  /** Milliseconds until it expires by the storage's clock; zero or less when expired. */
+  expiresInMs: number;
+}
+
+/** A lease held by another process, started by {@link DescribeStorageAdapterOptions.spawnLeaseHolder}. */
+export interface LeaseHolderProcess {
+  /** Kills the process with SIGKILL (no cleanup runs) and resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /** Options for {@link describeStorageAdapter}. */
@@ -78,10 +96,20 @@ export interface DescribeStorageAdapterOptions<A extends StorageAdapter = Storag
   inspect: (adapter: A) => StorageInspector;
   /** Concurrent `consume` calls in the concurrency case (default 200, against a limit of 50). */
   concurrency?: number;
+  /**
+   * Starts another process on the same backend that acquires `lease.key` for `lease.holder` with
+   * `lease.ttlMs`, and resolves once it holds it (reject if it could not take it). The suite then
+   * kills it mid-turn and checks the lease is free after its TTL and not before. Without it the
+   * holder is simulated in this process (it acquires and then stops renewing): give it for every
+   * adapter that several processes share.
+   */
+  spawnLeaseHolder?: (adapter: A, lease: { key: string; holder: string; ttlMs: number }) => Promise<LeaseHolderProcess>;
 }
 
 /** Shared state of one suite run: the adapter and its inspector, set in `beforeAll`. */
 export interface StorageSuiteContext {
   readonly adapter: StorageAdapter;
   readonly inspect: StorageInspector;
+  /** `spawnLeaseHolder` bound to the adapter, when the suite was given one. */
+  readonly spawnLeaseHolder?: (lease: { key: string; holder: string; ttlMs: number }) => Promise<LeaseHolderProcess>;
 }

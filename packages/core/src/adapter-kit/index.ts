@@ -1,0 +1,51 @@
+/**
+ * `@dreamdeck/core/adapter-kit`: what a storage adapter's author needs beyond the public engine
+ * API: the per-domain interfaces a `StorageAdapter` is made of, the method lists
+ * `createDreamdeck` checks, and the SQL-free rules every adapter applies the same way (ids, UTC
+ * days, fixed rate-limit windows, the preferences merge, page sizes, errors, lease TTLs), with
+ * `DreamdeckError` (also on the main entry) so that a storage module need not load the engine. Run your
+ * adapter through `describeStorageAdapter` from `@dreamdeck/core/testing`.
+ * @packageDocumentation
+ */
+
+export { DreamdeckError } from '../errors.js';
+export { AUDIT_STORAGE_METHODS } from '../storage/domains/audit-storage.js';
+export { COUNTER_STORAGE_METHODS, USAGE_STORAGE_METHODS } from '../storage/domains/counter-storage.js';
+export { FEEDBACK_STORAGE_METHODS } from '../storage/domains/feedback-storage.js';
+export { KEY_VALUE_STORAGE_METHODS } from '../storage/domains/key-value-storage.js';
+export { KNOWLEDGE_STORAGE_METHODS } from '../storage/domains/knowledge-storage.js';
+export { LEASE_STORAGE_METHODS } from '../storage/domains/lease-storage.js';
+export { MESSAGE_STORAGE_METHODS } from '../storage/domains/message-storage.js';
+export { THREAD_STORAGE_METHODS } from '../storage/domains/thread-storage.js';
+export { fixedWindow, newId, utcDay } from '../storage/ids.js';
+export { createMemoryLeases, type MemoryLease } from '../storage/memory-leases.js';
+export { consumeOutcome, leaseTtlMs, mergePreferences, nextTimestamp, pageSize } from '../storage/record-rules.js';
+export type {
+  AuditEvent,
+  AuditStorage,
+  AuditType,
+  CheckpointUpkeep,
+  ConsumeResult,
+  CounterStorage,
+  FeedbackAggregate,
+  FeedbackRecord,
+  FeedbackStorage,
+  KeyValueStorage,
+  KnowledgeHit,
+  KnowledgeStorage,
+  LeaseStorage,
+  ListMessagesOptions,
+  ListThreadsOptions,
+  MessagePatch,
+  MessageStorage,
+  Page,
+  StorageAdapter,
+  StorageCapabilities,
+  StorageLifecycle,
+  ThreadStorage,
+  UsageRecord,
+  UsageStorage,
+  UserStorage,
+} from '../storage/storage-adapter.js';
+export { CAPABILITY_METHODS, REQUIRED_STORAGE_METHODS } from '../storage/storage-adapter.js';
+export { alreadyExistsError, notFoundError } from '../storage/storage-errors.js';
