@@ -57,7 +57,28 @@ describe('basics', () => {
     expect(user.id).toMatch(/^guest_/);
     expect(user.roles).toEqual(['guest']);
     const me = await fetch(`${app.url}/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect(await me.json()).toEqual({ user });
+    expect(await me.json()).toEqual({ user, limits: { inputMaxLength: 4000 } });
+  });
+
+  it('tells the caller the longest turn text it accepts (GET /me limits, from config input.maxLength)', async () => {
+    const small = await serveForTests({ config: { input: { maxLength: 321 } } });
+    try {
+      const me = await json<{ user: { id: string }; limits: { inputMaxLength: number } }>(
+        await small.call('u1', '/me'),
+      );
+      expect(me).toEqual({ user: { id: 'u1', roles: [] }, limits: { inputMaxLength: 321 } });
+      const thread = (
+        await json<{ thread: ThreadRecord }>(await small.call('u1', '/threads', { method: 'POST', json: {} }))
+      ).thread;
+      const turn = (text: string) =>
+        small.call('u1', `/threads/${thread.id}/turns`, { method: 'POST', json: { text } });
+      expect((await turn('x'.repeat(322))).status).toBe(400);
+      const fits = await turn('x'.repeat(321));
+      expect(fits.status).toBe(200);
+      await fits.text();
+    } finally {
+      await small.close();
+    }
   });
 
   it('lists personas', async () => {

@@ -9,7 +9,8 @@ import { parse } from '../validation.js';
 
 /**
  * `POST /auth/guest` (a signed token for a new `guest_…` user; 404 when guest mode is off) and
- * `GET /me` (the caller).
+ * `GET /me` (the caller, and the limits a client shapes its input by: `inputMaxLength` is config
+ * `input.maxLength`, the longest turn text accepted).
  */
 export function authRoutes({ dd, options, maxBodyBytes }: HttpContext): Route[] {
   return [
@@ -32,7 +33,11 @@ export function authRoutes({ dd, options, maxBodyBytes }: HttpContext): Route[] 
       method: 'GET',
       pattern: ['me'],
       name: '/me',
-      handle: async ({ user }) => jsonResponse({ user: { id: user.id, roles: user.roles ?? [] } }),
+      handle: async ({ user }) =>
+        jsonResponse({
+          user: { id: user.id, roles: user.roles ?? [] },
+          limits: { inputMaxLength: dd.config.input.maxLength },
+        }),
     },
   ];
 }
