@@ -3,6 +3,9 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { EventEmitter } from 'eventemitter3';
 import type { DreamdeckConfig, DreamdeckConfigInput } from './config/config-schema.js';
 import { type ConfigSources, loadConfig } from './config/load-config.js';
+import type { EngineContext } from './engine/engine-context.js';
+import { DEFAULT_TURN_LEASE_MS } from './engine/turn-leases.js';
+import { TurnRegistry } from './engine/turn-registry.js';
 import { DreamdeckError } from './errors.js';
 import type { DreamdeckEvents } from './events.js';
 import { FeatureFlags } from './flags/feature-flags.js';
@@ -38,6 +41,13 @@ export interface DreamdeckOptions {
   logger?: Logger;
   /** Reload config when the config file changes (default `false`). Invalid edits are logged and ignored. */
   watchConfig?: boolean;
+  /**
+   * How long, in milliseconds, a thread stays locked after the server instance running its turn
+   * died (default 30,000). Each running turn holds a lease this long in storage and renews it every
+   * third of it; a lower value frees a dead instance's threads sooner for one more storage write
+   * per turn that outlives a third of it. For storage adapters with leases (all built-in ones).
+   */
+  turnLeaseMs?: number;
 }
 
 /** Options for {@link Dreamdeck.openSession}. */
@@ -49,19 +59,6 @@ export interface OpenSessionOptions {
   persona?: string;
   /** Title for a new thread. */
   title?: string;
-}
-
-/** Shared state sessions use. Not public API. */
-export interface DreamdeckInternals {
-  storage: StorageAdapter;
-  config: () => DreamdeckConfig;
-  sinks: Map<string, TurnSink>;
-  /** Finished turns per thread since its checkpoints were last pruned (this process). */
-  unpruned: Map<string, number>;
-  events: EventEmitter<DreamdeckEvents>;
-  logger: Logger;
-  limits: RateLimiter;
-  flags: FeatureFlags;
 }
 
 /** A running Dreamdeck: open sessions, read flags and limits, listen to events. */
@@ -115,6 +112,10 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     ...(options.config && { config: options.config }),
   };
   let config = loadConfig(sources);
+  const leaseMs = options.turnLeaseMs ?? DEFAULT_TURN_LEASE_MS;
+  if (!Number.isFinite(leaseMs) || leaseMs < 100) {
+    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] turnLeaseMs must be at least 100 (got ${leaseMs}).`);
+  }
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const storage = options.storage ?? createMemoryStorage();
   const missing = missingStorageMethods(storage);
@@ -133,16 +134,6 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
   const flags = new FeatureFlags(storage, getConfig, events, logger);
   const limits = new RateLimiter(storage, getConfig, events);
   const sinks = new Map<string, TurnSink>();
-  const internals: DreamdeckInternals = {
-    storage,
-    config: getConfig,
-    sinks,
-    unpruned: new Map(),
-    events,
-    logger,
-    limits,
-    flags,
-  };
   const workflow = createStoryWorkflow({
     storage,
     model: () => model,
@@ -155,6 +146,18 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     logger,
     sinks,
   });
+  const context: EngineContext = {
+    storage,
+    config: getConfig,
+    workflow,
+    sinks,
+    turns: new TurnRegistry({ storage, leaseMs, logger }),
+    unpruned: new Map(),
+    events,
+    logger,
+    limits,
+    flags,
+  };
   let closed = false;
   let watcher: FSWatcher | undefined;
   if (!personas.has(config.defaultPersona)) {
@@ -185,7 +188,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         const thread = await storage.getThread(open.threadId);
         if (!thread || thread.userId !== open.userId)
           throw new DreamdeckError('NOT_FOUND', 'That story does not exist.');
-        return new StorySession(internals, workflow, thread);
+        return new StorySession(context, thread);
       }
       const persona = open.persona ?? config.defaultPersona;
       if (!personas.has(persona)) throw new DreamdeckError('INVALID_INPUT', `There is no persona "${persona}".`);
@@ -195,7 +198,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         persona,
         ...(open.title && { title: open.title.slice(0, 200) }),
       });
-      return new StorySession(internals, workflow, thread);
+      return new StorySession(context, thread);
     },
     async reloadConfig(override) {
       try {
@@ -226,6 +229,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
       closed = true;
       watcher?.close();
       events.removeAllListeners();
+      await context.turns.close();
       await storage.close();
     },
   };

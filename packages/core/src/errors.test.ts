@@ -11,6 +11,8 @@ describe('DreamdeckError', () => {
     expect(error.retryAfterMs).toBe(1500);
     expect(new DreamdeckError('INVALID_INPUT', 'x').retryable).toBe(false);
     expect(new DreamdeckError('INVALID_INPUT', 'x', { retryable: true }).retryable).toBe(true);
+    // a thread busy with another turn frees up when that turn ends
+    expect(new DreamdeckError('CONFLICT', 'x').retryable).toBe(true);
   });
 
   it('recognises instances across copies through its Symbol.for brand', () => {
@@ -40,6 +42,7 @@ describe('DreamdeckError', () => {
       'STORAGE_ERROR',
       'CONFIG_INVALID',
       'INTERNAL',
+      'CONFLICT',
     ]);
   });
 });

@@ -1,6 +1,10 @@
 const brand = Symbol.for('dreamdeck.error');
 
-/** Stable error codes. Clients switch on these; they never change meaning. */
+/**
+ * Stable error codes. Clients switch on these; they never change meaning. `CONFLICT`: another turn
+ * is already running on the thread (from another session or server instance); it is retryable once
+ * that turn ends.
+ */
 export type ErrorCode =
   | 'INVALID_INPUT'
   | 'UNAUTHORIZED'
@@ -11,9 +15,10 @@ export type ErrorCode =
   | 'MODEL_UNAVAILABLE'
   | 'STORAGE_ERROR'
   | 'CONFIG_INVALID'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'CONFLICT';
 
-/** Every error code, in a stable order. */
+/** Every error code, in a stable order (codes added later come last). */
 export const ERROR_CODES: readonly ErrorCode[] = [
   'INVALID_INPUT',
   'UNAUTHORIZED',
@@ -25,6 +30,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'STORAGE_ERROR',
   'CONFIG_INVALID',
   'INTERNAL',
+  'CONFLICT',
 ];
 
 const defaultRetryable: Record<ErrorCode, boolean> = {
@@ -38,6 +44,8 @@ const defaultRetryable: Record<ErrorCode, boolean> = {
   STORAGE_ERROR: true,
   CONFIG_INVALID: false,
   INTERNAL: false,
+  // another turn runs on the thread: the same call succeeds once that turn ends
+  CONFLICT: true,
 };
 
 /** Options for {@link DreamdeckError}. */

@@ -1,18 +1,11 @@
-import { Command } from '@langchain/langgraph';
-import type { DreamdeckInternals } from './dreamdeck.js';
-import { DreamdeckError, isAbortError } from './errors.js';
+import type { EngineContext } from './engine/engine-context.js';
+import { runTurn, type TurnRequest } from './engine/run-turn.js';
+import { DreamdeckError } from './errors.js';
 import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
-import type { StoryMessage, ThreadRecord, Turn, TurnEvent, TurnResult, TurnStatus } from './types.js';
+import type { StoryMessage, ThreadRecord, Turn } from './types.js';
 import { exportMarkdown } from './workflow/export-story.js';
-import {
-  type InterruptRequest,
-  mayPause,
-  type StoryWorkflow,
-  streamRun,
-  type TurnInput,
-} from './workflow/story-workflow.js';
-import { EventQueue, TURN_EVENTS, type TurnSink } from './workflow/turn-sink.js';
+import type { InterruptRequest, TurnInput } from './workflow/story-workflow.js';
 
 /** Options for a single turn. */
 export interface TurnOptions {
@@ -29,16 +22,15 @@ export function cleanText(text: string): string {
 }
 
 /**
- * One story thread for one user. Get it from `dd.openSession`. Only one turn runs per session
- * at a time; starting another while one runs throws `INVALID_INPUT`.
+ * One story thread for one user. Get it from `dd.openSession`. One turn runs per thread at a time:
+ * starting another on this session while its turn runs throws `INVALID_INPUT`; a turn started
+ * while another session (or another server instance on the same storage) runs one on the thread
+ * ends at once with an `error` event of code `CONFLICT`.
  */
 export class StorySession {
-  private running: string | undefined;
-
   /** Use `dd.openSession`. */
   constructor(
-    private readonly internals: DreamdeckInternals,
-    private readonly workflow: StoryWorkflow,
+    private readonly context: EngineContext,
     /** The thread as it was when the session opened. */
     readonly thread: ThreadRecord,
   ) {}
@@ -53,8 +45,13 @@ export class StorySession {
     return this.thread.userId;
   }
 
+  /** True while a turn runs on this thread in this engine, started from any session. */
+  get turnRunning(): boolean {
+    return this.context.turns.running(this.threadId) !== undefined;
+  }
+
   private get storage(): StorageAdapter {
-    return this.internals.storage;
+    return this.context.storage;
   }
 
   /**
@@ -66,7 +63,7 @@ export class StorySession {
     if (typeof text !== 'string')
       throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
     const clean = cleanText(text);
-    const max = this.internals.config().input.maxLength;
+    const max = this.context.config().input.maxLength;
     if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
     if (clean.length > max) {
       throw new DreamdeckError(
@@ -83,7 +80,7 @@ export class StorySession {
           throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.', { cause: error });
         throw error;
       });
-      const flags = await this.internals.flags.effective({ userId: this.userId });
+      const flags = await this.context.flags.effective({ userId: this.userId });
       const input: TurnInput = {
         ...this.inputFor(thread, turnId, { type: 'send', text: clean, playerId }),
         storyboard: { imageGeneration: flags.imageGeneration, storyboardReview: flags.storyboardReview },
@@ -186,7 +183,7 @@ export class StorySession {
    */
   async pendingInterrupt(): Promise<InterruptRequest | undefined> {
     const [state, [latest]] = await Promise.all([
-      this.workflow.pausable.getState({ configurable: { thread_id: this.threadId } }),
+      this.context.workflow.pausable.getState({ configurable: { thread_id: this.threadId } }),
       this.storage.listMessages(this.threadId, { limit: 1 }),
     ]);
     for (const task of state.tasks) {
@@ -205,14 +202,14 @@ export class StorySession {
    * instance is in fact still streaming such a reply, its final write wins (`ifStatus`).
    */
   private async recoverInterrupted(messages: StoryMessage[]): Promise<StoryMessage[]> {
-    if (this.internals.sinks.has(this.threadId) || !messages.some((m) => m.status === 'streaming')) return messages;
+    if (this.turnRunning || !messages.some((m) => m.status === 'streaming')) return messages;
     return Promise.all(
       messages.map(async (message) => {
         if (message.status !== 'streaming') return message;
         try {
           const stored = await this.storage.updateMessage(message.id, { status: 'aborted', ifStatus: 'streaming' });
           if (stored.status === 'aborted') {
-            this.internals.logger.warn(
+            this.context.logger.warn(
               { threadId: this.threadId, messageId: message.id },
               'reply left streaming by a stopped process marked aborted',
             );
@@ -220,7 +217,7 @@ export class StorySession {
           return stored;
         } catch (error) {
           // housekeeping only: a failure here surfaces on the next real write instead
-          this.internals.logger.warn({ err: error, threadId: this.threadId }, 'could not mark an interrupted reply');
+          this.context.logger.warn({ err: error, threadId: this.threadId }, 'could not mark an interrupted reply');
           return message;
         }
       }),
@@ -237,174 +234,15 @@ export class StorySession {
     return { turnId, threadId: this.threadId, userId: this.userId, persona: thread.persona, action };
   }
 
-  /** Runs one turn: limits, the workflow stream, events, and the final status. */
-  private run(
-    options: TurnOptions,
-    prepare: (
-      turnId: string,
-    ) => Promise<{ kind: 'input'; input: TurnInput; player?: StoryMessage } | { kind: 'resume'; value: unknown }>,
-    countsAsTurn = true,
-  ): Turn {
-    if (this.running)
-      throw new DreamdeckError(
-        'INVALID_INPUT',
-        'A turn is already running in this story. Wait for it or stop it first.',
-      );
-    const turnId = newId('turn');
-    this.running = turnId;
-    const { storage, sinks, events, logger, limits } = this.internals;
-    const queue = new EventQueue<TurnEvent>();
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal?.reason);
-    if (options.signal?.aborted) controller.abort(options.signal.reason);
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-    const stored = new Map<string, StoryMessage>();
-    let interrupt: Extract<TurnEvent, { type: 'interrupt' }> | undefined;
-    let resumed = false;
-    let checkpointed = false;
-    let error: Extract<TurnEvent, { type: 'error' }> | undefined;
-    const sink: TurnSink = {
-      signal: controller.signal,
-      tokens: 0,
-      settling: [],
-      emit: (event) => {
-        if (event.type === 'message-end') stored.set(event.message.id, event.message);
-        queue.push(event);
-      },
-    };
-    const started = Date.now();
-    const context = { turnId, threadId: this.threadId, userId: this.userId };
-
-    const result = (async (): Promise<TurnResult> => {
-      let status: TurnStatus = 'complete';
-      queue.push({ type: 'turn-start', turnId, threadId: this.threadId });
-      events.emit('turn-start', context);
-      sinks.set(this.threadId, sink);
-      try {
-        if (countsAsTurn) {
-          await limits.consume(this.userId, 'turnsPerMinute');
-        }
-        const prepared = await prepare(turnId);
-        if (prepared.kind === 'input' && prepared.player) sink.player = prepared.player;
-        resumed = prepared.kind === 'resume';
-        // a turn that may pause needs a checkpoint, and a resume continues a paused run
-        checkpointed = resumed || (prepared.kind === 'input' && mayPause(prepared.input));
-        const workflow = checkpointed ? this.workflow.pausable : this.workflow.straight;
-        const config = {
-          configurable: { thread_id: this.threadId },
-          signal: controller.signal,
-          streamMode: 'updates' as const,
-          // Checkpoint once, when the turn ends or pauses: a turn is not resumed after a crash
-          // (its reply is marked aborted when read), so per-task checkpoints would be wasted writes.
-          durability: 'exit' as const,
-        };
-        const stream = await streamRun(
-          workflow,
-          prepared.kind === 'input' ? prepared.input : new Command({ resume: prepared.value }),
-          config,
-        );
-        for await (const update of stream) {
-          const pending = (update as { __interrupt__?: Array<{ value?: InterruptRequest }> }).__interrupt__;
-          const request = pending?.[0]?.value;
-          if (request?.interruptId) {
-            const { turnId: _asker, ...question } = request;
-            interrupt = { type: 'interrupt', ...question };
-            queue.push(interrupt);
-            status = 'interrupted';
-          }
-        }
-        if (controller.signal.aborted) status = 'aborted';
-        if (countsAsTurn) await storage.addUsage?.(this.userId, 'turns');
-      } catch (caught) {
-        if (controller.signal.aborted || isAbortError(caught)) {
-          status = 'aborted';
-        } else {
-          status = 'error';
-          const failure = DreamdeckError.from(caught);
-          const safe =
-            failure.code === 'INTERNAL'
-              ? 'Something went wrong on our side. Your message is saved; try again.'
-              : failure.message;
-          error = { type: 'error', code: failure.code, message: safe, retryable: failure.retryable };
-          if (failure.retryAfterMs !== undefined) Object.assign(error, { retryAfterMs: failure.retryAfterMs });
-          queue.push(error);
-          if (failure.code === 'INTERNAL' || failure.code === 'STORAGE_ERROR' || failure.code === 'MODEL_UNAVAILABLE') {
-            logger.error({ err: caught, ...context }, 'turn failed');
-          }
-          events.emit('error', { error: failure, ...context });
-        }
-      } finally {
-        await settle(sink.settling);
-        sinks.delete(this.threadId);
-        options.signal?.removeEventListener('abort', onAbort);
-        this.running = undefined;
-      }
-      queue.push({ type: 'turn-end', turnId, status });
-      queue.close();
-      events.emit('turn-end', { ...context, status, durationMs: Date.now() - started, tokens: sink.tokens });
-      // only checkpointed turns write checkpoints; a resumed turn leaves the interrupted run's
-      // checkpoints behind: those are pruned at once
-      if (
-        checkpointed &&
-        status !== 'interrupted' &&
-        storage.pruneCheckpoints &&
-        (resumed || dueForPruning(this.internals.unpruned, this.threadId))
-      ) {
-        await storage
-          .pruneCheckpoints(this.threadId)
-          .catch((pruneError: unknown) => logger.warn({ err: pruneError }, 'checkpoint pruning failed'));
-      }
-      const messages = [...(sink.player ? [sink.player] : []), ...stored.values()];
-      return {
-        turnId,
-        status,
-        messages,
-        ...(interrupt && { interrupt }),
-        ...(error && { error }),
-      };
-    })();
-
-    const turn: Turn & { [TURN_EVENTS]: EventQueue<TurnEvent> } = {
-      turnId,
-      result,
-      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
-      [TURN_EVENTS]: queue,
-    };
-    return turn;
+  /** Runs one turn on this session's thread (see {@link runTurn}). */
+  private run(options: TurnOptions, prepare: TurnRequest['prepare'], countsAsTurn = true): Turn {
+    return runTurn(this.context, {
+      threadId: this.threadId,
+      userId: this.userId,
+      owner: this,
+      signal: options.signal,
+      prepare,
+      countsAsTurn,
+    });
   }
-}
-
-/** Finished turns of a thread between two checkpoint prunes (each prune is a write transaction). */
-export const PRUNE_EVERY = 8;
-
-/** Threads whose unpruned turns are counted at once; past it the counts start over (pruning only waits longer). */
-const MAX_COUNTED_THREADS = 10_000;
-
-/** Counts a finished turn of `threadId`; true (and the count starts over) every {@link PRUNE_EVERY}th. */
-function dueForPruning(unpruned: Map<string, number>, threadId: string): boolean {
-  const count = (unpruned.get(threadId) ?? 0) + 1;
-  if (count < PRUNE_EVERY) {
-    if (unpruned.size >= MAX_COUNTED_THREADS && count === 1) unpruned.clear();
-    unpruned.set(threadId, count);
-    return false;
-  }
-  unpruned.delete(threadId);
-  return true;
-}
-
-/** How long a finished turn waits for its tasks' last writes (a model that ignores abort must not hang it). */
-const SETTLE_MS = 10_000;
-
-/** Waits for `work` to settle, at most {@link SETTLE_MS}. */
-async function settle(work: Promise<unknown>[]): Promise<void> {
-  if (work.length === 0) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    Promise.allSettled(work),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, SETTLE_MS);
-      timer.unref?.();
-    }),
-  ]);
-  clearTimeout(timer);
 }

@@ -80,3 +80,45 @@ export class HangingModel extends FlakyModel {
     await new Promise(() => {});
   }
 }
+
+/**
+ * A model that streams `tokens[0..holdAt)`, then waits until {@link GatedModel.open} is called
+ * before streaming the rest: a turn that runs exactly as long as a test needs it to.
+ */
+export class GatedModel extends FlakyModel {
+  /** Resolves once the tokens before the gate have streamed. */
+  readonly reached: Promise<void>;
+  private arrive!: () => void;
+  private release!: () => void;
+  private readonly gate = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  constructor(
+    private readonly gatedTokens: string[],
+    private readonly holdAt: number,
+  ) {
+    super(gatedTokens, gatedTokens.length);
+    this.reached = new Promise<void>((resolve) => {
+      this.arrive = resolve;
+    });
+  }
+  /** Lets the held turn stream on. */
+  open(): void {
+    this.release();
+  }
+  override async *_streamResponseChunks(
+    _messages: BaseMessage[],
+    _options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    for (const [index, token] of this.gatedTokens.entries()) {
+      if (index === this.holdAt) {
+        this.arrive();
+        await this.gate;
+      }
+      const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
+      await runManager?.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });
+      yield chunk;
+    }
+  }
+}

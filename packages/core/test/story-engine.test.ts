@@ -1,6 +1,7 @@
 import { createHook } from 'node:async_hooks';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { describe, expect, it } from 'vitest';
+import { PRUNE_EVERY } from '../src/engine/checkpoint-pruning.js';
 import {
   createDemoModel,
   createDreamdeck,
@@ -9,7 +10,6 @@ import {
   type StorageAdapter,
   type StoryMessage,
 } from '../src/index.js';
-import { PRUNE_EVERY } from '../src/session.js';
 import { collect, FlakyModel, HangingModel, quietDreamdeck } from './helpers.js';
 
 const byKind = (messages: StoryMessage[], kind: StoryMessage['kind']) => messages.filter((m) => m.kind === kind);
