@@ -3,5 +3,6 @@
  * @packageDocumentation
  */
 export type { EncryptionKeyEntry, EncryptionKeyOption } from '../crypto/encryption-keys.js';
+export type { SqlStorageOptions } from '../storage-shared/sql-storage-options.js';
 export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 export { createPostgresStorage, type PostgresStorage, type PostgresStorageOptions } from './postgres-storage.js';

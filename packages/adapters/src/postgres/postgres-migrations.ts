@@ -1,3 +1,6 @@
+import type pg from 'pg';
+import { inTransaction, releaseClient } from './transaction.js';
+
 /**
  * Versioned schema migrations for the PostgreSQL adapter. Each receives the quoted schema name;
  * `dd_migrations` records which ran. Never edit a released migration: append a new one.
@@ -102,3 +105,55 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
   );
   `,
 ];
+
+/** What {@link migratePostgres} needs. */
+export interface PostgresMigrationOptions {
+  pool: pg.Pool;
+  /** The schema name (unquoted; already checked). */
+  schema: string;
+  /** The migrations to apply (default {@link POSTGRES_MIGRATIONS}). */
+  migrations?: ReadonlyArray<(schema: string) => string>;
+  /** Runs after the migrations, under the same lock (the LangGraph saver's and store's own setup). */
+  setup?: () => Promise<void>;
+}
+
+/**
+ * Brings `schema` up to date. Runs under `pg_advisory_lock`, so instances starting together never
+ * migrate twice: one migrates, the others wait and find the work done. Each migration runs in its
+ * own transaction with its row in `dd_migrations`; a failing one is rolled back (nothing of it
+ * stays, the versions before it do), the lock is released and the client goes back to the pool
+ * clean, so the next `init()` can try again.
+ */
+export async function migratePostgres(options: PostgresMigrationOptions): Promise<void> {
+  const { pool, schema, migrations = POSTGRES_MIGRATIONS } = options;
+  const s = `"${schema}"`;
+  const lock = `dreamdeck:migrate:${schema}`;
+  const client = await pool.connect();
+  // a lock we could not release dies with its connection: such a client is destroyed, not pooled
+  let lockStuck = false;
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${s}.dd_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      );
+      const [row] = (await client.query(`SELECT COALESCE(max(version), 0) AS version FROM ${s}.dd_migrations`))
+        .rows as Array<{ version: number }>;
+      for (let version = (row?.version ?? 0) + 1; version <= migrations.length; version++) {
+        await inTransaction(client, async () => {
+          await client.query((migrations[version - 1] as (schema: string) => string)(s));
+          await client.query(`INSERT INTO ${s}.dd_migrations (version) VALUES ($1)`, [version]);
+        });
+      }
+      await options.setup?.();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]).catch(() => {
+        lockStuck = true;
+      });
+    }
+  } finally {
+    if (lockStuck) client.release(true);
+    else releaseClient(client);
+  }
+}

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export type { EncryptionKeyEntry, EncryptionKeyOption } from '../crypto/encryption-keys.js';
+export type { SqlStorageOptions } from '../storage-shared/sql-storage-options.js';
 export { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 export { createSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
 export { namespacePath, SqliteStore } from './sqlite-store.js';

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { withTransaction } from './sqlite-runner.js';
 
 /**
  * Versioned schema migrations for the SQLite adapter, applied in order; `PRAGMA user_version`
@@ -130,11 +131,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
  * opening the same file at once never run a migration twice (the second waits on busy_timeout).
  */
 export function migrateSqlite(db: Database): void {
-  db.transaction(() => {
+  withTransaction(db, () => {
     const version = db.pragma('user_version', { simple: true }) as number;
     for (let index = version; index < SQLITE_MIGRATIONS.length; index++) {
       db.exec(SQLITE_MIGRATIONS[index] as string);
     }
     if (version < SQLITE_MIGRATIONS.length) db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
-  }).immediate();
+  });
 }
