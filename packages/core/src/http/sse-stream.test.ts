@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoryMessage, ThreadRecord, Turn, TurnEvent, TurnResult } from '../types.js';
 import { EventQueue, TURN_EVENTS } from '../workflow/turn-sink.js';
+import { errorResponse } from './http-errors.js';
 import { toNodeListener } from './node-listener.js';
 import { parseEvents, readEvents, type SseEvent, serveForTests, type TestServer } from './serve-for-tests.js';
 import { DIRECT_HANDLER, isDirectSse, SSE_PUMP, streamTurn } from './sse-stream.js';
@@ -304,5 +305,24 @@ describe('SSE turns', () => {
     // the iterator reads every event; by push, only the peek reads (turn-start, message-start, one more)
     expect(iterated.reads).toBeGreaterThan(40);
     expect(pushed.reads).toBeLessThanOrEqual(3);
+  });
+
+  it('answers a turn the engine refuses as already running elsewhere (CONFLICT) as a plain 409, not a stream', async () => {
+    const queue = new EventQueue<TurnEvent>();
+    const turn: Turn = {
+      turnId: 'turn_2',
+      result: Promise.resolve({ turnId: 'turn_2', status: 'error', messages: [] }),
+      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+    };
+    queue.push({ type: 'turn-start', turnId: 'turn_2', threadId: 'thr_1' });
+    queue.push({ type: 'error', code: 'CONFLICT', message: 'Another turn is running in this story.', retryable: true });
+    queue.push({ type: 'turn-end', turnId: 'turn_2', status: 'error' });
+    queue.close();
+    const refused = await streamTurn(turn, { abort: new AbortController() }).catch((error: unknown) => error);
+    const response = errorResponse(refused);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({
+      error: { code: 'CONFLICT', message: 'Another turn is running in this story.' },
+    });
   });
 });

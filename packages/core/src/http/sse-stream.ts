@@ -9,6 +9,7 @@ const EARLY_CODES: ReadonlySet<ErrorCode> = new Set([
   'INVALID_INPUT',
   'FORBIDDEN',
   'FEATURE_DISABLED',
+  'CONFLICT',
 ]);
 
 /** Options for {@link streamTurn}. */
