@@ -4,7 +4,6 @@ import type { StorySession } from '../session.js';
 import type { AuditEvent } from '../storage/storage-adapter.js';
 import type { RequestHandlerOptions } from './handler-options.js';
 import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
-import { createLocalTurnGuard, type ThreadTurnGuard } from './thread-turn-guard.js';
 import type { AuthUser } from './token-auth.js';
 import { createTurnStreams, type TurnStreams } from './turn-streams.js';
 
@@ -16,8 +15,6 @@ export interface HttpContext {
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
-  /** Which threads run a turn (one per thread). */
-  readonly turnGuard: ThreadTurnGuard;
   /** The open turn event streams. */
   readonly streams: TurnStreams;
   /** Writes an audit event when the storage keeps an audit log; a failed write is logged, never thrown. */
@@ -30,7 +27,6 @@ export interface HttpContext {
 export function createHttpContext(dd: Dreamdeck, options: RequestHandlerOptions): HttpContext {
   const logger = options.logger ?? dd.logger;
   const metrics = createHttpMetrics(dd.events);
-  const turnGuard = createLocalTurnGuard();
   const openSession = (user: AuthUser, threadId: string) => dd.openSession({ userId: user.id, threadId });
   return {
     dd,
@@ -38,8 +34,7 @@ export function createHttpContext(dd: Dreamdeck, options: RequestHandlerOptions)
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     logger,
     metrics,
-    turnGuard,
-    streams: createTurnStreams({ openSession, metrics, guard: turnGuard, heartbeatMs: options.heartbeatMs ?? 15_000 }),
+    streams: createTurnStreams({ openSession, metrics, heartbeatMs: options.heartbeatMs ?? 15_000 }),
     audit: (event) =>
       dd.storage.recordAudit?.(event).catch((error: unknown) => logger.warn({ err: error }, 'audit write failed')),
     openSession,

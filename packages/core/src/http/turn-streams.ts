@@ -1,10 +1,8 @@
 import type { StorySession } from '../session.js';
 import type { Turn } from '../types.js';
-import { HttpError } from './http-errors.js';
 import type { HttpMetrics } from './http-metrics.js';
 import type { RequestContext } from './router.js';
 import { streamTurn } from './sse-stream.js';
-import type { ThreadTurnGuard } from './thread-turn-guard.js';
 import type { AuthUser } from './token-auth.js';
 
 /** Starts a turn in an opened session; `signal` aborts it. */
@@ -15,8 +13,9 @@ export interface TurnStreams {
   /** Event streams open right now. */
   readonly size: number;
   /**
-   * Opens the caller's session on `threadId` (404 for another user's), claims the thread (409 when
-   * a turn runs in it), starts the turn and answers it as an event stream (see `streamTurn`). The
+   * Opens the caller's session on `threadId` (404 for another user's), starts the turn and answers
+   * it as an event stream (see `streamTurn`). The engine keeps one turn per thread: a thread that
+   * runs a turn (here or on another instance) refuses the new one with `CONFLICT`, answered 409. The
    * turn is aborted when the client goes away or {@link TurnStreams.closeAll} runs.
    */
   start(context: RequestContext, threadId: string, begin: StartTurn): Promise<Response>;
@@ -29,17 +28,15 @@ export interface TurnStreamsOptions {
   /** Opens the caller's session on a thread (`NOT_FOUND` for a thread that is not theirs). */
   openSession(user: AuthUser, threadId: string): Promise<StorySession>;
   metrics: HttpMetrics;
-  /** Who runs a turn in which thread. */
-  guard: ThreadTurnGuard;
   /** Milliseconds between SSE heartbeat comments. */
   heartbeatMs: number;
 }
 
 /**
  * Creates the stream bookkeeping of one handler: each open stream's abort controller with a
- * promise that settles when it closes, the open-streams gauge, and the thread's claim on the guard.
+ * promise that settles when it closes, and the open-streams gauge.
  */
-export function createTurnStreams({ openSession, metrics, guard, heartbeatMs }: TurnStreamsOptions): TurnStreams {
+export function createTurnStreams({ openSession, metrics, heartbeatMs }: TurnStreamsOptions): TurnStreams {
   const streams = new Map<AbortController, Promise<void>>();
   return {
     get size() {
@@ -47,13 +44,6 @@ export function createTurnStreams({ openSession, metrics, guard, heartbeatMs }: 
     },
     async start(context, threadId, begin) {
       const session = await openSession(context.user, threadId);
-      if (!guard.claim(threadId)) {
-        throw new HttpError(
-          409,
-          'INVALID_INPUT',
-          'A turn is already running in this story. Wait for it or stop it first.',
-        );
-      }
       // The turn stops when the client goes away (the request's signal) or the server shuts down
       // (`abort`); one listener links them, lighter per open stream than AbortSignal.any. It holds the
       // signal, not the request, so an open stream does not keep the request alive.
@@ -65,7 +55,6 @@ export function createTurnStreams({ openSession, metrics, guard, heartbeatMs }: 
       let done!: () => void;
       const release = () => {
         signal.removeEventListener('abort', clientGone);
-        guard.release(threadId);
         streams.delete(abort);
         done();
       };
@@ -74,7 +63,6 @@ export function createTurnStreams({ openSession, metrics, guard, heartbeatMs }: 
         turn = begin(session, abort.signal);
       } catch (error) {
         signal.removeEventListener('abort', clientGone);
-        guard.release(threadId);
         throw error;
       }
       streams.set(abort, new Promise<void>((resolve) => (done = resolve)));

@@ -1,5 +1,6 @@
+import { DreamdeckError } from '../../errors.js';
 import type { HttpContext } from '../http-context.js';
-import { HttpError, jsonResponse } from '../http-errors.js';
+import { jsonResponse } from '../http-errors.js';
 import {
   createThreadBody,
   exportQuery,
@@ -19,7 +20,7 @@ import { historyPage, pendingInterruptOf, withOwnFeedback } from './thread-views
  * messages, rename or change persona, delete, rate a message, export the story. Every route that takes a
  * thread id opens the caller's own session first, so another user's thread answers 404.
  */
-export function threadRoutes({ dd, maxBodyBytes, openSession, turnGuard }: HttpContext): Route[] {
+export function threadRoutes({ dd, maxBodyBytes, openSession }: HttpContext): Route[] {
   return [
     {
       method: 'POST',
@@ -63,7 +64,7 @@ export function threadRoutes({ dd, maxBodyBytes, openSession, turnGuard }: HttpC
           dd.storage.getThread(session.threadId),
           withOwnFeedback(dd, user, messages),
           // a running turn delivers its own interrupt to the client that streams it
-          turnGuard.isRunning(session.threadId) ? undefined : pendingInterruptOf(session),
+          session.turnRunning ? undefined : pendingInterruptOf(session),
         ]);
         return jsonResponse({
           thread: thread ?? session.thread,
@@ -105,12 +106,8 @@ export function threadRoutes({ dd, maxBodyBytes, openSession, turnGuard }: HttpC
       name: '/threads/:id',
       handle: async ({ user, params }) => {
         const session = await openSession(user, params.id!);
-        if (turnGuard.isRunning(session.threadId)) {
-          throw new HttpError(
-            409,
-            'INVALID_INPUT',
-            'A turn is running in this story. Stop it before deleting the story.',
-          );
+        if (session.turnRunning) {
+          throw new DreamdeckError('CONFLICT', 'A turn is running in this story. Stop it before deleting the story.');
         }
         await dd.storage.deleteThread(session.threadId);
         return new Response(null, { status: 204 });
