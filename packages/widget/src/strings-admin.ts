@@ -1,4 +1,4 @@
-import type { DreamdeckAdminStrings } from './strings.js';
+import type { DreamdeckAdminStrings } from './strings-types.js';
 
 /**
  * English strings of `<dreamdeck-admin>`. They live here, with the admin view, rather than in

@@ -3,7 +3,7 @@
  * as a separate file (`dist/dreamdeck-locale-de.js`) that the widgets load only when a page asks
  * for German; the npm entry registers it up front.
  */
-import type { DreamdeckStrings } from './strings.js';
+import type { DreamdeckStrings } from './strings-types.js';
 
 /** German. */
 export const de: DreamdeckStrings = {
