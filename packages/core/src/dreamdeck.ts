@@ -52,6 +52,7 @@ export interface DreamdeckOptions {
 
 /** Options for {@link Dreamdeck.openSession}. */
 export interface OpenSessionOptions {
+  /** The player; created on first use when opening a new thread. */
   userId: string;
   /** Resume this thread; it must belong to `userId` (else `NOT_FOUND`). Omit for a new thread. */
   threadId?: string;
@@ -65,14 +66,21 @@ export interface OpenSessionOptions {
 export interface Dreamdeck {
   /** The validated configuration now in effect. */
   readonly config: DreamdeckConfig;
+  /** Where stories live. */
   readonly storage: StorageAdapter;
+  /** The storyteller. */
   readonly model: ModelAdapter;
+  /** The storyboard painter, if any. */
   readonly images: ImageAdapter | undefined;
+  /** Web search, if configured. */
   readonly search: SearchAdapter | undefined;
+  /** Feature flags: config defaults, global and per-user overrides. */
   readonly flags: FeatureFlags;
+  /** Per-user rate limits and the image concurrency cap. */
   readonly limits: RateLimiter;
   /** Typed events: `turn-start`, `turn-end`, `error`, `rate-limited`, `flag-change`, … */
   readonly events: EventEmitter<DreamdeckEvents>;
+  /** Where the engine logs. */
   readonly logger: Logger;
   /** The personas available (built-in plus configured). */
   personas(): Persona[];

@@ -65,6 +65,7 @@ export interface DreamdeckErrorOptions {
  * {@link DreamdeckError.isInstance} rather than `instanceof`, which fails across package copies.
  */
 export class DreamdeckError extends Error {
+  /** @internal The brand {@link DreamdeckError.isInstance} looks for. */
   readonly [brand] = true;
   /** Stable machine-readable code. */
   readonly code: ErrorCode;

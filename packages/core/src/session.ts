@@ -28,7 +28,10 @@ export function cleanText(text: string): string {
  * ends at once with an `error` event of code `CONFLICT`.
  */
 export class StorySession {
-  /** Use `dd.openSession`. */
+  /**
+   * Use `dd.openSession`.
+   * @internal
+   */
   constructor(
     private readonly context: EngineContext,
     /** The thread as it was when the session opened. */
