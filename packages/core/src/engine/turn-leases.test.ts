@@ -123,6 +123,19 @@ describe('TurnLeases', () => {
     expect(lines.join('')).toContain('not released');
   });
 
+  it('releases a lease once: not again after close, nor one lost to another holder', async () => {
+    const storage = fakeStorage();
+    const leases = new TurnLeases(storage, 3_000, logger);
+    const kept = await leases.acquire('turn:t1', 'e:1', () => {});
+    await leases.close();
+    await leases.release(kept!);
+    storage.renewAnswer = false;
+    const lost = await leases.acquire('turn:t2', 'e:2', () => {});
+    await vi.advanceTimersByTimeAsync(1_000);
+    await leases.release(lost!);
+    expect(storage.calls.filter((call) => call.startsWith('release'))).toEqual(['release turn:t1 e:1']);
+  });
+
   it('close releases every lease still held and stops renewing', async () => {
     const storage = fakeStorage();
     const leases = new TurnLeases(storage, 3_000, logger);

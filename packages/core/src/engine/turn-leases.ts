@@ -50,9 +50,12 @@ export class TurnLeases {
     return lease;
   }
 
-  /** Releases `lease`. Never rejects: a lease that cannot be released expires after its TTL. */
+  /**
+   * Releases `lease` if it is still held (not lost to another holder, not released by
+   * {@link TurnLeases.close}). Never rejects: a lease that cannot be released expires after its TTL.
+   */
   async release(lease: HeldLease): Promise<void> {
-    this.held.delete(lease);
+    if (!this.held.delete(lease)) return;
     try {
       await this.storage.releaseLease(lease.key, lease.holder);
     } catch (error) {
