@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../logging/logger.js';
 import { createMemoryLeases } from '../adapter-kit/index.js';
+import { createLogger } from '../logging/logger.js';
 import { TurnRegistry } from './turn-registry.js';
 
 const logger = createLogger({ level: 'silent' });
