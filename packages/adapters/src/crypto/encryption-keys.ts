@@ -5,6 +5,7 @@ import { DreamdeckError } from '@dreamdeck/core/adapter-kit';
 export interface EncryptionKeyEntry {
   /** Stored in each ciphertext so the right key is found on read. Letters, digits, `-` and `_`. */
   id: string;
+  /** 64 hex characters or 32 bytes (the raw AES key), or a passphrase. */
   key: string | Uint8Array;
 }
 
@@ -18,9 +19,15 @@ export interface EncryptionKeyEntry {
  * A string of exactly 64 hex characters is used as the raw 32-byte AES key; any other string is a
  * passphrase, stretched with scrypt (fixed salt, so the same passphrase always gives the same key).
  */
-export type EncryptionKeyOption =
-  | string
-  | { current: EncryptionKeyEntry | string; previous?: Array<EncryptionKeyEntry | string> };
+export type EncryptionKeyOption = string | EncryptionKeyRing;
+
+/** Named keys for rotation: see {@link EncryptionKeyOption}. */
+export interface EncryptionKeyRing {
+  /** The key new data is encrypted with. */
+  current: EncryptionKeyEntry | string;
+  /** Older keys: data written with them stays readable. */
+  previous?: Array<EncryptionKeyEntry | string>;
+}
 
 /** Resolved keys: the one to write with and every one that may be read. */
 export interface Keyring {

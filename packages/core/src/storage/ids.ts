@@ -11,7 +11,15 @@ export function utcDay(at: string | Date = new Date()): string {
 }
 
 /** Milliseconds until the fixed window of `windowMs` containing `now` ends, and its start. */
-export function fixedWindow(now: number, windowMs: number): { start: number; resetInMs: number } {
+export function fixedWindow(
+  now: number,
+  windowMs: number,
+): {
+  /** When the window began (epoch ms, a multiple of `windowMs`). */
+  start: number;
+  /** Milliseconds from `now` until it ends. */
+  resetInMs: number;
+} {
   const start = Math.floor(now / windowMs) * windowMs;
   return { start, resetInMs: start + windowMs - now };
 }

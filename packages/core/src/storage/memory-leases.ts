@@ -3,7 +3,9 @@ import { leaseTtlMs } from './record-rules.js';
 
 /** A stored lease: who holds it and until when (`Date.now()` milliseconds). */
 export interface MemoryLease {
+  /** Who holds it. */
   holder: string;
+  /** When it expires (`Date.now()` milliseconds). */
   expiresAt: number;
 }
 

@@ -76,11 +76,25 @@ export interface StorageAdapter
     FeedbackStorage,
     KeyValueStorage,
     CounterStorage,
-    LeaseStorage,
-    Partial<KnowledgeStorage>,
-    Partial<AuditStorage>,
-    Partial<UsageStorage>,
-    Partial<CheckpointUpkeep> {}
+    LeaseStorage {
+  // the optional domains, member by member
+  /** Capability `knowledge`: stores chunks of a source document, replacing any earlier chunks of the same source. */
+  addKnowledge?: KnowledgeStorage['addKnowledge'];
+  /** Capability `knowledge`: full-text search over knowledge chunks, best first. */
+  searchKnowledge?: KnowledgeStorage['searchKnowledge'];
+  /** Capability `knowledge`: removes every chunk of a source. */
+  deleteKnowledge?: KnowledgeStorage['deleteKnowledge'];
+  /** Capability `audit`: records an event, stamped with the current time. */
+  recordAudit?: AuditStorage['recordAudit'];
+  /** Capability `audit`: the newest events first, optionally of one type. */
+  listAudit?: AuditStorage['listAudit'];
+  /** Capability `audit`: adds `count` (default 1) to today's counter of `metric` for the user. */
+  addUsage?: UsageStorage['addUsage'];
+  /** Capability `audit`: stored usage counters, newest day first. */
+  listUsage?: UsageStorage['listUsage'];
+  /** Optional: drops checkpoints a finished turn no longer needs (keeps the latest per thread). */
+  pruneCheckpoints?: CheckpointUpkeep['pruneCheckpoints'];
+}
 
 /** Methods every adapter must have. */
 export const REQUIRED_STORAGE_METHODS = [
@@ -96,6 +110,8 @@ export const REQUIRED_STORAGE_METHODS = [
 
 /** Methods required by each declared capability. */
 export const CAPABILITY_METHODS = {
+  /** {@link KnowledgeStorage}'s. */
   knowledge: KNOWLEDGE_STORAGE_METHODS,
+  /** {@link AuditStorage}'s and {@link UsageStorage}'s. */
   audit: [...AUDIT_STORAGE_METHODS, ...USAGE_STORAGE_METHODS],
 } as const satisfies Partial<Record<keyof StorageCapabilities, ReadonlyArray<keyof StorageAdapter>>>;

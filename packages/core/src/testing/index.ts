@@ -7,10 +7,14 @@ export { describeStorageAdapter } from './describe-storage-adapter.js';
 export type {
   DescribeStorageAdapterOptions,
   LeaseHolderProcess,
+  RawAuditEvent,
+  RawCounter,
   RawFeedback,
   RawLease,
   RawMessage,
   RawThread,
+  RawUsage,
+  RawUser,
   StorageInspector,
   StorageSuiteContext,
 } from './storage/storage-inspector.js';

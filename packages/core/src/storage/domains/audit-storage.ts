@@ -3,9 +3,13 @@ export type AuditType = 'auth-failure' | 'rate-limited' | 'input-rejected' | 'fo
 
 /** A security or audit event. */
 export interface AuditEvent {
+  /** What happened. */
   type: AuditType;
+  /** The user it concerns, when known. */
   userId?: string;
+  /** Structured detail (never shown to players). */
   detail?: Record<string, unknown>;
+  /** When it was recorded (ISO 8601). */
   createdAt: string;
 }
 

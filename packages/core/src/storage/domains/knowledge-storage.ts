@@ -1,6 +1,8 @@
 /** A knowledge chunk found by full-text search. */
 export interface KnowledgeHit {
+  /** The chunk's id (`<source>#<index>`). */
   id: string;
+  /** The source document it belongs to. */
   source: string;
   /** The matching passage, trimmed around the match. */
   snippet: string;

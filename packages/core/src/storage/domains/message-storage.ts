@@ -10,9 +10,13 @@ export interface ListMessagesOptions {
 
 /** Fields of a stored message that may change after it is appended. */
 export interface MessagePatch {
+  /** New content (markdown). */
   content?: string;
+  /** New status. */
   status?: MessageStatus;
+  /** New parts (replace the stored ones). */
   parts?: MessagePart[];
+  /** New alternatives: earlier versions of a regenerated reply. */
   alternatives?: MessageAlternative[];
   /**
    * Apply the patch only while the stored message has this status (checked and written

@@ -2,6 +2,7 @@ import type { ThreadRecord, UserRecord } from '../../types.js';
 
 /** A page of results with an opaque cursor for the next page. */
 export interface Page<T> {
+  /** The records of this page, in listing order. */
   items: T[];
   /** Pass as `cursor` to get the next page; absent on the last page. */
   nextCursor?: string;

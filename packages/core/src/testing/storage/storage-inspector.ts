@@ -2,31 +2,74 @@ import type { StorageAdapter } from '../../storage/storage-adapter.js';
 
 /** A thread row as the backend holds it, soft-deleted rows included. */
 export interface RawThread {
+  /** The thread's id. */
   id: string;
+  /** Its owner. */
   userId: string;
+  /** Its title. */
   title: string;
+  /** Its persona. */
   persona: string;
+  /** Whether it is soft-deleted. */
   deleted: boolean;
 }
 
 /** A message row as the backend holds it (decrypted when the adapter encrypts). */
 export interface RawMessage {
+  /** The message's id. */
   id: string;
+  /** Its thread. */
   threadId: string;
+  /** `user`, `assistant`, `tool` or `system`. */
   role: string;
+  /** Its kind (`narration`, `dice`, …). */
   kind: string;
+  /** Its content, decrypted. */
   content: string;
+  /** Its status. */
   status: string;
+  /** The persona that wrote it, when stored. */
   persona?: string;
+  /** Its parts, decrypted, when stored. */
   parts?: unknown[];
+  /** Earlier versions of a regenerated reply, decrypted, when stored. */
   alternatives?: unknown[];
 }
 
 /** A feedback row as the backend holds it. */
 export interface RawFeedback {
+  /** As stored: 1 or -1. */
   value: number;
+  /** The comment, decrypted, when stored. */
   comment?: string;
+  /** The persona of the rated message, when stored. */
   persona?: string;
+}
+
+/** A user row as the backend holds it. */
+export interface RawUser {
+  /** The user's id. */
+  id: string;
+  /** The display name, when stored. */
+  displayName?: string;
+  /** The roles. */
+  roles: string[];
+}
+
+/** A stored audit event: its type and user. */
+export interface RawAuditEvent {
+  /** The event type. */
+  type: string;
+  /** The user, when stored. */
+  userId?: string;
+}
+
+/** A stored usage counter of one user. */
+export interface RawUsage {
+  /** The metric counted. */
+  metric: string;
+  /** Its count. */
+  count: number;
 }
 
 /**
@@ -39,7 +82,7 @@ export interface RawFeedback {
  */
 export interface StorageInspector {
   /** The user row, or null. */
-  user(id: string): Promise<{ id: string; displayName?: string; roles: string[] } | null>;
+  user(id: string): Promise<RawUser | null>;
   /** The thread row, deleted or not, or null when no row exists. */
   thread(id: string): Promise<RawThread | null>;
   /** Every stored message of a thread, in stored order. */
@@ -53,13 +96,13 @@ export interface StorageInspector {
   /** Stored flag overrides: global without `userId`, else that user's. */
   flags(userId?: string): Promise<Record<string, boolean>>;
   /** Units used in the newest window of a rate-limit counter, or null when none is stored. */
-  counter(key: string): Promise<{ used: number } | null>;
+  counter(key: string): Promise<RawCounter | null>;
   /** Stored chunk texts of a knowledge source, in order (capability `knowledge`). */
   knowledge?(source: string): Promise<string[]>;
   /** Stored audit events, oldest first (capability `audit`). */
-  audit?(): Promise<Array<{ type: string; userId?: string }>>;
+  audit?(): Promise<RawAuditEvent[]>;
   /** Stored usage counters of a user (capability `audit`). */
-  usage?(userId: string): Promise<Array<{ metric: string; count: number }>>;
+  usage?(userId: string): Promise<RawUsage[]>;
   /** The stored value of a LangGraph store item, or null. */
   storeItem(namespace: string[], key: string): Promise<Record<string, unknown> | null>;
   /** How many checkpoints are stored for a thread (all namespaces). */
@@ -71,8 +114,15 @@ export interface StorageInspector {
   lease(key: string): Promise<RawLease | null>;
 }
 
+/** A rate-limit counter as the backend holds it. */
+export interface RawCounter {
+  /** Units used in the counter's newest window. */
+  used: number;
+}
+
 /** A lease row as the backend holds it. */
 export interface RawLease {
+  /** Who holds it. */
   holder: string;
   /** Milliseconds until it expires by the storage's clock; zero or less when expired. */
   expiresInMs: number;
@@ -108,7 +158,9 @@ export interface DescribeStorageAdapterOptions<A extends StorageAdapter = Storag
 
 /** Shared state of one suite run: the adapter and its inspector, set in `beforeAll`. */
 export interface StorageSuiteContext {
+  /** The adapter under test, initialised. */
   readonly adapter: StorageAdapter;
+  /** Raw reads of its backend. */
   readonly inspect: StorageInspector;
   /** `spawnLeaseHolder` bound to the adapter, when the suite was given one. */
   readonly spawnLeaseHolder?: (lease: { key: string; holder: string; ttlMs: number }) => Promise<LeaseHolderProcess>;
