@@ -42,9 +42,16 @@ it('a process killed mid-turn loses nothing the player wrote, and the story goes
     status: 'complete',
   });
   expect(before[1]).toMatchObject({ kind: 'narration', status: 'aborted' });
-  const turn = session.send('I try the lantern again');
-  for await (const _ of turn) {
-    // drain
+  // The killed process still holds the thread's turn lease until it expires (1 s, see
+  // turn-then-hang.ts); until then a turn is refused with CONFLICT and stores nothing.
+  let turn = session.send('I try the lantern again');
+  for (;;) {
+    for await (const _ of turn) {
+      // drain
+    }
+    if ((await turn.result).error?.code !== 'CONFLICT') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    turn = session.send('I try the lantern again');
   }
   expect((await turn.result).status).toBe('complete');
   const after = await session.history();

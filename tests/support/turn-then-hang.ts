@@ -1,7 +1,7 @@
 /**
  * Child process for the "killed mid-turn" test: opens the SQLite file given as argv[2], starts a
  * turn on a slow demo model, prints `streaming <threadId>` once narration has begun, and waits to
- * be killed.
+ * be killed. Its turn lease is short (1 s), so the killed turn frees the thread soon.
  */
 import { createSqliteStorage } from '@dreamdeck/adapters/sqlite';
 import { createDemoModel, createDreamdeck } from '@dreamdeck/core';
@@ -10,6 +10,7 @@ const dd = await createDreamdeck({
   storage: createSqliteStorage({ path: process.argv[2]! }),
   model: createDemoModel({ latencyMs: 200 }),
   env: false,
+  turnLeaseMs: 1000,
   config: { logging: { level: 'silent' }, features: { imageGeneration: false } },
 });
 const session = await dd.openSession({ userId: 'victim' });
