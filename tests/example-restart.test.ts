@@ -65,4 +65,4 @@ it('a story survives a restart of `pnpm example`: the signing secret is kept in 
   };
   expect(listed.threads).toEqual([expect.objectContaining({ id: thread.id, title: 'The lantern crypt' })]);
   await stop(second.child);
-});
+}, 120_000); // two cold starts of the example through tsx: ~3 s each here, 12 s on a loaded machine
