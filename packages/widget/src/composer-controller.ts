@@ -1,0 +1,152 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { ChatController, type ChatHost } from './chat-controller.js';
+import type { ConnectionController } from './connection-controller.js';
+import { icon, icons } from './icons.js';
+import type { PreferencesController } from './preferences-controller.js';
+import type { DreamdeckStrings } from './strings.js';
+import type { TurnController } from './turn-controller.js';
+
+/** Slash commands that need a feature: their hints are hidden while it is off. */
+const COMMAND_FLAGS: Record<string, string> = {
+  '/roll': 'diceRolling',
+  '/search': 'webSearch',
+  '/storyboard': 'imageGeneration',
+};
+
+/**
+ * The input row (`part="composer"`): the draft, Enter sends and Shift+Enter adds a line, slash
+ * command hints while a command is typed (Tab completes the first), the input's `maxlength` from
+ * the server, and Send, or Stop while a turn runs.
+ */
+export class ComposerController extends ChatController<ComposerController> {
+  /** The input's text. */
+  draft = '';
+  readonly #turns: TurnController;
+  readonly #connection: ConnectionController;
+  readonly #preferences: PreferencesController;
+
+  /**
+   * @param host - the chat
+   * @param turns - sends and stops turns
+   * @param connection - the input limit
+   * @param preferences - the flags that hide hints
+   */
+  constructor(
+    host: ChatHost,
+    turns: TurnController,
+    connection: ConnectionController,
+    preferences: PreferencesController,
+  ) {
+    super(host);
+    this.#turns = turns;
+    this.#connection = connection;
+    this.#preferences = preferences;
+  }
+
+  get #input(): HTMLTextAreaElement | null | undefined {
+    return this.host.shadowRoot?.querySelector('textarea');
+  }
+
+  /** Moves focus to the input once the host has rendered. */
+  focusInput(): void {
+    void this.host.updateComplete.then(() => this.#input?.focus());
+  }
+
+  /** Esc: clears a half-typed slash command; returns whether there was one. */
+  clearCommand(): boolean {
+    const command = this.draft.startsWith('/');
+    if (command) this.set({ draft: '' });
+    return command;
+  }
+
+  /**
+   * The slash commands to offer while one is typed: those `strings.commands` describes, in their
+   * order, that start with the draft, without those whose feature is off; none once the draft has
+   * a space (the command is chosen).
+   */
+  #hints(strings: DreamdeckStrings): string[] {
+    const draft = this.draft.toLowerCase();
+    if (!draft.startsWith('/') || /\s/.test(draft)) return [];
+    const flags = this.#preferences.flags.flags;
+    return Object.keys(strings.commands).filter((command) => {
+      const flag = COMMAND_FLAGS[command];
+      return command.startsWith(draft) && (!flag || flags[flag] !== false);
+    });
+  }
+
+  #use(command: string) {
+    this.set({ draft: `${command} ` });
+    const input = this.#input;
+    if (input) input.value = this.draft;
+    this.focusInput();
+  }
+
+  #submit = (event: Event) => {
+    event.preventDefault();
+    const text = this.draft;
+    if (!text.trim() || this.#turns.busy) return;
+    this.set({ draft: '' });
+    const input = this.#input;
+    if (input) input.value = '';
+    this.focusInput();
+    void this.#turns.send(text);
+  };
+
+  /**
+   * The input row.
+   *
+   * @param strings - the strings
+   * @param ready - a thread is open (else the input and Send are disabled)
+   * @param loading - the chat is (re)starting: the input is disabled
+   */
+  render(strings: DreamdeckStrings, ready: boolean, loading: boolean): TemplateResult {
+    const s = strings;
+    const hints = this.#hints(s);
+    return html`<form class="composer" part="composer" @submit=${this.#submit}>
+      ${
+        hints.length
+          ? html`<ul class="hints" part="hints" aria-label=${s.slashHints}>
+              ${hints.map(
+                (command) =>
+                  html`<li>
+                    <button type="button" @click=${() => this.#use(command)}>
+                      <code>${command}</code><span>${s.commands[command] ?? ''}</span>
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+      <textarea
+        part="input"
+        rows="1"
+        maxlength=${this.#connection.inputMaxLength}
+        aria-label=${s.inputLabel}
+        placeholder=${s.inputPlaceholder}
+        .value=${this.draft}
+        ?disabled=${loading || !ready}
+        @input=${(event: Event) => this.set({ draft: (event.target as HTMLTextAreaElement).value })}
+        @keydown=${(event: KeyboardEvent) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            this.#submit(event);
+          } else if (event.key === 'Tab' && !event.shiftKey) {
+            // Tab completes the first hint (there are none once the draft has a space)
+            const first = this.#hints(s)[0];
+            if (first && first !== this.draft) {
+              event.preventDefault();
+              this.#use(first);
+            }
+          }
+        }}
+      ></textarea>
+      ${
+        this.#turns.busy
+          ? html`<button type="button" part="stop-button" aria-label=${s.stop} title=${s.stop} @click=${() => {
+              this.#turns.stop();
+              this.focusInput();
+            }}>${icon(icons.stop)}</button>`
+          : html`<button type="submit" class="primary" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${!ready}>${icon(icons.send)}</button>`
+      }
+    </form>`;
+  }
+}
