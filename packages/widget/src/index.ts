@@ -19,7 +19,10 @@ export {
 } from './dreamdeck-chat.js';
 export { DreamdeckDice } from './dreamdeck-dice.js';
 export { DreamdeckMessage, type FeedbackDetail } from './dreamdeck-message.js';
+export { DreamdeckSettings } from './dreamdeck-settings.js';
+export { DreamdeckThreadList, type ThreadDetail, type ThreadRenameDetail } from './dreamdeck-thread-list.js';
 export { decodeEntities, type MarkdownTemplate, renderMarkdown, safeHref } from './markdown.js';
+export type { PreferenceChange } from './preferences-controller.js';
 export type {
   DiceRoll,
   FeedbackAnswer,

@@ -6,8 +6,8 @@ import type { ThreadRecord } from '../src/protocol.js';
 
 type Call = { method: string; path: string; body: unknown };
 
-/** A fake Dreamdeck server behind `fetch`: two stories, renamable and deletable. */
-function fakeServer() {
+/** A fake Dreamdeck server behind `fetch`: two stories, renamable and deletable; `GET /me` with `inputMaxLength`. */
+function fakeServer(inputMaxLength?: number) {
   const now = new Date().toISOString();
   const thread = (id: string, title: string): ThreadRecord =>
     ({ id, userId: 'u', title, persona: 'storyteller', createdAt: now, updatedAt: now }) as ThreadRecord;
@@ -25,6 +25,7 @@ function fakeServer() {
     if (path === '/threads' && method === 'GET') return json({ threads });
     if (path === '/personas') return json({ personas: [] });
     if (path === '/preferences') return json({ flags: {}, toggleable: [] });
+    if (path === '/me' && inputMaxLength) return json({ user: { id: 'u', roles: [] }, limits: { inputMaxLength } });
     const found = threads.find((candidate) => candidate.id === id);
     if (!found) return json({ error: { code: 'NOT_FOUND', message: 'No such story.' } }, 404);
     if (method === 'GET') return json({ thread: found, messages: [], hasMore: false });
@@ -51,8 +52,8 @@ async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
   throw new Error('condition not met');
 }
 
-async function openChat() {
-  const server = fakeServer();
+async function openChat(inputMaxLength?: number) {
+  const server = fakeServer(inputMaxLength);
   vi.stubGlobal('fetch', server.fetch);
   const chat = document.createElement('dreamdeck-chat') as DreamdeckChat;
   chat.setAttribute('endpoint', '/api');
@@ -62,9 +63,12 @@ async function openChat() {
   document.body.append(chat);
   const root = chat.shadowRoot!;
   await until(() => root.querySelector('textarea:not([disabled])'));
-  const button = (label: string) => until(() => root.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`));
-  (await button('Stories')).click();
-  return { chat, root, button, calls: server.calls };
+  (await until(() => root.querySelector<HTMLButtonElement>('button[aria-label="Stories"]'))).click();
+  // the thread list is <dreamdeck-thread-list>, with a shadow root of its own
+  const list = root.querySelector('dreamdeck-thread-list')!;
+  const rows = list.shadowRoot!;
+  const button = (label: string) => until(() => rows.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`));
+  return { chat, root, list, rows, button, calls: server.calls };
 }
 
 describe('<dreamdeck-chat> thread list', () => {
@@ -74,9 +78,9 @@ describe('<dreamdeck-chat> thread list', () => {
   });
 
   it('renames a story with PATCH /threads/:id and shows the new title in the list and the header', async () => {
-    const { chat, root, button, calls } = await openChat();
+    const { root, list, rows, button, calls } = await openChat();
     (await button('Rename: Old title')).click();
-    const input = await until(() => root.querySelector<HTMLInputElement>('.editing input[name="title"]'));
+    const input = await until(() => rows.querySelector<HTMLInputElement>('.editing input[name="title"]'));
     expect(input.value).toBe('Old title');
     expect(input.getAttribute('aria-label')).toBe('Story title');
     input.value = '  The Drowned Bell ';
@@ -85,39 +89,40 @@ describe('<dreamdeck-chat> thread list', () => {
     expect(calls.filter((call) => call.method === 'PATCH')).toEqual([
       { method: 'PATCH', path: '/threads/a', body: { title: 'The Drowned Bell' } },
     ]);
-    await chat.updateComplete;
-    expect(root.querySelector('.editing')).toBeNull();
-    expect(root.querySelector('[data-id="a"]')?.textContent).toContain('The Drowned Bell');
+    await list.updateComplete;
+    expect(rows.querySelector('.editing')).toBeNull();
+    expect(rows.querySelector('[data-id="a"]')?.textContent).toContain('The Drowned Bell');
   });
 
   it('leaves renaming on Escape without a request', async () => {
-    const { chat, root, button, calls } = await openChat();
+    const { chat, root, list, rows, button, calls } = await openChat();
     (await button('Rename: Old title')).click();
-    await until(() => root.querySelector('.editing input'));
+    await until(() => rows.querySelector('.editing input'));
     chat.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
     await chat.updateComplete;
-    expect(root.querySelector('.editing')).toBeNull();
+    await list.updateComplete;
+    expect(rows.querySelector('.editing')).toBeNull();
     // the panel stays open
     expect(root.querySelector<HTMLElement>('[part="threads"]')!.hidden).toBe(false);
     expect(calls.some((call) => call.method === 'PATCH')).toBe(false);
   });
 
   it('asks before deleting, then deletes with DELETE /threads/:id and opens another story', async () => {
-    const { chat, root, button, calls } = await openChat();
+    const { chat, list, rows, button, calls } = await openChat();
     const changes: string[] = [];
     chat.addEventListener('dreamdeck-thread-change', (event) => changes.push((event as CustomEvent).detail.threadId));
     (await button('Delete: Old title')).click();
-    const question = await until(() => root.querySelector('.editing[role="group"]'));
+    const question = await until(() => rows.querySelector('.editing[role="group"]'));
     expect(question.getAttribute('aria-label')).toBe('Delete “Old title” for good?');
     // Cancel keeps the story
     [...question.querySelectorAll('button')].find((element) => element.textContent === 'Cancel')!.click();
-    await chat.updateComplete;
-    expect(root.querySelector('.editing')).toBeNull();
+    await list.updateComplete;
+    expect(rows.querySelector('.editing')).toBeNull();
     expect(calls.some((call) => call.method === 'DELETE')).toBe(false);
 
     (await button('Delete: Old title')).click();
     const confirm = await until(() =>
-      [...root.querySelectorAll<HTMLButtonElement>('.editing button')].find(
+      [...rows.querySelectorAll<HTMLButtonElement>('.editing button')].find(
         (element) => element.textContent === 'Delete',
       ),
     );
@@ -129,8 +134,24 @@ describe('<dreamdeck-chat> thread list', () => {
     expect(changes).toEqual(['b']);
     expect(chat.threadId).toBe('b');
     await chat.updateComplete;
-    expect([...root.querySelectorAll('[part="threads"] li')].map((row) => row.textContent?.trim())).toEqual([
-      'Other story',
-    ]);
+    await list.updateComplete;
+    expect(list.getAttribute('part')).toBe('threads');
+    expect([...rows.querySelectorAll('li')].map((row) => row.textContent?.trim())).toEqual(['Other story']);
+  });
+});
+
+describe('<dreamdeck-chat> input', () => {
+  afterEach(() => {
+    document.body.replaceChildren();
+    vi.unstubAllGlobals();
+  });
+
+  it("takes the input's maxlength from GET /me, and 4000 from a server that does not say", async () => {
+    const limited = await openChat(123);
+    expect(limited.calls).toContainEqual({ method: 'GET', path: '/me', body: undefined });
+    expect(limited.root.querySelector('textarea')!.getAttribute('maxlength')).toBe('123');
+    document.body.replaceChildren();
+    const older = await openChat();
+    expect(older.root.querySelector('textarea')!.getAttribute('maxlength')).toBe('4000');
   });
 });
