@@ -347,6 +347,29 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     await page.context().close();
   });
 
+  it("limits the input to the server's input.maxLength (GET /me limits.inputMaxLength)", async () => {
+    // the default server: config input.maxLength defaults to 4000
+    const page = await newPage();
+    await openChat(page, server.url);
+    await expect.poll(() => page.locator('dreamdeck-chat textarea').getAttribute('maxlength')).toBe('4000');
+    await page.context().close();
+
+    const limited = await startExample({ config: { input: { maxLength: 123 } } });
+    try {
+      const small = await newPage();
+      await openChat(small, limited.url);
+      const input = small.locator('dreamdeck-chat textarea');
+      await expect.poll(() => input.getAttribute('maxlength')).toBe('123');
+      // the browser holds typing to it
+      await input.click();
+      await small.keyboard.type('x'.repeat(130));
+      expect((await input.inputValue()).length).toBe(123);
+      await small.context().close();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('fits a 360 px phone and follows the dark theme (screenshots in tests/artifacts)', async () => {
     const phone = await newPage({ width: 360, height: 740 });
     await openChat(phone, server.url);
