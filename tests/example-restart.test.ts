@@ -10,7 +10,13 @@ const running: ChildProcess[] = [];
 
 /** Starts `pnpm example`'s entry (examples/server/src/main.ts) as `pnpm example` would from `cwd`. */
 async function startExample(cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const env = { ...process.env, INIT_CWD: cwd, PORT: '0', HOST: '127.0.0.1', DREAMDECK_LOGGING__LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    INIT_CWD: cwd,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DREAMDECK_LOGGING__LEVEL: 'silent',
+  };
   delete env.DREAMDECK_SECRET;
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/server/src/main.ts'], {
     cwd: root,

@@ -202,7 +202,19 @@ describe.skipIf(!chromiumAvailable())('the widget from npm', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('the single-file bundles load from a plain <script type="module"> and define both elements', async () => {
+  it('the single-file bundles load from a plain <script type="module"> and define every element the manifest lists', async () => {
+    const widget = join(project, 'node_modules/@dreamdeck/widget');
+    const manifest = JSON.parse(readFileSync(join(widget, 'custom-elements.json'), 'utf8')) as {
+      modules: Array<{ path: string; exports?: Array<{ kind: string; name: string }> }>;
+    };
+    const defined = (path: string) =>
+      manifest.modules
+        .find((module) => module.path === path)
+        ?.exports?.filter((entry) => entry.kind === 'custom-element-definition')
+        .map((entry) => entry.name) ?? [];
+    const expected = [...defined('dist/dreamdeck-chat.js'), ...defined('dist/dreamdeck-admin.js')];
+    expect(expected).toEqual(expect.arrayContaining(['dreamdeck-chat', 'dreamdeck-message', 'dreamdeck-admin']));
+    for (const module of manifest.modules) expect(existsSync(join(widget, module.path))).toBe(true);
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
@@ -212,8 +224,12 @@ describe.skipIf(!chromiumAvailable())('the widget from npm', () => {
       await page.waitForFunction(
         () => customElements.get('dreamdeck-chat') && customElements.get('dreamdeck-admin'),
         undefined,
-        { timeout: 10_000 },
+        {
+          timeout: 10_000,
+        },
       );
+      const missing = await page.evaluate((names) => names.filter((name) => !customElements.get(name)), expected);
+      expect(missing).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -17,7 +17,7 @@ import { type ImageAdapter, type ModelAdapter, type SearchAdapter, toModelAdapte
 import { type Persona, resolvePersonas } from './personas/personas.js';
 import { StorySession } from './session.js';
 import { createMemoryStorage } from './storage/memory-storage.js';
-import { CAPABILITY_METHODS, REQUIRED_STORAGE_METHODS, type StorageAdapter } from './storage/storage-adapter.js';
+import { missingStorageMethods, type StorageAdapter } from './storage/storage-adapter.js';
 import { createStoryWorkflow } from './workflow/story-workflow.js';
 import type { TurnSink } from './workflow/turn-sink.js';
 
@@ -93,19 +93,6 @@ export interface Dreamdeck {
   reloadConfig(config?: DreamdeckConfigInput): Promise<DreamdeckConfig>;
   /** Stops everything and closes storage. */
   close(): Promise<void>;
-}
-
-/** Names every method a storage adapter lacks, for its declared capabilities too. */
-export function missingStorageMethods(storage: StorageAdapter): string[] {
-  const missing: string[] = REQUIRED_STORAGE_METHODS.filter((name) => typeof storage[name] !== 'function');
-  if (!storage.checkpointer) missing.push('checkpointer');
-  if (!storage.store) missing.push('store');
-  for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
-    if (!storage.capabilities?.[capability as keyof typeof CAPABILITY_METHODS]) continue;
-    for (const method of methods)
-      if (typeof storage[method] !== 'function') missing.push(`${method} (capability ${capability})`);
-  }
-  return missing;
 }
 
 /**

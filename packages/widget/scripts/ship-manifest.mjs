@@ -9,7 +9,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const manifestPath = `${root}custom-elements.json`;
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 const INDEX = 'dist/index.js';
-const BUNDLES = { 'src/dreamdeck-chat-bundle.ts': 'dist/dreamdeck-chat.js', 'src/dreamdeck-admin-bundle.ts': 'dist/dreamdeck-admin.js' };
+const BUNDLES = {
+  'src/dreamdeck-chat-bundle.ts': 'dist/dreamdeck-chat.js',
+  'src/dreamdeck-admin-bundle.ts': 'dist/dreamdeck-admin.js',
+};
 
 /** Every `module` reference into src/ now points at dist/index.js. */
 function pointAtIndex(value) {
@@ -28,7 +31,8 @@ function reachable(entry, seen = new Set()) {
   if (seen.has(entry)) return seen;
   seen.add(entry);
   const source = readFileSync(`${root}${entry}`, 'utf8');
-  for (const [, path] of source.matchAll(/(?:from|import)\s*\(?\s*'\.\/([\w-]+)\.js'/g)) reachable(`src/${path}.ts`, seen);
+  for (const [, path] of source.matchAll(/(?:from|import)\s*\(?\s*'\.\/([\w-]+)\.js'/g))
+    reachable(`src/${path}.ts`, seen);
   return seen;
 }
 

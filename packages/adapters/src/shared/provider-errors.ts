@@ -1,4 +1,5 @@
-import { DreamdeckError, isAbortError } from '@dreamdeck/core';
+import { DreamdeckError } from '@dreamdeck/core';
+import { isAbortError } from '@dreamdeck/core/adapter-kit';
 
 /** Which backend an error came from, for messages that say what to do. */
 export interface ProviderInfo {

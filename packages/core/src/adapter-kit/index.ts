@@ -4,11 +4,15 @@
  * `createDreamdeck` checks, and the SQL-free rules every adapter applies the same way (ids, UTC
  * days, fixed rate-limit windows, the preferences merge, page sizes, errors, lease TTLs), with
  * `DreamdeckError` (also on the main entry) so that a storage module need not load the engine. Run your
- * adapter through `describeStorageAdapter` from `@dreamdeck/core/testing`.
+ * adapter through `describeStorageAdapter` from `@dreamdeck/core/testing`. For model adapters:
+ * `toModelAdapter`, `streamReply`, `modelError` and `isAbortError`; run them through
+ * `describeModelAdapter`.
  * @packageDocumentation
  */
 
-export { DreamdeckError } from '../errors.js';
+export { DreamdeckError, isAbortError } from '../errors.js';
+export { modelError, toModelAdapter } from '../models/model-adapter.js';
+export { streamReply } from '../models/stream-reply.js';
 export { AUDIT_STORAGE_METHODS } from '../storage/domains/audit-storage.js';
 export { COUNTER_STORAGE_METHODS, USAGE_STORAGE_METHODS } from '../storage/domains/counter-storage.js';
 export { FEEDBACK_STORAGE_METHODS } from '../storage/domains/feedback-storage.js';
@@ -47,5 +51,5 @@ export type {
   UsageStorage,
   UserStorage,
 } from '../storage/storage-adapter.js';
-export { CAPABILITY_METHODS, REQUIRED_STORAGE_METHODS } from '../storage/storage-adapter.js';
+export { CAPABILITY_METHODS, missingStorageMethods, REQUIRED_STORAGE_METHODS } from '../storage/storage-adapter.js';
 export { alreadyExistsError, notFoundError } from '../storage/storage-errors.js';

@@ -115,3 +115,16 @@ export const CAPABILITY_METHODS = {
   /** {@link AuditStorage}'s and {@link UsageStorage}'s. */
   audit: [...AUDIT_STORAGE_METHODS, ...USAGE_STORAGE_METHODS],
 } as const satisfies Partial<Record<keyof StorageCapabilities, ReadonlyArray<keyof StorageAdapter>>>;
+
+/** Names every method a storage adapter lacks, for its declared capabilities too. */
+export function missingStorageMethods(storage: StorageAdapter): string[] {
+  const missing: string[] = REQUIRED_STORAGE_METHODS.filter((name) => typeof storage[name] !== 'function');
+  if (!storage.checkpointer) missing.push('checkpointer');
+  if (!storage.store) missing.push('store');
+  for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
+    if (!storage.capabilities?.[capability as keyof typeof CAPABILITY_METHODS]) continue;
+    for (const method of methods)
+      if (typeof storage[method] !== 'function') missing.push(`${method} (capability ${capability})`);
+  }
+  return missing;
+}
