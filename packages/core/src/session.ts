@@ -5,7 +5,7 @@ import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
 import type { StoryMessage, ThreadRecord, Turn } from './types.js';
 import { exportMarkdown } from './workflow/export-story.js';
-import type { InterruptRequest, TurnInput } from './workflow/story-workflow.js';
+import type { InterruptRequest, TurnInput } from './workflow/turn-context.js';
 
 /** Options for a single turn. */
 export interface TurnOptions {

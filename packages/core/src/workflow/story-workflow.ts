@@ -3,14 +3,6 @@ import { createTurn } from './turn.js';
 import type { TurnContext } from './turn-context.js';
 import { createTurnTasks } from './turn-tasks.js';
 
-// What the engine's session imports from here; each lives in the module named after it.
-export { type StreamableRun, streamRun } from './stream-run.js';
-export type { InterruptRequest, StoryboardFlags, TurnInput, TurnOutput } from './turn-context.js';
-export { mayPause } from './turn-context.js';
-
-/** What the workflow needs from the Dreamdeck instance: the context its tasks share. */
-export type WorkflowDeps = TurnContext;
-
 /**
  * Builds the story workflow: one LangGraph `entrypoint` per turn with a `task` for every side
  * effect (storing messages, routing, dice, narration, storyboard prompts, painting; see
