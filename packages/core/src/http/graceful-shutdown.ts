@@ -7,7 +7,10 @@ export interface GracefulShutdownOptions {
   /** The listening server: it stops accepting connections first. */
   server: Server;
   /** The request handler: its open streams end with their `turn-end`, its flag poll stops. */
-  handler?: { close(): Promise<void> };
+  handler?: {
+    /** Ends the handler's open streams and resolves once they have closed (`RequestHandler.close`). */
+    close(): Promise<void>;
+  };
   /** The engine: closed last (closes storage). */
   dreamdeck?: Dreamdeck;
   /** Longest wait for streams and connections before they are cut (default 10,000 ms). */

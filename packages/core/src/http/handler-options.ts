@@ -19,7 +19,15 @@ export interface RequestHandlerOptions {
    * Guest mode: `POST /auth/guest` issues a signed token for a new `guest_…` user. Pass the
    * {@link TokenAuth} whose `authenticate` you use; `false` or absent turns guest mode off (404).
    */
-  guest?: false | Pick<TokenAuth, 'issueToken'> | { issueToken: TokenAuth['issueToken']; ttlSeconds?: number };
+  guest?:
+    | false
+    | Pick<TokenAuth, 'issueToken'>
+    | {
+        /** Signs a token for the new guest user. */
+        issueToken: TokenAuth['issueToken'];
+        /** Lifetime of guest tokens in seconds (default: the issuer's). */
+        ttlSeconds?: number;
+      };
   /** Who may read `GET /metrics`: `'public'` (default), `'admin'`, or `false` to turn it off. */
   metrics?: 'public' | 'admin' | false;
   /** Milliseconds between SSE heartbeat comments (default 15,000). */

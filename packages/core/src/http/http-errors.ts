@@ -42,9 +42,13 @@ const SAFE_MESSAGE: Partial<Record<ErrorCode, string>> = {
 
 /** The status, headers and JSON body to answer an error with. Internals never leak. */
 export function describeError(error: unknown): {
+  /** The HTTP status to answer with. */
   status: number;
+  /** The error's stable code, answered as `error.code`. */
   code: ErrorCode;
+  /** A message safe to show (internal errors get a generic one), answered as `error.message`. */
   message: string;
+  /** Extra response headers (`Allow` on 405, `Retry-After` on 429). */
   headers: Record<string, string>;
 } {
   const failure = DreamdeckError.from(error);

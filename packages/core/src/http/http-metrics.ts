@@ -6,13 +6,21 @@ import type { DreamdeckEvents } from '../events.js';
 export interface HttpMetrics {
   /** The registry `GET /metrics` renders. */
   readonly registry: Registry;
+  /** `dreamdeck_turns_total{status}`: turns finished, by status. */
   readonly turns: Counter<'status'>;
+  /** `dreamdeck_turn_duration_seconds{status}`: how long turns took, by status. */
   readonly turnDuration: Histogram<'status'>;
+  /** `dreamdeck_streamed_tokens_total`: narration tokens streamed. */
   readonly tokens: Counter;
+  /** `dreamdeck_images_generated_total`: images generated. */
   readonly images: Counter;
+  /** `dreamdeck_rate_limited_total{limit}`: calls refused by a rate limit, by limit. */
   readonly rateLimited: Counter<'limit'>;
+  /** `dreamdeck_auth_failures_total{reason}`: requests refused 401 (`missing` or `invalid` credentials). */
   readonly authFailures: Counter<'reason'>;
+  /** `dreamdeck_open_streams`: turn event streams open right now. */
   readonly openStreams: Gauge;
+  /** `dreamdeck_http_requests_total{method,route,status}`: requests answered, by route template. */
   readonly requests: Counter<'method' | 'route' | 'status'>;
   /** Stops listening to engine events. */
   detach(): void;

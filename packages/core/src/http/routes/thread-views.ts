@@ -4,13 +4,25 @@ import type { InterruptKind, StoryMessage } from '../../types.js';
 import type { AuthUser } from '../token-auth.js';
 
 /** A message as the thread routes answer it: with the caller's own rating when they gave one. */
-export type MessageWithFeedback = StoryMessage & { feedback?: { value: 1 | -1; comment?: string } };
+export type MessageWithFeedback = StoryMessage & {
+  /** The caller's own rating of this message, when they gave one. */
+  feedback?: {
+    /** Thumbs up (1) or down (-1). */
+    value: 1 | -1;
+    /** The comment they left with it. */
+    comment?: string;
+  };
+};
 
 /** The question a thread waits on, as `GET /threads/:id` answers it under `interrupt`. */
 export interface PendingInterrupt {
+  /** Answer it with `POST /threads/:id/resume` and this id. */
   interruptId: string;
+  /** What is asked: a storyboard to approve, a choice, a survey. */
   kind: InterruptKind;
+  /** The question, as the player sees it. */
   prompt: string;
+  /** The answers to pick from, for a `choice`. */
   options?: string[];
 }
 
