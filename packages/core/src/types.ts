@@ -22,11 +22,20 @@ export type MessageStatus = 'streaming' | 'complete' | 'aborted' | 'error';
 export interface DiceRoll {
   /** Normalised notation, for example `4d6kh3`. */
   notation: string;
-  /** Each die as rolled; `dropped` dice do not count toward the total. */
-  rolls: Array<{ value: number; dropped?: boolean; exploded?: boolean; critical?: 'success' | 'failure' }>;
+  /** Each die as rolled, in order; `dropped` dice do not count toward the total. */
+  rolls: Array<{
+    /** The face the die landed on. */
+    value: number;
+    /** Present (`true`) when a keep/drop modifier (`kh`, `kl`, `d`, …) left the die out of the total. */
+    dropped?: boolean;
+    /** Present (`true`) when the die exploded (`!`): it rolled high enough to add another die. */
+    exploded?: boolean;
+    /** Set when the notation's critical modifiers (`cs`, `cf`) mark the die a critical success or failure. */
+    critical?: 'success' | 'failure';
+  }>;
   /** The final total. */
   total: number;
-  /** Why it was rolled ("for strength"). */
+  /** Why it was rolled ("strength" from `/roll 1d20 for strength`: a leading "for" is dropped; at most 200 characters). */
   reason?: string;
   /** The library's readable output, for example `4d6kh3: [6, 5, 3d, 4] = 15`. */
   output: string;
@@ -34,42 +43,85 @@ export interface DiceRoll {
 
 /** An image painted for the storyboard. */
 export interface StoryImage {
+  /** Unique id of the image. */
   id: string;
   /** `data:` URL for inline images, or a remote URL. */
   url: string;
+  /** Its media type, for example `image/png`. */
   mimeType: string;
+  /** The prompt it was painted from. */
   prompt: string;
 }
 
 /** Structured pieces attached to a message, beside its markdown `content`. */
 export type MessagePart =
-  | { type: 'dice'; roll: DiceRoll }
-  | { type: 'image'; image: StoryImage }
-  | { type: 'choices'; options: string[] }
-  | { type: 'error'; code: ErrorCode; message: string }
+  /** The roll a `dice` message shows. */
+  | {
+      /** Discriminant. */
+      type: 'dice';
+      /** The roll. */
+      roll: DiceRoll;
+    }
+  /** One painted storyboard image, in scene order. */
+  | {
+      /** Discriminant. */
+      type: 'image';
+      /** The image. */
+      image: StoryImage;
+    }
+  /** Options the GM offered as a numbered list in its reply (2 to 5), for a UI to show as buttons. */
+  | {
+      /** Discriminant. */
+      type: 'choices';
+      /** The options' text, in order, without their numbers. */
+      options: string[];
+    }
+  /** Something that failed inside the message (a dice error, a disabled feature, images that could not be painted). */
+  | {
+      /** Discriminant. */
+      type: 'error';
+      /** What kind of failure. */
+      code: ErrorCode;
+      /** Safe to show to the player. */
+      message: string;
+    }
   /** A chapter break left by `/reset`: the model's memory window stops here. */
-  | { type: 'reset' };
+  | {
+      /** Discriminant. */
+      type: 'reset';
+    };
 
 /** An earlier version of a regenerated reply. */
 export interface MessageAlternative {
+  /** Its markdown text. */
   content: string;
+  /** Its structured parts, when it had any. */
   parts?: MessagePart[];
+  /** When it was first written (ISO 8601). */
   createdAt: string;
+  /** How it ended. */
   status: MessageStatus;
 }
 
 /** A message in a story thread. */
 export interface StoryMessage {
+  /** Unique id (`msg_…`). */
   id: string;
+  /** The thread it belongs to. */
   threadId: string;
+  /** Who wrote it: the player (`user`), the GM (`assistant`), the engine (`tool`, `system`). */
   role: MessageRole;
+  /** What it is, so a UI can render it (`player` for the player's own messages). */
   kind: MessageKind;
+  /** The id of the persona that narrated it; set on GM narration. */
   persona?: string;
   /** Markdown. */
   content: string;
+  /** Structured pieces beside `content`: dice, images, choices, errors, a reset marker. */
   parts?: MessagePart[];
   /** ISO 8601. */
   createdAt: string;
+  /** `streaming` while the GM writes it, then how it ended. */
   status: MessageStatus;
   /** The turn that produced it. */
   turnId?: string;
@@ -82,29 +134,114 @@ export type InterruptKind = 'approve-storyboard' | 'choice' | 'survey';
 
 /** Events a turn yields, in order. A discriminated union on `type`. */
 export type TurnEvent =
-  | { type: 'turn-start'; turnId: string; threadId: string }
+  /** The first event of every turn. */
   | {
+      /** Discriminant. */
+      type: 'turn-start';
+      /** The turn's id (`turn_…`). */
+      turnId: string;
+      /** The thread it runs on. */
+      threadId: string;
+    }
+  /** A GM or engine reply begins; its text follows as `message-delta`s. */
+  | {
+      /** Discriminant. */
       type: 'message-start';
+      /** The id of the message being written. */
       messageId: string;
+      /** `assistant` for GM narration, `tool` for engine replies (dice, commands, storyboards). */
       role: 'assistant' | 'tool';
+      /** What the message is. */
       kind: Exclude<MessageKind, 'player'>;
+      /** The narrating persona's id; set on narration. */
       persona?: string;
     }
-  | { type: 'message-delta'; messageId: string; text: string }
-  | { type: 'message-end'; message: StoryMessage }
-  | { type: 'dice-roll'; messageId: string; roll: DiceRoll }
-  | { type: 'image'; messageId: string; image: StoryImage }
-  | { type: 'status'; text: string }
-  | { type: 'interrupt'; interruptId: string; kind: InterruptKind; prompt: string; options?: string[] }
-  | { type: 'error'; code: ErrorCode; message: string; retryable: boolean }
-  | { type: 'turn-end'; turnId: string; status: TurnStatus };
+  /** More text of a message: append it to what came before. */
+  | {
+      /** Discriminant. */
+      type: 'message-delta';
+      /** The message it extends. */
+      messageId: string;
+      /** The new text (a chunk of markdown, not the whole message). */
+      text: string;
+    }
+  /** A message is finished and stored. */
+  | {
+      /** Discriminant. */
+      type: 'message-end';
+      /** The message as stored, with its final `status` and `parts`. */
+      message: StoryMessage;
+    }
+  /** Dice were rolled. */
+  | {
+      /** Discriminant. */
+      type: 'dice-roll';
+      /** The `dice` message that shows the roll. */
+      messageId: string;
+      /** The roll. */
+      roll: DiceRoll;
+    }
+  /** A storyboard image is ready. */
+  | {
+      /** Discriminant. */
+      type: 'image';
+      /** The storyboard message it belongs to. */
+      messageId: string;
+      /** The image. */
+      image: StoryImage;
+    }
+  /** Progress of long work, to show and then replace. */
+  | {
+      /** Discriminant. */
+      type: 'status';
+      /** What is happening ("Painting scene 2 of 3"). */
+      text: string;
+    }
+  /** The turn pauses for the player; answer with `session.resume(interruptId, value)`. */
+  | {
+      /** Discriminant. */
+      type: 'interrupt';
+      /** Pass to `session.resume`. */
+      interruptId: string;
+      /** What is asked. */
+      kind: InterruptKind;
+      /** The question to show the player. */
+      prompt: string;
+      /** For `choice`, the answers to offer (resume with one); for `approve-storyboard`, the scene prompts to paint. */
+      options?: string[];
+    }
+  /**
+   * The turn failed; the player's message is kept. A `RATE_LIMITED` error also carries
+   * `retryAfterMs` (milliseconds until a retry can pass).
+   */
+  | {
+      /** Discriminant. */
+      type: 'error';
+      /** Stable error code. */
+      code: ErrorCode;
+      /** Safe to show a player (an `INTERNAL` failure's details are logged, never sent). */
+      message: string;
+      /** Whether trying the same thing again later may succeed. */
+      retryable: boolean;
+    }
+  /** The last event of every turn. */
+  | {
+      /** Discriminant. */
+      type: 'turn-end';
+      /** The turn's id, as in `turn-start`. */
+      turnId: string;
+      /** How it ended. */
+      status: TurnStatus;
+    };
 
 /** How a turn ended. */
 export type TurnStatus = 'complete' | 'interrupted' | 'error' | 'aborted';
 
 /** The settled outcome of a turn. */
 export interface TurnResult {
+  /** The turn's id. */
   turnId: string;
+  /** How it ended. */
   status: TurnStatus;
   /** Messages the turn stored, the player's included. */
   messages: StoryMessage[];
@@ -116,6 +253,7 @@ export interface TurnResult {
 
 /** A running turn: iterate it for events, await `result` for the outcome. */
 export interface Turn extends AsyncIterable<TurnEvent> {
+  /** The turn's id, known before it starts (`turn_…`). */
   readonly turnId: string;
   /** Resolves when the turn ends (it never rejects; failures are `status: 'error'`). */
   readonly result: Promise<TurnResult>;
@@ -123,46 +261,73 @@ export interface Turn extends AsyncIterable<TurnEvent> {
 
 /** A user of the story engine. */
 export interface UserRecord {
+  /** The id your app gives the player (guests get `guest_…`). */
   id: string;
+  /** A name to show, when one was given. */
   displayName?: string;
+  /** Roles such as `admin` (may change flags and read analytics over HTTP) or `guest`. */
   roles: string[];
+  /** When the user was first seen (ISO 8601). */
   createdAt: string;
 }
 
 /** A story thread. */
 export interface ThreadRecord {
+  /** Unique id (`thr_…` when generated). */
   id: string;
+  /** The player who owns it; nobody else can read it. */
   userId: string;
+  /** Shown in thread lists: `New story` unless a title was given or it was renamed. */
   title: string;
+  /** The id of the persona narrating it (`/persona` switches it). */
   persona: string;
+  /** ISO 8601. */
   createdAt: string;
+  /** When it was last renamed, switched persona or played (ISO 8601); thread lists sort by it, newest first. */
   updatedAt: string;
 }
 
 /** One feedback entry: a player's thumbs on a message. */
 export interface FeedbackRecord {
+  /** The message rated. */
   messageId: string;
+  /** Its thread. */
   threadId: string;
+  /** Who rated it (one entry per user and message; a new one replaces it). */
   userId: string;
   /** 1 (thumbs up) or -1 (thumbs down). */
   value: 1 | -1;
+  /** The player's comment, when given (control characters stripped, at most 2000 characters). */
   comment?: string;
+  /** The persona that wrote the message, when it had one. */
   persona?: string;
+  /** When it was given (ISO 8601). */
   createdAt: string;
 }
 
 /** Feedback counts per persona and day (UTC, `YYYY-MM-DD`). */
 export interface FeedbackAggregate {
+  /** The persona rated (`unknown` for messages without one). */
   persona: string;
+  /** UTC day, `YYYY-MM-DD`. */
   day: string;
+  /** Thumbs up that day. */
   up: number;
+  /** Thumbs down that day. */
   down: number;
 }
 
 /** A usage counter row: how much of `metric` a user spent on a day. */
 export interface UsageRecord {
+  /** The user. */
   userId: string;
+  /** UTC day, `YYYY-MM-DD`. */
   day: string;
+  /**
+   * What is counted: turns played, images painted, requests refused by a rate limit; `tokens` is
+   * reserved (the engine does not count it yet).
+   */
   metric: 'turns' | 'images' | 'rate-limited' | 'tokens';
+  /** The total for that day. */
   count: number;
 }
