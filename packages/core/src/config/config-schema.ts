@@ -8,72 +8,101 @@ export const personaSchema = z.strictObject({
   description: z.string().max(300).default(''),
   /** An emoji or short icon text. */
   icon: z.string().max(16).default('🎭'),
-  /** The system prompt. `{{persona}}` and `{{tools}}` are filled in. */
+  /** The system prompt. `{{name}}` (the persona's name) and `{{tools}}` (what the GM may use) are filled in. */
   prompt: z.string().min(1).max(20_000),
 });
 
 const featuresSchema = z.strictObject({
+  /** Paint storyboard images of scenes (default `true`). */
   imageGeneration: z.boolean().default(true),
+  /** Web search for the GM (default `false`); reserved: this version answers `/search` with "not available yet". */
   webSearch: z.boolean().default(false),
+  /** Roll dice for `/roll` and for notation in the story, such as "I attack, 1d20+3" (default `true`). */
   diceRolling: z.boolean().default(true),
+  /** Look up the knowledge base for questions about the world (default `true`). */
   knowledge: z.boolean().default(true),
+  /** Ask the player to approve a storyboard before its images are painted (default `true`). */
   storyboardReview: z.boolean().default(true),
 });
 
 const limitsSchema = z.strictObject({
+  /** Turns each user may start per minute (default 20); a resume does not count. */
   turnsPerMinute: z.number().int().min(1).max(10_000_000).default(20),
+  /** Images each user may have painted per minute (default 5). */
   imagesPerMinute: z.number().int().min(1).max(10_000_000).default(5),
+  /** HTTP API requests each user may make per hour; turn streams count as turns instead (default 60). */
   apiCallsPerHour: z.number().int().min(1).max(10_000_000).default(60),
+  /** Images painted at once by this process, across all users (default 2, at most 64). */
   imageConcurrency: z.number().int().min(1).max(64).default(2),
 });
 
 const memorySchema = z.strictObject({
-  /** Token budget for the recent message window sent to the model. */
+  /** Token budget for the recent message window sent to the model (default 3000). */
   windowTokens: z.number().int().min(200).max(1_000_000).default(3000),
-  /** How many recent messages to consider before trimming to the budget. */
+  /** How many recent messages to consider before trimming to the budget (default 40). */
   windowMessages: z.number().int().min(2).max(1000).default(40),
 });
 
 const inputSchema = z.strictObject({
+  /** The longest player message accepted, in characters (default 4000). */
   maxLength: z.number().int().min(1).max(100_000).default(4000),
 });
 
 const storyboardSchema = z.strictObject({
-  /** Offer a storyboard after every GM narration (when `imageGeneration` is on). */
+  /** Offer a storyboard after every GM narration when `imageGeneration` is on (default `true`). */
   auto: z.boolean().default(true),
-  /** Most images per storyboard. */
+  /** Most images per storyboard (default 3, at most 3). */
   maxImages: z.number().int().min(1).max(3).default(3),
 });
 
 const routerSchema = z.strictObject({
-  /** Ask the model to classify input that no rule or command matched. */
+  /** Ask the model to classify input that no rule or command matched (default `true`; else it is narrated). */
   useModel: z.boolean().default(true),
 });
 
 const loggingSchema = z.strictObject({
+  /** The built-in logger's level (default `info`); applied again on `reloadConfig`. */
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
 /** The whole Dreamdeck configuration. Every key is optional in input and has a default. */
 export const configSchema = z.strictObject({
+  /** Feature flags' defaults; global and per-user overrides live in storage (`dd.flags`). */
   features: featuresSchema.prefault({}),
+  /** Per-user rate limits (shared by every instance on the same storage) and the image concurrency cap. */
   limits: limitsSchema.prefault({}),
+  /** Personas by id (lowercase words with dashes, at most 40 characters): add to the built-in ones or replace them by id. */
   personas: z
     .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'persona ids are lowercase words with dashes'), personaSchema)
     .default({}),
+  /** The persona of new threads, and of threads whose persona no longer exists (default `storyteller`). */
   defaultPersona: z.string().default('storyteller'),
+  /** What of the story the model sees each turn. */
   memory: memorySchema.prefault({}),
+  /** Limits on what the player writes. */
   input: inputSchema.prefault({}),
+  /** Storyboards: when they are offered and how many images they hold. */
   storyboard: storyboardSchema.prefault({}),
+  /** How input that is not a slash command is routed. */
   router: routerSchema.prefault({}),
+  /** The built-in logger's settings; a `logger` you pass is used as it is, but its `level` (pino has one) follows `reloadConfig`. */
   logging: loggingSchema.prefault({}),
 });
 
-/** Validated configuration with every default filled in. */
+/**
+ * Validated configuration with every default filled in.
+ * @useDeclaredType
+ */
 export type DreamdeckConfig = z.output<typeof configSchema>;
-/** Configuration as a user writes it: every key optional. */
+/**
+ * Configuration as a user writes it: every key optional.
+ * @useDeclaredType
+ */
 export type DreamdeckConfigInput = z.input<typeof configSchema>;
-/** A persona as configured. */
+/**
+ * A persona as configured under `personas`, validated, with defaults filled in.
+ * @useDeclaredType
+ */
 export type PersonaConfig = z.output<typeof personaSchema>;
 /** The names of feature flags (keys of `features`). */
 export type FlagName = keyof DreamdeckConfig['features'];

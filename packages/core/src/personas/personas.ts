@@ -9,6 +9,7 @@ import therapist from './prompts/therapist.js';
 
 /** A persona with its id. */
 export interface Persona extends PersonaConfig {
+  /** Its key in config `personas` or {@link BUILT_IN_PERSONAS} (`storyteller`, `dungeon-master`, …). */
   id: string;
 }
 
