@@ -1,6 +1,10 @@
 /** Log levels in increasing severity. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
+/**
+ * One level's log method, as pino has it: a message, or fields then an optional message.
+ * @inline
+ */
 type LogFn = {
   (message: string): void;
   (fields: Record<string, unknown>, message?: string): void;
@@ -8,11 +12,17 @@ type LogFn = {
 
 /** The pino-compatible logger shape Dreamdeck writes to. A `pino()` instance fits as it is. */
 export interface Logger {
+  /** Logs at `trace`: step-by-step detail. */
   trace: LogFn;
+  /** Logs at `debug`: detail for developers. */
   debug: LogFn;
+  /** Logs at `info`: normal events (config reloaded, flag changed). */
   info: LogFn;
+  /** Logs at `warn`: something failed and was handled (a storyboard image that could not be painted). */
   warn: LogFn;
+  /** Logs at `error`: a failure that ended a turn or request; `err` holds the error. */
   error: LogFn;
+  /** Logs at `fatal`: the process cannot go on. */
   fatal: LogFn;
   /** A logger that adds `bindings` to every line. */
   child(bindings: Record<string, unknown>): Logger;
@@ -44,6 +54,7 @@ export function redact(value: unknown, depth = 0): unknown {
 
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
+  /** Lines below this level are dropped (default `info`; `silent` drops all). */
   level?: LogLevel;
   /** Where lines go (default: stderr). */
   write?: (line: string) => void;

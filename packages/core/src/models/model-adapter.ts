@@ -17,30 +17,66 @@ export interface ModelAdapter {
 
 /** Input for {@link ImageAdapter.generate}. */
 export interface ImageRequest {
+  /** What to paint: a scene description written by the storyboard step. */
   prompt: string;
+  /** What to keep out of the image, for backends that support it (the engine sends none). */
   negativePrompt?: string;
+  /** Width in pixels; the adapter's default when absent (the engine sends none). */
   width?: number;
+  /** Height in pixels; the adapter's default when absent (the engine sends none). */
   height?: number;
+  /** Seed for a repeatable image, for backends that support it; random when absent. */
   seed?: number;
+  /** Aborted when the turn is stopped; stop work and reject when it fires. */
   signal?: AbortSignal;
 }
 
 /** An image as bytes or as a URL. */
-export type ImageResult = { data: Uint8Array; mimeType: string } | { url: string; mimeType: string };
+export type ImageResult =
+  /** The image's bytes; the engine stores them as a `data:` URL. */
+  | {
+      /** The encoded image file. */
+      data: Uint8Array;
+      /** Its media type, for example `image/png`. */
+      mimeType: string;
+    }
+  /** An image the backend already hosts. */
+  | {
+      /** Where the player's browser can load it. */
+      url: string;
+      /** Its media type, for example `image/png`. */
+      mimeType: string;
+    };
 
 /** Paints storyboard images. */
 export interface ImageAdapter {
+  /** Short name for logs and the `image-generated` event, for example `a1111`. */
   readonly name: string;
+  /**
+   * Paints one image. Reject with a `DreamdeckError` (`RATE_LIMITED`, `MODEL_UNAVAILABLE`, …) to
+   * say why; any other error counts as `MODEL_UNAVAILABLE`. A failed image never ends the turn.
+   */
   generate(request: ImageRequest): Promise<ImageResult>;
 }
 
 /** Optional web search for `/search`. */
 export interface SearchAdapter {
+  /** Short name for logs, for example `searxng`. */
   readonly name: string;
+  /** Searches the web for `query`; `limit` caps the results and `signal` aborts the search. */
   search(
     query: string,
     options?: { limit?: number; signal?: AbortSignal },
-  ): Promise<Array<{ title: string; url: string; snippet: string }>>;
+  ): Promise<
+    Array<{
+      /** The page's title. */
+      title: string;
+      /** The page's address. */
+      url: string;
+      /** A short extract of the page that matches the query. */
+      snippet: string;
+    }>
+  >;
 }
 
 /** True when `value` looks like a LangChain chat model rather than a {@link ModelAdapter}. */
