@@ -2,17 +2,71 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { z } from 'zod';
 import { findDiceInText } from '../dice/roll-dice.js';
 
-/** The slash commands, with the help line for each. */
+/** The slash commands, with the help line for each (what `/help` lists). */
 export const COMMANDS = {
-  roll: { usage: '/roll 1d20+3 for strength', help: 'Roll dice: 2d6, 1d20+5, 4d6kh3, 2d20kl1, 3d6!, d%, 4dF.' },
-  write: { usage: '/write a storm hits the harbour', help: 'Ask the GM to write the next passage about something.' },
-  storyboard: { usage: '/storyboard', help: 'Paint the current scene as 1–3 storyboard images.' },
-  persona: { usage: '/persona dungeon-master', help: 'List personas, or switch this story to another one.' },
-  help: { usage: '/help', help: 'Show this list.' },
-  reset: { usage: '/reset', help: 'Start a new chapter: the GM forgets the story so far (it stays in your history).' },
-  save: { usage: '/save', help: 'Export the story so far as markdown.' },
-  search: { usage: '/search the legend of the drowned bell', help: 'Search the web (when web search is on).' },
-  todo: { usage: '/todo buy rope', help: 'Keep a to-do list for your campaign.' },
+  /** `/roll <notation> [for <reason>]`: rolls dice (also inline in a sentence); a roll within the story is then narrated. */
+  roll: {
+    /** An example of the command as a player types it. */
+    usage: '/roll 1d20+3 for strength',
+    /** One line on what it does. */
+    help: 'Roll dice: 2d6, 1d20+5, 4d6kh3, 2d20kl1, 3d6!, d%, 4dF.',
+  },
+  /** `/write [topic]`: the GM narrates the next passage, about the topic when one is given. */
+  write: {
+    /** An example of the command as a player types it. */
+    usage: '/write a storm hits the harbour',
+    /** One line on what it does. */
+    help: 'Ask the GM to write the next passage about something.',
+  },
+  /** `/storyboard [scene]`: paints the given scene, else the latest narration (needs `imageGeneration`). */
+  storyboard: {
+    /** An example of the command as a player types it. */
+    usage: '/storyboard',
+    /** One line on what it does. */
+    help: 'Paint the current scene as 1–3 storyboard images.',
+  },
+  /** `/persona [id or name]`: lists the personas, or switches the thread's persona. */
+  persona: {
+    /** An example of the command as a player types it. */
+    usage: '/persona dungeon-master',
+    /** One line on what it does. */
+    help: 'List personas, or switch this story to another one.',
+  },
+  /** `/help`: lists the commands. */
+  help: {
+    /** An example of the command as a player types it. */
+    usage: '/help',
+    /** One line on what it does. */
+    help: 'Show this list.',
+  },
+  /** `/reset`: stores a chapter break (a `reset` part); the model's memory window stops there. */
+  reset: {
+    /** An example of the command as a player types it. */
+    usage: '/reset',
+    /** One line on what it does. */
+    help: 'Start a new chapter: the GM forgets the story so far (it stays in your history).',
+  },
+  /** `/save`: replies with the story so far as markdown. */
+  save: {
+    /** An example of the command as a player types it. */
+    usage: '/save',
+    /** One line on what it does. */
+    help: 'Export the story so far as markdown.',
+  },
+  /** `/search <query>`: reserved; this version answers that it is not available yet. */
+  search: {
+    /** An example of the command as a player types it. */
+    usage: '/search the legend of the drowned bell',
+    /** One line on what it does. */
+    help: 'Search the web (when web search is on).',
+  },
+  /** `/todo <item>`: reserved; this version answers that it is not available yet. */
+  todo: {
+    /** An example of the command as a player types it. */
+    usage: '/todo buy rope',
+    /** One line on what it does. */
+    help: 'Keep a to-do list for your campaign.',
+  },
 } as const;
 
 /** A slash command name. */
