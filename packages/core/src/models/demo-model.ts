@@ -18,8 +18,27 @@ export interface DemoModelOptions {
   latencyMs?: number;
 }
 
+/**
+ * LangChain call options, plus the tools `bindTools` bound (the demo answers the first with a tool call).
+ * @inline
+ */
 interface DemoCallOptions extends BaseChatModelCallOptions {
-  tools?: Array<{ type?: string; function?: { name: string; parameters?: unknown }; name?: string; schema?: unknown }>;
+  /** Tools in OpenAI (`function`) or LangChain (`name`, `schema`) shape. */
+  tools?: Array<{
+    /** `function` for an OpenAI-shaped tool. */
+    type?: string;
+    /** An OpenAI-shaped tool. */
+    function?: {
+      /** The tool's name. */
+      name: string;
+      /** JSON schema of its arguments. */
+      parameters?: unknown;
+    };
+    /** A LangChain-shaped tool's name. */
+    name?: string;
+    /** A LangChain-shaped tool's argument schema (JSON schema). */
+    schema?: unknown;
+  }>;
 }
 
 type JsonSchema = {

@@ -74,12 +74,19 @@ export interface TurnOutput {
   messageIds: string[];
 }
 
-/** The value passed to `interrupt()` and shown to the player. */
+/**
+ * The value passed to `interrupt()` and shown to the player.
+ * @inline
+ */
 export interface InterruptRequest {
+  /** Pass to `session.resume` to answer. */
   interruptId: string;
   /** The turn that asked (only the thread's latest turn can still be answered). */
   turnId: string;
+  /** What is asked: approve a storyboard (`true` or `false`), or pick one of `options`. */
   kind: 'approve-storyboard' | 'choice';
+  /** The question to show the player. */
   prompt: string;
+  /** For `choice`, the answers to offer; for `approve-storyboard`, the scene prompts to paint. */
   options?: string[];
 }

@@ -10,7 +10,10 @@ export type MemoryThreadRow = ThreadRecord & {
   seq: number;
 };
 
-/** The raw maps behind `createMemoryStorage()`, for the conformance suite's `inspect`. */
+/**
+ * The raw maps behind `createMemoryStorage()`, for the conformance suite's `inspect`.
+ * @inline
+ */
 export interface MemoryStorageRaw {
   /** Users by id. */
   users: Map<string, UserRecord>;
