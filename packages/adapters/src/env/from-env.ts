@@ -12,6 +12,7 @@ import { createOpenAIModel } from '../openai/openai-model.js';
 
 /** What {@link modelFromEnv} chose. */
 export interface ModelChoice {
+  /** The chat model to pass to `createDreamdeck({ model })`. */
   adapter: ModelAdapter;
   /** One line for logs and startup banners, for example `OpenAI model gpt-4o-mini at https://api.openai.com/v1`. */
   description: string;
@@ -19,7 +20,12 @@ export interface ModelChoice {
 
 /** What {@link imagesFromEnv} chose; `adapter` is undefined for `none`. */
 export interface ImagesChoice {
+  /**
+   * The image backend to pass to `createDreamdeck({ images })`; `undefined` for `none`. Given none,
+   * `createDreamdeck` falls back to demo images: turn `features.imageGeneration` off to paint nothing.
+   */
   adapter: ImageAdapter | undefined;
+  /** One line for logs and startup banners, for example `Automatic1111 at http://127.0.0.1:7860`. */
   description: string;
 }
 
