@@ -96,7 +96,9 @@ export async function readTurnEvents(
  * turn streams read with a spec-compliant SSE parser.
  */
 export class DreamdeckClient {
+  /** The API's base URL, without a trailing slash. */
   readonly endpoint: string;
+  /** The bearer token sent with each request; set by {@link DreamdeckClient.ensureToken} when none was given. */
   token: string | undefined;
   private readonly options: DreamdeckClientOptions;
 

@@ -2,7 +2,9 @@ import { svg, type TemplateResult } from 'lit';
 
 /** One group of bars: a label (a day) and a value per series. */
 export interface BarGroup {
+  /** Shown under the group (a day). */
   label: string;
+  /** One value per series, in the order of `series`. */
   values: number[];
 }
 

@@ -9,8 +9,11 @@ import { controlStyles } from './styles.js';
 
 /** Detail of `dreamdeck-feedback`. */
 export interface FeedbackDetail {
+  /** The GM reply rated. */
   messageId: string;
+  /** 1 (thumbs up) or -1 (thumbs down). */
   value: 1 | -1;
+  /** The player's comment: a rating fires without one, then fires again with it when the player submits one. */
   comment?: string;
 }
 
@@ -35,6 +38,7 @@ export interface FeedbackDetail {
  * @csspart actions - the action row
  */
 export class DreamdeckMessage extends LitElement {
+  /** Shadow-root styles; style the message through the parts above (colours come from the chat's theme). */
   static override styles = [
     controlStyles,
     diceStyles,

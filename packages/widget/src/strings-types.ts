@@ -6,23 +6,41 @@
  * (a partial object is merged over the locale's strings), or add a locale to `locales` (`strings.ts`).
  */
 export interface DreamdeckStrings {
+  /** Accessible name of the message log (English: "Story"). */
   title: string;
+  /** Accessible name of the message input. */
   inputLabel: string;
+  /** Placeholder of the empty message input. */
   inputPlaceholder: string;
+  /** The send button's label. */
   send: string;
+  /** The stop button's label, shown while a turn runs. */
   stop: string;
+  /** The error banner's Retry button. */
   retry: string;
+  /** The error banner's close button. */
   dismiss: string;
+  /** Label of a GM reply's regenerate button. */
   regenerate: string;
+  /** Label of a GM reply's copy button. */
   copy: string;
+  /** The copy button's label just after copying. */
   copied: string;
+  /** Label of a GM reply's thumbs-up button. */
   thumbsUp: string;
+  /** Label of a GM reply's thumbs-down button. */
   thumbsDown: string;
+  /** Shown once a feedback comment was sent. */
   feedbackThanks: string;
+  /** Label and placeholder of the feedback comment field. */
   commentLabel: string;
+  /** The button that sends a feedback comment. */
   commentSend: string;
+  /** The thread-list button and the list's accessible name (English: "Stories"). */
   threads: string;
+  /** The button that starts a new story. */
   newThread: string;
+  /** Shown for a story without a title. */
   untitled: string;
   /** Label of a story's rename button, before its title. */
   rename: string;
@@ -30,37 +48,67 @@ export interface DreamdeckStrings {
   delete: string;
   /** The title field while renaming a story. */
   threadTitle: string;
+  /** Confirms a rename. */
   save: string;
+  /** Cancels a rename or a delete. */
   cancel: string;
   /** The question before deleting a story; `{title}` is its title. */
   deleteConfirm: string;
+  /** The settings button and panel's accessible name. */
   settings: string;
+  /** Closes the enlarged image. */
   close: string;
+  /** Label of the persona picker in settings (English: "Game master"). */
   persona: string;
+  /** Heading of the feature switches in settings. */
   flags: string;
+  /** Shown while a story loads. */
   loading: string;
+  /** The button that shows older messages. */
   loadOlder: string;
+  /** Status text from sending until the first message or status of the turn. */
   thinking: string;
+  /** Author label of the player's messages. */
   you: string;
+  /** Author label of messages not from the player that name no persona (engine replies too). */
   gm: string;
+  /** Approves a storyboard (paint it). */
   approve: string;
+  /** Skips a storyboard (paint nothing). */
   skip: string;
+  /** Label of a storyboard image's button that enlarges it. */
   enlarge: string;
+  /** Note under a reply the player stopped. */
   stopped: string;
+  /** Note under a reply that failed without an error of its own. */
   failed: string;
+  /** Connection state: connected. */
   online: string;
+  /** Connection state: requests are being retried. */
   reconnecting: string;
+  /** Connection state, and the error shown, when the server cannot be reached. */
   offline: string;
+  /** Error text when the server gave no message. */
   errorGeneric: string;
+  /** Error text for `RATE_LIMITED`; `{seconds}` is the wait. */
   errorRateLimited: string;
+  /** Accessible name of the slash-command hints. */
   slashHints: string;
+  /** Shows the previous version of a regenerated reply. */
   previousVersion: string;
+  /** Shows the next version of a regenerated reply. */
   nextVersion: string;
+  /** Word before a roll's total in its accessible label (English: "total"). */
   diceTotal: string;
+  /** Marks a dropped die in a roll's accessible label. */
   dropped: string;
+  /** The chapter break `/reset` leaves (English: "New chapter"). */
   chapterBreak: string;
+  /** Accessible name of the GM's choice buttons. */
   choices: string;
+  /** Slash-command hints by command (`/roll` → what it does); only listed commands are hinted (and only while their feature is on). */
   commands: Record<string, string>;
+  /** Display names of feature flags by flag name; unlisted flags show their name. */
   flagNames: Record<string, string>;
   /**
    * `<dreamdeck-admin>`'s strings, over the English ones in `enAdmin` (`strings-admin.ts`, which
@@ -71,19 +119,34 @@ export interface DreamdeckStrings {
 
 /** The strings only `<dreamdeck-admin>` shows (English: `enAdmin`). */
 export interface DreamdeckAdminStrings {
+  /** The admin view's heading. */
   title: string;
+  /** Heading of the global flag switches. */
   flags: string;
+  /** Heading of the usage table. */
   usage: string;
+  /** Heading of the feedback charts, and their title before the persona. */
   feedback: string;
+  /** Heading of the recent feedback comments. */
   recentComments: string;
+  /** Usage table column: the user. */
   user: string;
+  /** Usage table column: the UTC day. */
   day: string;
+  /** Usage table column: turns played. */
   turns: string;
+  /** Usage table column: images painted. */
   images: string;
+  /** Usage table column: requests refused by a rate limit. */
   rateLimited: string;
+  /** Thumbs up (chart series, legend and comment label). */
   up: string;
+  /** Thumbs down (chart series, legend and comment label). */
   down: string;
+  /** Shown for a table or chart with nothing in it. */
   noData: string;
+  /** The button that loads the figures again. */
   refresh: string;
+  /** Shown when the token lacks the admin role. */
   forbidden: string;
 }

@@ -123,8 +123,11 @@ export function loadLocale(locale: string | undefined): Promise<boolean> {
 
 /** A partial override of {@link DreamdeckStrings}; nested objects are merged too. */
 export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin'>> & {
+  /** Slash-command hints to add or replace, merged over the locale's. */
   commands?: Record<string, string>;
+  /** Flag display names to add or replace, merged over the locale's. */
   flagNames?: Record<string, string>;
+  /** `<dreamdeck-admin>` strings, merged over the locale's. */
   admin?: Partial<DreamdeckAdminStrings>;
 };
 
