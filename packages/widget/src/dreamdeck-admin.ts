@@ -41,6 +41,7 @@ import { controlStyles, themeStyles } from './styles.js';
  * @cssprop --dreamdeck-spacing - base spacing unit
  */
 export class DreamdeckAdmin extends LitElement {
+  /** Shadow-root styles; theme the element through the `--dreamdeck-*` custom properties and parts above. */
   static override styles = [
     themeStyles,
     controlStyles,

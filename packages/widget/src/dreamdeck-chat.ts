@@ -79,6 +79,7 @@ export type { PersistMode } from './thread-persistence.js';
  * @cssprop --dreamdeck-spacing - base spacing unit
  */
 export class DreamdeckChat extends LitElement {
+  /** Shadow-root styles; theme the element through the `--dreamdeck-*` custom properties and parts above. */
   static override styles = [themeStyles, controlStyles, chatStyles];
 
   static override properties: PropertyDeclarations = {

@@ -6,7 +6,7 @@ import { themeStyles } from './styles.js';
 
 /**
  * One dice roll as chips: the notation, each die (dropped dice struck through), the total and
- * the reason. `<dreamdeck-message>` renders the same chips inline ({@link renderDiceRoll}); this
+ * the reason. `<dreamdeck-message>` renders the same chips inline (with `renderDiceRoll`); this
  * element is for pages that show a roll on its own.
  *
  * @csspart roll - the whole roll
@@ -14,6 +14,7 @@ import { themeStyles } from './styles.js';
  * @csspart total - the total
  */
 export class DreamdeckDice extends LitElement {
+  /** Shadow-root styles; style the chips through the parts above. */
   static override styles = [
     themeStyles,
     diceStyles,

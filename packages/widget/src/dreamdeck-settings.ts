@@ -16,6 +16,7 @@ import { controlStyles } from './styles.js';
  * switched a flag (`detail: { flags: { [name]: on } }`): the body of `PATCH /preferences`
  */
 export class DreamdeckSettings extends LitElement {
+  /** Shadow-root styles (colours come from the chat's theme). */
   static override styles = [controlStyles, panelStyles, settingsStyles];
 
   static override properties: PropertyDeclarations = {

@@ -35,6 +35,7 @@ type ThreadEdit = { id: string; mode: 'rename' | 'delete' };
  * @fires dreamdeck-thread-delete - the player confirmed deleting a story (`detail: { threadId }`)
  */
 export class DreamdeckThreadList extends LitElement {
+  /** Shadow-root styles (colours come from the chat's theme). */
   static override styles = [controlStyles, panelStyles, threadListStyles];
 
   static override properties: PropertyDeclarations = {

@@ -21,7 +21,8 @@ export function isFlagName(name: string): name is FlagName {
 
 /**
  * Feature flags: defaults from config's `features`, global overrides persisted in storage (seen by
- * every instance; cached for `refreshMs`), and per-user overrides for {@link USER_TOGGLEABLE_FLAGS}.
+ * every instance; cached for `refreshMs`), and per-user overrides of the flags players may toggle
+ * (`imageGeneration`, `storyboardReview`, `diceRolling`).
  */
 export class FeatureFlags {
   private global: Partial<Flags> = {};

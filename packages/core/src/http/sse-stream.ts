@@ -27,8 +27,8 @@ export interface StreamTurnOptions {
   /** Called once when the stream ends, however it ends. */
   onClose?: () => void;
   /**
-   * Answer with a body-less `Response` that carries the stream's pump (see {@link isDirectSse})
-   * instead of a web `ReadableStream`: for a caller that writes to a socket itself (`toNodeListener`),
+   * Answer with a body-less `Response` that carries the stream's pump instead of a web
+   * `ReadableStream`: for a caller that writes to a socket itself (`toNodeListener` recognises it),
    * this saves the web stream's cost on every turn and its memory on every open stream.
    */
   direct?: boolean;

@@ -62,7 +62,7 @@ export interface MemoryStorageRaw {
   audit: AuditEvent[];
   /** Usage counters by `<userId>\u0000<day>\u0000<metric>`. */
   usage: Map<string, UsageRecord>;
-  /** Leases by key (see {@link createMemoryLeases}). */
+  /** Leases by key (see `createMemoryLeases` in `@dreamdeck/core/adapter-kit`). */
   leases: Map<string, MemoryLease>;
 }
 
