@@ -1,5 +1,3 @@
-/** Shared helpers for the widget's browser tests: Debian Chromium via playwright-core, the example server, the bundle. */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +7,6 @@ import { type RunningServer, type StartServerOptions, startServer } from '@dream
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const widgetDir = fileURLToPath(new URL('../../packages/widget/', import.meta.url));
 export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
 /**
@@ -29,15 +26,6 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-}
-
-/**
- * Builds the widget's script-tag files when they are missing or older than their sources
- * (`packages/widget/scripts/ensure-bundle.mjs`). The test run's global setup already did, so this is
- * a quick check that never rewrites a bundle under a running server.
- */
-export function buildWidget(): void {
-  execFileSync(process.execPath, ['scripts/ensure-bundle.mjs'], { cwd: widgetDir, stdio: 'inherit' });
 }
 
 const quiet: Logger = {

@@ -10,7 +10,7 @@ import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XSS_PAYLOADS } from '../../packages/widget/test/xss-payloads.js';
-import { buildWidget, chromiumAvailable, launchChromium, openChat, startExample, waitIdle } from './browser.js';
+import { chromiumAvailable, launchChromium, openChat, startExample, waitIdle } from './browser.js';
 
 const MODEL_REPLY = XSS_PAYLOADS.join('\n\n');
 
@@ -37,7 +37,6 @@ describe.skipIf(!run)('<dreamdeck-chat> XSS in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    buildWidget();
     server = await startExample({
       model: { name: 'payload-echo', model: new PayloadModel({}) },
       config: { features: { storyboardReview: false, imageGeneration: false } },

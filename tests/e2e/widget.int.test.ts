@@ -7,7 +7,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactPath,
-  buildWidget,
   chromiumAvailable,
   deepActive,
   launchChromium,
@@ -24,7 +23,6 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    buildWidget();
     server = await startExample();
     browser = await launchChromium();
   });
