@@ -99,6 +99,26 @@ export class DreamdeckError extends Error {
   }
 }
 
+const GENERIC_MESSAGE: Partial<Record<ErrorCode, string>> = {
+  INTERNAL: 'Something went wrong on our side. Try again in a moment.',
+  CONFIG_INVALID: 'Something went wrong on our side. Try again in a moment.',
+  STORAGE_ERROR: 'The story archive is not answering right now. Try again in a moment.',
+  MODEL_UNAVAILABLE: 'The storyteller is not answering right now. Try again in a moment.',
+};
+
+/**
+ * The message to show a player for `error`: internal, configuration and storage failures get a
+ * generic sentence, as does a model failure that wraps a provider's error (whose text may name a
+ * host, a port or a URL); every other error's own message was written for players. Logs keep the
+ * full error.
+ */
+export function publicMessage(error: DreamdeckError): string {
+  const generic = GENERIC_MESSAGE[error.code];
+  if (!generic) return error.message;
+  if (error.code === 'MODEL_UNAVAILABLE' && error.cause === undefined) return error.message;
+  return generic;
+}
+
 /** True when `error` is an abort (an `AbortSignal` fired). */
 export function isAbortError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -1,5 +1,5 @@
 import { Command } from '@langchain/langgraph';
-import { DreamdeckError, isAbortError } from '../errors.js';
+import { DreamdeckError, isAbortError, publicMessage } from '../errors.js';
 import { newId } from '../storage/ids.js';
 import type { StoryMessage, Turn, TurnEvent, TurnResult, TurnStatus } from '../types.js';
 import { streamRun } from '../workflow/stream-run.js';
@@ -117,11 +117,7 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
       } else {
         status = 'error';
         const failure = DreamdeckError.from(caught);
-        const safe =
-          failure.code === 'INTERNAL'
-            ? 'Something went wrong on our side. Your message is saved; try again.'
-            : failure.message;
-        error = { type: 'error', code: failure.code, message: safe, retryable: failure.retryable };
+        error = { type: 'error', code: failure.code, message: publicMessage(failure), retryable: failure.retryable };
         if (failure.retryAfterMs !== undefined) Object.assign(error, { retryAfterMs: failure.retryAfterMs });
         queue.push(error);
         if (failure.code === 'INTERNAL' || failure.code === 'STORAGE_ERROR' || failure.code === 'MODEL_UNAVAILABLE') {

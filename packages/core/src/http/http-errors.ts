@@ -1,4 +1,4 @@
-import { DreamdeckError, type ErrorCode } from '../errors.js';
+import { DreamdeckError, type ErrorCode, publicMessage } from '../errors.js';
 
 /** HTTP status for each {@link ErrorCode}. `FEATURE_DISABLED` answers 403: the caller may not use it now. */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -34,12 +34,6 @@ export class HttpError extends DreamdeckError {
   }
 }
 
-const SAFE_MESSAGE: Partial<Record<ErrorCode, string>> = {
-  INTERNAL: 'Something went wrong on our side. Try again in a moment.',
-  CONFIG_INVALID: 'Something went wrong on our side. Try again in a moment.',
-  STORAGE_ERROR: 'The story archive is not answering right now. Try again in a moment.',
-};
-
 /** The status, headers and JSON body to answer an error with. Internals never leak. */
 export function describeError(error: unknown): {
   /** The HTTP status to answer with. */
@@ -57,7 +51,7 @@ export function describeError(error: unknown): {
   if (failure.code === 'RATE_LIMITED') {
     headers['retry-after'] = String(Math.max(1, Math.ceil((failure.retryAfterMs ?? 1000) / 1000)));
   }
-  const message = SAFE_MESSAGE[failure.code] ?? failure.message;
+  const message = publicMessage(failure);
   return { status, code: failure.code, message, headers };
 }
 
