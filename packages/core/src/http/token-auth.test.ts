@@ -30,6 +30,35 @@ describe('createTokenAuth', () => {
     expect(await auth.authenticate(new Request('http://x/'))).toBeNull();
   });
 
+  // Regression (issue 18): Node's lenient base64url decoding accepted a valid token with `=`, `!`,
+  // `*~` or `%` appended, so one token had many spellings.
+  it('accepts only the canonical spelling of a token: nothing appended, no padding, no other alphabet', async () => {
+    const auth = createTokenAuth({ secret });
+    const token = await auth.issueToken({ id: 'u1', roles: ['admin'] });
+    expect(auth.verifyToken(token)).toEqual({ id: 'u1', roles: ['admin'] });
+    const [version, body = '', signature = ''] = token.split('.');
+    const variants = [
+      ...['=', '==', '!', '*~', '%', '%3D', ' ', '\t', '.', 'A'].map((tail) => `${token}${tail}`),
+      `${version}.${body}=.${signature}`,
+      `${version}.${body}!.${signature}`,
+      `${version}.${body}.${signature.slice(0, -1)}`,
+      // base64 rather than base64url (a token whose signature has neither `-` nor `_` gets one)
+      `${version}.${body}.${/[-_]/.test(signature) ? signature.replaceAll('-', '+').replaceAll('_', '/') : `+${signature.slice(1)}`}`,
+    ];
+    // the last character of a 43-character signature carries 4 unused bits: a sibling character
+    // decodes to the same bytes, and must be refused too
+    const last = signature.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[(alphabet.indexOf(last) & ~3) + ((alphabet.indexOf(last) + 1) & 3)]!;
+    expect(Buffer.from(`${signature.slice(0, -1)}${sibling}`, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    variants.push(`${version}.${body}.${signature.slice(0, -1)}${sibling}`);
+    for (const variant of variants) {
+      expect(auth.verifyToken(variant), variant.slice(-12)).toBeNull();
+      // (HTTP itself trims whitespace around a header value, so those two are checked above only)
+      if (!/\s$/.test(variant)) expect(await auth.authenticate(bearer(variant)), variant.slice(-12)).toBeNull();
+    }
+  });
+
   it('refuses expired tokens', async () => {
     const auth = createTokenAuth({ secret });
     const expired = await auth.issueToken({ id: 'u1', ttlSeconds: -1 });

@@ -39,12 +39,17 @@ interface TokenPayload {
 }
 
 const VERSION = 'dd1';
+/** Unpadded base64url, the only alphabet a token's payload and signature may use. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** A SHA-256 HMAC (32 bytes) as unpadded base64url: exactly 43 characters. */
+const SIGNATURE_LENGTH = 43;
 const USER_ID = /^[\w.@:-]{1,128}$/;
 const ROLE = /^[\w-]{1,40}$/;
 
 /**
  * HMAC-SHA256 signed bearer tokens: `dd1.<payload>.<signature>` (base64url), carrying the user
- * id, roles and an expiry; verification is constant-time (`timingSafeEqual`). Stateless, so every
+ * id, roles and an expiry; verification is constant-time (`timingSafeEqual`) and accepts only the
+ * canonical encoding (unpadded base64url, nothing appended), so one token has one spelling. Stateless, so every
  * server instance sharing the secret accepts them.
  *
  * ```ts
@@ -75,12 +80,19 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== VERSION) return null;
     const [, body = '', signature = ''] = parts;
+    // Node decodes base64url leniently (it skips `=`, `!`, `%` and more, and ignores the unused
+    // low bits of the last character), so only the canonical form is let through: the right
+    // alphabet and length, and a signature that encodes back to exactly what was sent.
+    if (!BASE64URL.test(body) || !BASE64URL.test(signature) || signature.length !== SIGNATURE_LENGTH) return null;
     const expected = sign(`${VERSION}.${body}`);
     const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    if (given.length !== expected.length || given.toString('base64url') !== signature) return null;
+    if (!timingSafeEqual(given, expected)) return null;
     let payload: TokenPayload;
     try {
-      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenPayload;
+      const bytes = Buffer.from(body, 'base64url');
+      if (bytes.toString('base64url') !== body) return null;
+      payload = JSON.parse(bytes.toString('utf8')) as TokenPayload;
     } catch {
       return null;
     }
