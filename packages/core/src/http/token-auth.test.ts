@@ -50,7 +50,9 @@ describe('createTokenAuth', () => {
     const last = signature.at(-1)!;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const sibling = alphabet[(alphabet.indexOf(last) & ~3) + ((alphabet.indexOf(last) + 1) & 3)]!;
-    expect(Buffer.from(`${signature.slice(0, -1)}${sibling}`, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    expect(Buffer.from(`${signature.slice(0, -1)}${sibling}`, 'base64url')).toEqual(
+      Buffer.from(signature, 'base64url'),
+    );
     variants.push(`${version}.${body}.${signature.slice(0, -1)}${sibling}`);
     for (const variant of variants) {
       expect(auth.verifyToken(variant), variant.slice(-12)).toBeNull();
