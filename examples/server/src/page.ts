@@ -6,10 +6,26 @@ export interface PageOptions {
   widget: boolean;
 }
 
+/** An inline favicon (a die), so no request for `/favicon.ico` ever 404s. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="3" y="3" width="26" height="26" rx="6" fill="#6b4fd8"/><g fill="#fff"><circle cx="11" cy="11" r="2.6"/><circle cx="21" cy="21" r="2.6"/><circle cx="16" cy="16" r="2.6"/></g></svg>',
+)}`;
+
+/** The `<head>` both pages share. */
+function head(title: string, description: string): string {
+  return `<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="description" content="${description}">
+<link rel="icon" href="${FAVICON}">
+<title>${title}</title>
+<style>${STYLE}</style>`;
+}
+
 const STYLE = `
   :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
-  body { margin: 0; display: grid; min-height: 100vh; grid-template-rows: auto 1fr; }
+  body { margin: 0; display: grid; min-height: 100vh; grid-template-rows: auto 1fr; background: Canvas; color: CanvasText; }
   header { padding: .75rem 1rem; border-bottom: 1px solid #8884; }
+  header h1 { margin: 0; font-size: 1rem; font-weight: normal; }
   main { width: min(52rem, 100%); margin: 0 auto; padding: 1rem; box-sizing: border-box; }
   dreamdeck-chat { display: block; height: calc(100vh - 6rem); }
   #log { white-space: pre-wrap; line-height: 1.5; }
@@ -87,13 +103,10 @@ document.getElementById('form').addEventListener('submit', async (event) => {
   return `<!doctype html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Dreamdeck</title>
-<style>${STYLE}</style>
+${head('Dreamdeck', 'Play a story with an AI game master: Dreamdeck’s demo, running on its offline demo model.')}
 </head>
 <body>
-<header><strong>Dreamdeck</strong> — an AI game master</header>
+<header><h1><strong>Dreamdeck</strong> — an AI game master</h1></header>
 <main>
 ${body}
 </main>
@@ -130,13 +143,10 @@ export function renderAdminPage(options: AdminPageOptions): string {
   return `<!doctype html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Dreamdeck admin</title>
-<style>${STYLE}</style>
+${head('Dreamdeck admin', 'Dreamdeck admin: feature flags, usage and feedback.')}
 </head>
 <body>
-<header><strong>Dreamdeck</strong> — admin</header>
+<header><h1><strong>Dreamdeck</strong> — admin</h1></header>
 <main>
 ${body}
 </main>

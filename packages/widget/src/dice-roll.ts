@@ -28,7 +28,7 @@ export const diceStyles = css`
   }
   .die.dropped {
     text-decoration: line-through;
-    opacity: 0.55;
+    color: var(--_muted);
   }
   .die.crit-success {
     border-color: #2e7d32;

@@ -30,7 +30,7 @@ export const icons = {
  * @param path - path data, usually one of {@link icons}
  */
 export function icon(path: string): TemplateResult {
-  return html`<svg viewBox="0 0 24 24" aria-hidden="true">${svg`<path d=${path} />`}</svg>`;
+  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${svg`<path d=${path} />`}</svg>`;
 }
 
 /** Options of {@link iconButton}. */

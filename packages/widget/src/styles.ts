@@ -96,7 +96,7 @@ export const controlStyles = css`
     background: transparent;
     border-color: transparent;
   }
-  svg {
+  svg.icon {
     width: 1.25em;
     vertical-align: middle;
     fill: none;
@@ -105,7 +105,7 @@ export const controlStyles = css`
     stroke-linecap: round;
     stroke-linejoin: round;
   }
-  .flip svg {
+  .flip svg.icon {
     transform: scale(-1);
   }
   button:disabled {

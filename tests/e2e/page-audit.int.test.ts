@@ -1,0 +1,159 @@
+/**
+ * The example pages as a visitor's browser sees them: axe-core's WCAG 2.1 A/AA rules in several
+ * states (light, dark, after a dice roll with a dropped die, settings open, the admin page with a
+ * feedback chart), one `<h1>`, a description, a favicon that needs no request, no failed request
+ * and no console error on load, and the admin chart drawn at its own width.
+ */
+import { createRequire } from 'node:module';
+import type { RunningServer } from '@dreamdeck/example-server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium, openChat, startExample, waitIdle } from './browser.js';
+
+const axeSource: string = createRequire(import.meta.url)('axe-core').source;
+const run = chromiumAvailable();
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: Array<{ target: unknown[]; failureSummary: string }>;
+}
+
+/** Runs axe-core's WCAG 2.1 A and AA rules on the page (open shadow roots included). */
+async function wcagViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  });
+  return violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${violation.id}: ${JSON.stringify(node.target)} ${node.failureSummary}`),
+  );
+}
+
+describe.skipIf(!run)('the example pages in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startExample({ config: { features: { imageGeneration: false } } });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A page that records failed requests and console errors. */
+  async function watchedPage(dark = false) {
+    // axe is injected by evaluation; bypassing CSP keeps that from counting as a violation
+    const context = await browser.newContext({
+      viewport: { width: 900, height: 800 },
+      colorScheme: dark ? 'dark' : 'light',
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    return { page, problems };
+  }
+
+  it('the chat page: one h1, a description and an inline favicon; nothing fails on load', async () => {
+    const { page, problems } = await watchedPage();
+    await openChat(page, server.url);
+    expect(await page.locator('h1').count()).toBe(1);
+    expect(await page.locator('h1').textContent()).toContain('Dreamdeck');
+    expect(await page.locator('meta[name="description"]').getAttribute('content')).toMatch(/\w{3,}/);
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    // the page declares its colours, so a dark OS setting gets a dark page around the widget
+    const colours = await page.evaluate(() => {
+      const style = getComputedStyle(document.body);
+      return { background: style.backgroundColor, color: style.color };
+    });
+    expect(colours.background).toBe('rgb(255, 255, 255)');
+    const { page: darkPage } = await watchedPage(true);
+    await openChat(darkPage, server.url);
+    const darkBackground = await darkPage.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(darkBackground).not.toBe('rgb(255, 255, 255)');
+    expect(darkBackground).not.toBe('rgba(0, 0, 0, 0)');
+    expect(problems).toEqual([]);
+    await page.context().close();
+    await darkPage.context().close();
+  });
+
+  it('has no WCAG 2.1 A/AA violations: fresh, after a roll with a dropped die, settings open, dark', async () => {
+    const { page } = await watchedPage();
+    await openChat(page, server.url);
+    expect(await wcagViolations(page)).toEqual([]);
+
+    const chat = page.locator('dreamdeck-chat');
+    await chat.locator('textarea').fill('/roll 4d6kh3');
+    await chat.locator('textarea').press('Enter');
+    await waitIdle(page);
+    const dropped = chat.locator('.die.dropped').first();
+    await dropped.waitFor();
+    // drawn in the muted colour, not faded: the contrast is what axe measures next
+    expect(await dropped.evaluate((element) => getComputedStyle(element).opacity)).toBe('1');
+    expect(await wcagViolations(page)).toEqual([]);
+
+    await chat.getByRole('button', { name: 'Settings' }).click();
+    await chat.locator('[part="settings"]').waitFor();
+    expect(await wcagViolations(page)).toEqual([]);
+    await page.context().close();
+
+    const { page: dark } = await watchedPage(true);
+    await openChat(dark, server.url);
+    const darkChat = dark.locator('dreamdeck-chat');
+    await darkChat.locator('textarea').fill('/roll 4d6kh3');
+    await darkChat.locator('textarea').press('Enter');
+    await waitIdle(dark);
+    await darkChat.locator('.die.dropped').first().waitFor();
+    expect(await wcagViolations(dark)).toEqual([]);
+    await dark.context().close();
+  });
+
+  it('the admin page: feedback chart at its own width, no WCAG violations', async () => {
+    const token = await server.auth.issueToken({ id: 'admin', roles: ['admin'] });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    // one rated reply, so the feedback chart has a bar to draw
+    const created = await fetch(`${server.apiUrl}/threads`, { method: 'POST', headers, body: '{}' });
+    const { thread } = (await created.json()) as { thread: { id: string } };
+    const turn = await fetch(`${server.apiUrl}/threads/${thread.id}/turns`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ text: 'I look around the square' }),
+    });
+    const events = await turn.text();
+    const replyId = [...events.matchAll(/"type":"message-end","message":\{"id":"([^"]+)"/g)].at(-1)?.[1];
+    expect(replyId).toBeTruthy();
+    const rated = await fetch(`${server.apiUrl}/threads/${thread.id}/messages/${replyId}/feedback`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ value: 1 }),
+    });
+    expect(rated.status).toBe(204);
+
+    const { page, problems } = await watchedPage();
+    await page.goto(`${server.url}/admin#token=${encodeURIComponent(token)}`);
+    const chart = page.locator('dreamdeck-admin svg[role="img"]').first();
+    await chart.waitFor();
+    const box = await chart.boundingBox();
+    expect(box?.width).toBeGreaterThanOrEqual(120);
+    expect(await page.locator('h1').count()).toBe(1);
+    expect(await wcagViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
