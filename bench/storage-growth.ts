@@ -2,8 +2,11 @@
  * bench/storage-growth: what 1,000 turns cost on disk and in time, on SQLite and PostgreSQL.
  *
  * - 1,000 turns (100-character player input, zero-latency demo model) through the engine on each
- *   backend: bytes on disk (SQLite file + WAL after a checkpoint; Postgres `pg_total_relation_size`
- *   of every table in the schema) and per-turn time around turns 1, 100 and 1,000;
+ *   backend, twice: with storyboards off (`imageGeneration: false`) and with the default config
+ *   (storyboards offered after every narration and awaiting approval; the player writes on without
+ *   answering, so every turn ends `interrupted`): bytes on disk (SQLite file + WAL after a
+ *   checkpoint; Postgres `pg_total_relation_size` of every table in the schema), the thread's
+ *   checkpoints at the end, and per-turn time around turns 1, 100 and 1,000;
  * - in the same run, the naive LangGraph pattern (the whole message list in `getPreviousState()`)
  *   on the official SqliteSaver for 200 turns, for comparison.
  * Prints figures; asserts nothing. PostgreSQL is skipped when DATABASE_URL (default
@@ -21,11 +24,16 @@ import { percentile, printTable } from './stats.js';
 const TURNS = Number(process.env.BENCH_TURNS ?? 1000);
 const NAIVE_TURNS = Number(process.env.BENCH_NAIVE_TURNS ?? 200);
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const config = {
+const base = {
   logging: { level: 'silent' as const },
-  features: { imageGeneration: false },
   limits: { turnsPerMinute: 100_000, apiCallsPerHour: 10_000_000 },
 };
+/** The two configs each backend runs: storyboards off, and the defaults (storyboards awaiting approval). */
+const VARIANTS = [
+  { label: 'storyboards off', config: { ...base, features: { imageGeneration: false } } },
+  { label: 'default config', config: base },
+] as const;
+type Variant = (typeof VARIANTS)[number];
 const ACTIONS = [
   'I push open the door',
   'I ask the innkeeper about the bell',
@@ -52,10 +60,22 @@ interface Run {
   times: number[];
   bytes: number;
   replyChars: number;
+  /** Checkpoints the thread holds after the last turn (undefined for the naive run). */
+  checkpoints?: number;
 }
 
-async function engineRun(backend: string, storage: StorageAdapter, bytesOnDisk: () => Promise<number>): Promise<Run> {
-  const dd = await createDreamdeck({ storage, model: createDemoModel({ latencyMs: 0 }), env: false, config });
+async function engineRun(
+  backend: string,
+  variant: Variant,
+  storage: StorageAdapter,
+  bytesOnDisk: () => Promise<number>,
+): Promise<Run> {
+  const dd = await createDreamdeck({
+    storage,
+    model: createDemoModel({ latencyMs: 0 }),
+    env: false,
+    config: variant.config,
+  });
   const session = await dd.openSession({ userId: 'bench_user' });
   const times: number[] = [];
   let replyChars = 0;
@@ -70,21 +90,24 @@ async function engineRun(backend: string, storage: StorageAdapter, bytesOnDisk: 
     replyChars += result.messages.filter((m) => m.role !== 'user').reduce((sum, m) => sum + m.content.length, 0);
   }
   const bytes = await bytesOnDisk();
+  let checkpoints = 0;
+  for await (const _checkpoint of storage.checkpointer.list({ configurable: { thread_id: session.threadId } }))
+    checkpoints++;
   await dd.close();
-  return { backend, times, bytes, replyChars: replyChars / TURNS };
+  return { backend: `${backend} (${variant.label})`, times, bytes, replyChars: replyChars / TURNS, checkpoints };
 }
 
-async function sqliteRun(): Promise<Run> {
-  const path = join(dir, 'engine.db');
+async function sqliteRun(variant: Variant): Promise<Run> {
+  const path = join(dir, `engine-${VARIANTS.indexOf(variant)}.db`);
   const storage = createSqliteStorage({ path });
-  return engineRun('sqlite', storage, async () => {
+  return engineRun('sqlite', variant, storage, async () => {
     storage.database.pragma('wal_checkpoint(TRUNCATE)');
     return fileSize(path) + fileSize(`${path}-wal`);
   });
 }
 
-async function postgresRun(): Promise<Run | undefined> {
-  const schema = `dd_bench_${process.pid}`;
+async function postgresRun(variant: Variant): Promise<Run | undefined> {
+  const schema = `dd_bench_${process.pid}_${VARIANTS.indexOf(variant)}`;
   const storage = createPostgresStorage({ connectionString: POSTGRES_URL, schema });
   try {
     await storage.init();
@@ -102,7 +125,7 @@ async function postgresRun(): Promise<Run | undefined> {
     );
     return Number(rows[0].bytes);
   };
-  const run = await engineRun('postgres', storage, measure);
+  const run = await engineRun('postgres', variant, storage, measure);
   const cleanup = createPostgresStorage({ connectionString: POSTGRES_URL, schema });
   await cleanup.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await cleanup.close();
@@ -136,9 +159,12 @@ async function naiveRun(): Promise<Run> {
   return { backend: 'naive getPreviousState (SqliteSaver)', times, bytes, replyChars: 500 };
 }
 
-const runs: Run[] = [await sqliteRun()];
-const postgres = await postgresRun();
-if (postgres) runs.push(postgres);
+const runs: Run[] = [];
+for (const variant of VARIANTS) runs.push(await sqliteRun(variant));
+for (const variant of VARIANTS) {
+  const postgres = await postgresRun(variant);
+  if (postgres) runs.push(postgres);
+}
 const naive = await naiveRun();
 rmSync(dir, { recursive: true, force: true });
 
@@ -152,6 +178,7 @@ printTable(
     'bytes on disk',
     'bytes/turn',
     'reply chars',
+    'checkpoints',
     'ms @1',
     'ms @100',
     `ms @${TURNS}`,
@@ -168,6 +195,7 @@ printTable(
       mb(run.bytes),
       Math.round(run.bytes / last),
       Math.round(run.replyChars),
+      run.checkpoints ?? '—',
       first.toFixed(2),
       around(run.times, Math.min(100, last)).toFixed(2),
       end.toFixed(2),
@@ -177,5 +205,5 @@ printTable(
   }),
 );
 console.log(
-  '\nms @n: median of the ten turns around turn n (turn 1 includes JIT warm-up; @100 is the fairer base). Targets: SQLite <= 2 MB after 1,000 turns; @1000 / @1 <= 1.3.',
+  '\nms @n: median of the ten turns around turn n (turn 1 includes JIT warm-up; @100 is the fairer base). checkpoints: those the thread holds after the last turn (the engine prunes every 8th finished turn). Targets: SQLite <= 2 MB after 1,000 turns and flat under every config; @1000 / @1 <= 1.3.',
 );
