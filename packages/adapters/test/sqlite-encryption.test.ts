@@ -133,7 +133,10 @@ describe('sqlite checkpoint encryption (a real engine turn)', () => {
     for (const row of checkpoints) {
       expect(row.type).toBe('dd-enc:json');
       expect(row.checkpoint.startsWith('dd:enc:v1:turns:')).toBe(true);
-      expect(row.metadata.startsWith('dd:enc:v1:turns:')).toBe(true);
+      // Only LangGraph's routing fields stay readable (for list filters); the rest is in the ciphertext.
+      const metadata = JSON.parse(row.metadata);
+      expect(Object.keys(metadata).sort()).toEqual(['__dreamdeck_encrypted', 'parents', 'source', 'step']);
+      expect(metadata.__dreamdeck_encrypted.value.startsWith('dd:enc:v1:turns:')).toBe(true);
     }
     for (const row of writes) {
       expect(row.type.startsWith('dd-enc:')).toBe(true);
@@ -172,7 +175,8 @@ describe('sqlite checkpoint encryption (a real engine turn)', () => {
       const resumed = await playTurn(session.resume(interruptId, true));
       expect(resumed.result.status).toBe('error');
       expect(resumed.result.error).toMatchObject({ code: 'STORAGE_ERROR' });
-      expect(resumed.result.error?.message).toMatch(message);
+      // The player sees the generic storage message (publicMessage); the key detail stays in the logs.
+      expect(resumed.result.error?.message).not.toMatch(message);
       await dd.close();
     }
   });

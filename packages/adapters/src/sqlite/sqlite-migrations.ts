@@ -124,6 +124,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // 3: one-time data upgrades that need more than SQL (the encryption key): name, when it ran
+  `
+  CREATE TABLE IF NOT EXISTS dd_upgrades (
+    name TEXT PRIMARY KEY,
+    done_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -6,7 +6,11 @@ import { createEncryptingSerializer } from '../crypto/encrypting-serializer.js';
 import { createFieldCipher } from '../crypto/field-cipher.js';
 import { checkpointsToKeep, type SqlStorageOptions } from '../storage-shared/sql-storage-options.js';
 import { createSqliteAudit } from './audit.js';
-import { createSqliteCheckpointUpkeep } from './checkpoints.js';
+import {
+  createSqliteCheckpointer,
+  createSqliteCheckpointUpkeep,
+  upgradeLegacyCheckpointMetadata,
+} from './checkpoints.js';
 import { createSqliteCounters } from './counters.js';
 import { createSqliteFeedback } from './feedback.js';
 import { createSqliteKeyValues } from './key-values.js';
@@ -70,13 +74,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
     throw sqliteError(`could not open ${options.path ?? 'the database'}: ${(error as Error).message}`, error, false);
   }
   const cipher = createFieldCipher(options.encryptionKey, 'sqlite');
-  // The serializer encrypts checkpoints, pending writes and metadata when a key is set.
-  const checkpointer = new SqliteSaver(db, createEncryptingSerializer(cipher, 'sqlite'));
+  // The serializer encrypts checkpoints, pending writes and metadata (routing fields kept filterable) when a key is set.
+  const checkpointer = createSqliteCheckpointer(SqliteSaver, db, createEncryptingSerializer(cipher, 'sqlite'));
   const store = new SqliteStore(db, cipher);
   const context = createSqliteContext(db, cipher, busyTimeoutMs, () => {
     migrateSqlite(db);
     // setup() is protected in the typings but is the saver's documented way to create its tables.
     (checkpointer as unknown as { setup(): void }).setup();
+    upgradeLegacyCheckpointMetadata(db, cipher);
   });
 
   return {
