@@ -19,7 +19,8 @@ export function dueForPruning(unpruned: Map<string, number>, threadId: string): 
 }
 
 /**
- * After a checkpointed turn that did not pause: prunes the thread's old checkpoints every
+ * After a checkpointed turn, paused or not (a prune keeps the latest checkpoint, so a pending
+ * question stays answerable): prunes the thread's old checkpoints every
  * {@link PRUNE_EVERY}th such turn, and at once after a resume (which leaves the interrupted run's
  * checkpoints behind). A failed prune is logged; the next one catches up.
  */

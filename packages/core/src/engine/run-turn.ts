@@ -135,9 +135,11 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
     queue.push({ type: 'turn-end', turnId, status });
     queue.close();
     events.emit('turn-end', { ...eventContext, status, durationMs: Date.now() - started, tokens: sink.tokens });
-    // only checkpointed turns write checkpoints; a resumed turn leaves the interrupted run's
-    // checkpoints behind: those are pruned at once
-    if (checkpointed && status !== 'interrupted') await pruneAfterTurn(context, threadId, resumed);
+    // only checkpointed turns write checkpoints. A paused turn counts too: the question it left
+    // stays answerable (a prune keeps the thread's latest checkpoint), and once the player writes
+    // on, the question before it can never be answered, so its checkpoint may go. A resumed turn
+    // leaves the interrupted run's checkpoints behind: those are pruned at once.
+    if (checkpointed) await pruneAfterTurn(context, threadId, resumed);
     const messages = [...(sink.player ? [sink.player] : []), ...stored.values()];
     return {
       turnId,
