@@ -4,6 +4,8 @@ import { EventEmitter } from 'eventemitter3';
 import type { DreamdeckConfig, DreamdeckConfigInput } from './config/config-schema.js';
 import { type ConfigSources, loadConfig } from './config/load-config.js';
 import type { EngineContext } from './engine/engine-context.js';
+import { announceConfigReload, listenToInstances } from './engine/instance-channels.js';
+import { DEFAULT_TURN_RETENTION_MS, TurnJournals } from './engine/turn-journals.js';
 import { DEFAULT_TURN_LEASE_MS } from './engine/turn-leases.js';
 import { TurnRegistry } from './engine/turn-registry.js';
 import { DreamdeckError } from './errors.js';
@@ -48,6 +50,13 @@ export interface DreamdeckOptions {
    * per turn that outlives a third of it. For storage adapters with leases (all built-in ones).
    */
   turnLeaseMs?: number;
+  /**
+   * How long, in milliseconds, a finished turn's events stay readable for a client that rejoins it
+   * late (`session.rejoin`, `GET /threads/:id/turns/:turnId/events`; default 60,000). Each engine
+   * also keeps at most 32 MB of finished turns in memory; on PostgreSQL, stored turn events are
+   * pruned after this long.
+   */
+  turnRetentionMs?: number;
 }
 
 /** Options for {@link Dreamdeck.openSession}. */
@@ -88,7 +97,9 @@ export interface Dreamdeck {
   openSession(options: OpenSessionOptions): Promise<StorySession>;
   /**
    * Reads config sources again (file, env) and applies the result. On an invalid config the old
-   * one stays and the error is thrown (and emitted as `config-reload`).
+   * one stays and the error is thrown (and emitted as `config-reload`). When the storage has
+   * notifications (PostgreSQL), every other instance on it is told to reload its own sources too
+   * (`config` given here is not sent: it applies to this instance only).
    */
   reloadConfig(config?: DreamdeckConfigInput): Promise<DreamdeckConfig>;
   /** Stops everything and closes storage. */
@@ -110,6 +121,10 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
   const leaseMs = options.turnLeaseMs ?? DEFAULT_TURN_LEASE_MS;
   if (!Number.isFinite(leaseMs) || leaseMs < 100) {
     throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] turnLeaseMs must be at least 100 (got ${leaseMs}).`);
+  }
+  const retentionMs = options.turnRetentionMs ?? DEFAULT_TURN_RETENTION_MS;
+  if (!Number.isFinite(retentionMs) || retentionMs < 0) {
+    throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] turnRetentionMs must be 0 or more (got ${retentionMs}).`);
   }
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const storage = options.storage ?? createMemoryStorage();
@@ -147,6 +162,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     workflow,
     sinks,
     turns: new TurnRegistry({ storage, leaseMs, logger }),
+    journals: new TurnJournals({ storage, logger, retentionMs }),
     unpruned: new Map(),
     events,
     logger,
@@ -161,6 +177,42 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
       `[dreamdeck] invalid config:\n  defaultPersona: no persona "${config.defaultPersona}"`,
     );
   }
+
+  /** Applies config from the sources (and `override`); `announce` asks the other instances to reload too. */
+  const reload = async (override: DreamdeckConfigInput | undefined, announce: boolean) => {
+    try {
+      const next = loadConfig({ ...sources, ...(override && { config: override }) });
+      if (closed) return config;
+      const nextPersonas = resolvePersonas(next.personas);
+      if (!nextPersonas.has(next.defaultPersona)) {
+        throw new DreamdeckError(
+          'CONFIG_INVALID',
+          `[dreamdeck] invalid config:\n  defaultPersona: no persona "${next.defaultPersona}"`,
+        );
+      }
+      if (override) sources.config = override;
+      config = next;
+      personas = nextPersonas;
+      if ('level' in logger) (logger as { level: LogLevel }).level = next.logging.level;
+      events.emit('config-reload', { ok: true });
+      logger.info('config reloaded');
+    } catch (error) {
+      const failure = DreamdeckError.from(error, 'CONFIG_INVALID');
+      events.emit('config-reload', { ok: false, error: failure });
+      throw failure;
+    }
+    if (announce) await announceConfigReload(storage, context.turns.instanceId, logger);
+    return config;
+  };
+  // other instances on the same storage: their flag changes and config reloads reach this one at once
+  await context.journals.start();
+  const stopListening = await listenToInstances({
+    storage,
+    flags,
+    instanceId: context.turns.instanceId,
+    reloadConfig: () => reload(undefined, false),
+    logger,
+  });
 
   const dd: Dreamdeck = {
     get config() {
@@ -195,35 +247,14 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
       });
       return new StorySession(context, thread);
     },
-    async reloadConfig(override) {
-      try {
-        const next = loadConfig({ ...sources, ...(override && { config: override }) });
-        if (closed) return config;
-        const nextPersonas = resolvePersonas(next.personas);
-        if (!nextPersonas.has(next.defaultPersona)) {
-          throw new DreamdeckError(
-            'CONFIG_INVALID',
-            `[dreamdeck] invalid config:\n  defaultPersona: no persona "${next.defaultPersona}"`,
-          );
-        }
-        if (override) sources.config = override;
-        config = next;
-        personas = nextPersonas;
-        if ('level' in logger) (logger as { level: LogLevel }).level = next.logging.level;
-        events.emit('config-reload', { ok: true });
-        logger.info('config reloaded');
-        return config;
-      } catch (error) {
-        const failure = DreamdeckError.from(error, 'CONFIG_INVALID');
-        events.emit('config-reload', { ok: false, error: failure });
-        throw failure;
-      }
-    },
+    reloadConfig: (override) => reload(override, true),
     async close() {
       if (closed) return;
       closed = true;
       watcher?.close();
       events.removeAllListeners();
+      await stopListening();
+      await context.journals.close();
       await context.turns.close();
       await storage.close();
     },

@@ -1,11 +1,21 @@
 import type { EngineContext } from './engine/engine-context.js';
 import { runTurn, type TurnRequest } from './engine/run-turn.js';
+import { replayOf, type TurnReplay } from './engine/turn-event-source.js';
 import { DreamdeckError } from './errors.js';
 import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
+import { graphemeLength } from './text-length.js';
 import type { StoryMessage, ThreadRecord, Turn } from './types.js';
-import { exportMarkdown } from './workflow/export-story.js';
+import { exportStory } from './workflow/export-story.js';
 import type { InterruptRequest, TurnInput } from './workflow/turn-context.js';
+
+/** Options for {@link StorySession.rejoin}. */
+export interface RejoinOptions {
+  /** The sequence number of the last event already seen (default 0: from the start). */
+  after?: number;
+  /** Aborting ends the iteration (the turn itself goes on). */
+  signal?: AbortSignal;
+}
 
 /** Options for a single turn. */
 export interface TurnOptions {
@@ -60,7 +70,8 @@ export class StorySession {
   /**
    * Sends the player's text and runs a turn. Iterate the returned turn for {@link TurnEvent}s;
    * await `turn.result` for the outcome. Throws `INVALID_INPUT` at once for empty or over-long
-   * text (control characters are stripped first).
+   * text (control characters are stripped first; the length is counted in characters as a person
+   * sees them, so an emoji counts once).
    */
   send(text: string, options: TurnOptions = {}): Turn {
     if (typeof text !== 'string')
@@ -68,11 +79,9 @@ export class StorySession {
     const clean = cleanText(text);
     const max = this.context.config().input.maxLength;
     if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
-    if (clean.length > max) {
-      throw new DreamdeckError(
-        'INVALID_INPUT',
-        `That is ${clean.length} characters; the limit is ${max}. Try splitting it up.`,
-      );
+    const length = clean.length > max ? graphemeLength(clean) : clean.length;
+    if (length > max) {
+      throw new DreamdeckError('INVALID_INPUT', `That is ${length} characters; the limit is ${max}. Try splitting it up.`);
     }
     return this.run(options, async (turnId) => {
       const playerId = newId('msg');
@@ -149,6 +158,43 @@ export class StorySession {
   }
 
   /**
+   * Rejoins a turn of this thread that runs (or ended within `turnRetentionMs`, 60 s by default):
+   * iterate the result for `{ seq, event }` entries after `options.after` up to and including
+   * `turn-end`. Every reader gets the same entries with the same `seq` (1, 2, 3 … per turn), so a
+   * client whose stream broke off asks for the events after the last `seq` it saw and receives
+   * each missing one once. Works for a turn running on this engine and, when the storage shares
+   * turns between instances (PostgreSQL), for one running on another instance.
+   *
+   * Rejects with `NOT_FOUND` for a turn that is unknown, of another thread, or over and freed, and
+   * when the events after `after` are no longer kept (a turn past its journal's cap); iterating
+   * throws `NOT_FOUND` when they are dropped meanwhile. Reload the thread then.
+   *
+   * @example
+   * ```ts
+   * for await (const { seq, event } of await session.rejoin(turnId, { after: lastSeq })) {
+   *   lastSeq = seq;
+   * }
+   * ```
+   */
+  async rejoin(turnId: string, options: RejoinOptions = {}): Promise<TurnReplay> {
+    const after = options.after ?? 0;
+    if (!Number.isSafeInteger(after) || after < 0)
+      throw new DreamdeckError('INVALID_INPUT', 'after is the sequence number of an event: a whole number from 0.');
+    const source = await this.context.journals.source(this.threadId, turnId, after);
+    return replayOf(source, after, options.signal);
+  }
+
+  /**
+   * Stops a running turn of this thread, whichever session or instance runs it (through storage
+   * notifications when it runs on another instance): it ends with `turn-end` status `aborted`,
+   * keeping the partial reply. Resolves false when no such turn is known (here, and on a storage
+   * that cannot reach other instances); stopping a turn that already ended does nothing.
+   */
+  async stop(turnId: string): Promise<boolean> {
+    return this.context.journals.stop(this.threadId, turnId, new DOMException('Stopped by the player.', 'AbortError'));
+  }
+
+  /**
    * The thread's messages in order. `limit` gives the newest ones (before `before`). A reply a
    * stopped process left `streaming` is marked `aborted` as it is read.
    */
@@ -156,11 +202,14 @@ export class StorySession {
     return this.recoverInterrupted(await this.storage.listMessages(this.threadId, options));
   }
 
-  /** Exports the story as markdown or JSON. */
+  /**
+   * Exports the story as markdown or JSON (`{ thread, messages }`). `/save` turns are left out (an
+   * export never holds an earlier one) and each message's content is cut at 100,000 characters.
+   */
   async export(format: 'markdown' | 'json' = 'markdown'): Promise<string> {
     const thread = (await this.storage.getThread(this.threadId)) ?? this.thread;
     const messages = await this.recoverInterrupted(await this.storage.listMessages(this.threadId));
-    return format === 'json' ? JSON.stringify({ thread, messages }, null, 2) : exportMarkdown(thread.title, messages);
+    return exportStory(thread, messages, format);
   }
 
   /** Records the player's thumbs up (1) or down (-1), with an optional comment, on a message. */

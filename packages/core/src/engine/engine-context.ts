@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import type { StoryWorkflow } from '../workflow/story-workflow.js';
 import type { TurnSink } from '../workflow/turn-sink.js';
+import type { TurnJournals } from './turn-journals.js';
 import type { TurnRegistry } from './turn-registry.js';
 
 /**
@@ -23,6 +24,8 @@ export interface EngineContext {
   sinks: Map<string, TurnSink>;
   /** One turn per thread: which threads run a turn, here and (through storage leases) anywhere. */
   turns: TurnRegistry;
+  /** Each turn's numbered events, for streams and rejoins (here and, through storage, elsewhere). */
+  journals: TurnJournals;
   /** Finished turns per thread since its checkpoints were last pruned (this process). */
   unpruned: Map<string, number>;
   events: EventEmitter<DreamdeckEvents>;

@@ -7,6 +7,7 @@ import { type InterruptRequest, mayPause, type TurnInput } from '../workflow/tur
 import { EventQueue, TURN_EVENTS, type TurnSink } from '../workflow/turn-sink.js';
 import { pruneAfterTurn } from './checkpoint-pruning.js';
 import type { EngineContext } from './engine-context.js';
+import { TURN_JOURNAL, type TurnJournal } from './turn-journal.js';
 
 /** What a turn runs: new input for the workflow, or the answer to the interrupt it paused at. */
 export type TurnPlan = { kind: 'input'; input: TurnInput; player?: StoryMessage } | { kind: 'resume'; value: unknown };
@@ -39,13 +40,18 @@ const BUSY_MESSAGE = 'A turn is already running in this story. Wait for it or st
  */
 export function runTurn(context: EngineContext, request: TurnRequest): Turn {
   const { threadId, userId, signal } = request;
-  const { storage, sinks, events, logger, limits, turns } = context;
+  const { storage, sinks, events, logger, limits, turns, journals } = context;
   if (turns.running(threadId)?.owner === request.owner) throw new DreamdeckError('INVALID_INPUT', BUSY_MESSAGE);
   const turnId = newId('turn');
   // synchronous, so two turns started in the same tick cannot both pass
   const claim = turns.claim(threadId, turnId, request.owner);
   const queue = new EventQueue<TurnEvent>();
+  // every event goes into the turn's journal (numbered, for streams and rejoins), which also
+  // hands it to the queue behind the public iterator
+  const journal = journals.open(turnId, threadId);
+  journal.attachRaw(queue);
   const controller = new AbortController();
+  journal.setStopper((reason) => controller.abort(reason));
   const onAbort = () => controller.abort(signal?.reason);
   if (signal?.aborted) controller.abort(signal.reason);
   else signal?.addEventListener('abort', onAbort, { once: true });
@@ -60,7 +66,7 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
     settling: [],
     emit: (event) => {
       if (event.type === 'message-end') stored.set(event.message.id, event.message);
-      queue.push(event);
+      journal.push(event);
     },
   };
   const started = Date.now();
@@ -70,7 +76,7 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
 
   const result = (async (): Promise<TurnResult> => {
     let status: TurnStatus = 'complete';
-    queue.push({ type: 'turn-start', turnId, threadId });
+    journal.push({ type: 'turn-start', turnId, threadId });
     events.emit('turn-start', eventContext);
     try {
       if (!claim || !(await turns.lease(claim, lost))) {
@@ -81,6 +87,8 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
         await limits.consume(userId, 'turnsPerMinute');
       }
       const prepared = await request.prepare(turnId);
+      // the turn runs for real: from now on other instances can read it (a refused turn never writes)
+      journals.share(journal);
       if (prepared.kind === 'input' && prepared.player) sink.player = prepared.player;
       resumed = prepared.kind === 'resume';
       // a turn that may pause needs a checkpoint, and a resume continues a paused run
@@ -105,7 +113,7 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
         if (asked?.interruptId) {
           const { turnId: _asker, ...question } = asked;
           interrupt = { type: 'interrupt', ...question };
-          queue.push(interrupt);
+          journal.push(interrupt);
           status = 'interrupted';
         }
       }
@@ -119,7 +127,7 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
         const failure = DreamdeckError.from(caught);
         error = { type: 'error', code: failure.code, message: publicMessage(failure), retryable: failure.retryable };
         if (failure.retryAfterMs !== undefined) Object.assign(error, { retryAfterMs: failure.retryAfterMs });
-        queue.push(error);
+        journal.push(error);
         if (failure.code === 'INTERNAL' || failure.code === 'STORAGE_ERROR' || failure.code === 'MODEL_UNAVAILABLE') {
           logger.error({ err: caught, ...eventContext }, 'turn failed');
         }
@@ -132,8 +140,9 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
       if (claim) await turns.release(claim);
       signal?.removeEventListener('abort', onAbort);
     }
-    queue.push({ type: 'turn-end', turnId, status });
+    journal.push({ type: 'turn-end', turnId, status });
     queue.close();
+    journals.finish(journal);
     events.emit('turn-end', { ...eventContext, status, durationMs: Date.now() - started, tokens: sink.tokens });
     // only checkpointed turns write checkpoints. A paused turn counts too: the question it left
     // stays answerable (a prune keeps the thread's latest checkpoint), and once the player writes
@@ -150,11 +159,12 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
     };
   })();
 
-  const turn: Turn & { [TURN_EVENTS]: EventQueue<TurnEvent> } = {
+  const turn: Turn & { [TURN_EVENTS]: EventQueue<TurnEvent>; [TURN_JOURNAL]: TurnJournal } = {
     turnId,
     result,
     [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
     [TURN_EVENTS]: queue,
+    [TURN_JOURNAL]: journal,
   };
   return turn;
 }

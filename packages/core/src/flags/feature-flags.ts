@@ -5,6 +5,9 @@ import type { DreamdeckEvents } from '../events.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 
+/** The notification channel on which flag changes reach every instance sharing the storage. */
+export const FLAG_CHANNEL = 'dreamdeck:flags';
+
 /** Users whose own toggles are cached at once; past it the cache starts over. */
 const MAX_CACHED_USERS = 10_000;
 
@@ -22,7 +25,10 @@ export function isFlagName(name: string): name is FlagName {
 /**
  * Feature flags: defaults from config's `features`, global overrides persisted in storage (seen by
  * every instance; cached for `refreshMs`), and per-user overrides of the flags players may toggle
- * (`imageGeneration`, `storyboardReview`, `diceRolling`).
+ * (`imageGeneration`, `storyboardReview`, `diceRolling`). When the storage has notifications
+ * (capability `notifications`, PostgreSQL), a change is announced on {@link FLAG_CHANNEL} and
+ * every instance applies it at once ({@link FeatureFlags.applyAnnounced}); the poll of
+ * `refreshMs` (and the HTTP handler's `flagPollMs`) stays as the fallback.
  */
 export class FeatureFlags {
   private global: Partial<Flags> = {};
@@ -86,6 +92,39 @@ export class FeatureFlags {
     }
     this.logger.info({ flag: name, value, userId: scope.userId }, 'flag changed');
     this.events.emit('flag-change', { name, value, ...(scope.userId && { userId: scope.userId }) });
+    await this.announce(name, scope.userId);
+  }
+
+  /** Tells the other instances about a change (when the storage has notifications); a failure is logged. */
+  private async announce(name: string, userId: string | undefined): Promise<void> {
+    const { storage } = this;
+    if (!storage.capabilities?.notifications || typeof storage.publish !== 'function') return;
+    try {
+      await storage.publish(FLAG_CHANNEL, JSON.stringify({ name, ...(userId && { userId }) }));
+    } catch (error) {
+      this.logger.warn({ err: error, flag: name }, 'announcing a flag change failed; other instances poll for it');
+    }
+  }
+
+  /**
+   * Applies a change announced on {@link FLAG_CHANNEL} (by any instance, this one too): a global
+   * change re-reads the overrides at once (emitting `flag-change` for what changed here); a user's
+   * toggle drops that user's cached toggles. Malformed payloads are ignored.
+   */
+  async applyAnnounced(payload: string): Promise<void> {
+    let change: { userId?: unknown };
+    try {
+      change = JSON.parse(payload) as { userId?: unknown };
+    } catch {
+      return;
+    }
+    if (typeof change?.userId === 'string') {
+      this.own.delete(change.userId);
+      return;
+    }
+    // a read already under way may have started before the change: read again after it
+    await this.loading?.catch(() => {});
+    await this.refresh(true);
   }
 
   /** Reads global overrides from storage when the cache is older than `refreshMs`; emits changes. */

@@ -13,7 +13,9 @@ import { KEY_VALUE_STORAGE_METHODS, type KeyValueStorage } from './domains/key-v
 import { KNOWLEDGE_STORAGE_METHODS, type KnowledgeStorage } from './domains/knowledge-storage.js';
 import { LEASE_STORAGE_METHODS, type LeaseStorage } from './domains/lease-storage.js';
 import { MESSAGE_STORAGE_METHODS, type MessageStorage } from './domains/message-storage.js';
+import { NOTIFICATION_STORAGE_METHODS, type NotificationStorage } from './domains/notification-storage.js';
 import { THREAD_STORAGE_METHODS, type ThreadStorage, type UserStorage } from './domains/thread-storage.js';
+import { TURN_EVENT_STORAGE_METHODS, type TurnEventStorage } from './domains/turn-event-storage.js';
 
 export type { AuditEvent, AuditStorage, AuditType } from './domains/audit-storage.js';
 export type { CheckpointUpkeep } from './domains/checkpoint-upkeep.js';
@@ -23,7 +25,14 @@ export type { KeyValueStorage } from './domains/key-value-storage.js';
 export type { KnowledgeHit, KnowledgeStorage } from './domains/knowledge-storage.js';
 export type { LeaseStorage } from './domains/lease-storage.js';
 export type { ListMessagesOptions, MessagePatch, MessageStorage } from './domains/message-storage.js';
+export type { NotificationStorage } from './domains/notification-storage.js';
 export type { ListThreadsOptions, Page, ThreadStorage, UserStorage } from './domains/thread-storage.js';
+export type {
+  PruneTurnEventsOptions,
+  StoredTurnEvents,
+  TurnEventEntry,
+  TurnEventStorage,
+} from './domains/turn-event-storage.js';
 // wire types the HTTP API returns as they are; they live in types.ts with the other wire types
 export type { FeedbackAggregate, FeedbackRecord, UsageRecord };
 
@@ -37,6 +46,16 @@ export interface StorageCapabilities {
   encryption: boolean;
   /** Concurrent processes can share this storage (limits hold across them). */
   multiProcess: boolean;
+  /**
+   * Messages between instances ({@link NotificationStorage}): flag and config changes reach every
+   * instance at once. Optional; absent means false.
+   */
+  notifications?: boolean;
+  /**
+   * A short-lived log of running turns' events ({@link TurnEventStorage}): with `notifications`,
+   * a client rejoins a running turn on any instance. Optional; absent means false.
+   */
+  turnEvents?: boolean;
 }
 
 /** What every adapter is, beyond its domains: a name, its capabilities, LangGraph's persistence, setup and teardown. */
@@ -60,7 +79,9 @@ export interface StorageLifecycle {
  * author implements one domain at a time ({@link UserStorage}, {@link ThreadStorage},
  * {@link MessageStorage}, {@link FeedbackStorage}, {@link KeyValueStorage}, {@link CounterStorage},
  * {@link LeaseStorage}; with capability `knowledge` {@link KnowledgeStorage}; with capability
- * `audit` {@link AuditStorage} and {@link UsageStorage}; optionally {@link CheckpointUpkeep}).
+ * `audit` {@link AuditStorage} and {@link UsageStorage}; with capability `notifications`
+ * {@link NotificationStorage}; with capability `turnEvents` {@link TurnEventStorage}; optionally
+ * {@link CheckpointUpkeep}).
  * `createMemoryStorage()` is the reference; adapters in `@dreamdeck/adapters/*` implement it on
  * SQLite and PostgreSQL, and every one passes `describeStorageAdapter` from `@dreamdeck/core/testing`.
  * Helpers for adapter authors are on `@dreamdeck/core/adapter-kit`.
@@ -88,12 +109,24 @@ export interface StorageAdapter
   recordAudit?: AuditStorage['recordAudit'];
   /** Capability `audit`: the newest events first, optionally of one type. */
   listAudit?: AuditStorage['listAudit'];
+  /** Capability `audit`: deletes the events recorded before a time; resolves how many went. */
+  pruneAudit?: AuditStorage['pruneAudit'];
   /** Capability `audit`: adds `count` (default 1) to today's counter of `metric` for the user. */
   addUsage?: UsageStorage['addUsage'];
   /** Capability `audit`: stored usage counters, newest day first. */
   listUsage?: UsageStorage['listUsage'];
   /** Optional: drops checkpoints a finished turn no longer needs (keeps the latest per thread). */
   pruneCheckpoints?: CheckpointUpkeep['pruneCheckpoints'];
+  /** Capability `notifications`: sends a payload to every instance's subscribers of a channel. */
+  publish?: NotificationStorage['publish'];
+  /** Capability `notifications`: listens to a channel until the returned function is called. */
+  subscribe?: NotificationStorage['subscribe'];
+  /** Capability `turnEvents`: appends a batch of a running turn's journal entries. */
+  appendTurnEvents?: TurnEventStorage['appendTurnEvents'];
+  /** Capability `turnEvents`: a turn's stored entries after a sequence number. */
+  readTurnEvents?: TurnEventStorage['readTurnEvents'];
+  /** Capability `turnEvents`: removes turns past their retention. */
+  pruneTurnEvents?: TurnEventStorage['pruneTurnEvents'];
 }
 
 /** Methods every adapter must have. */
@@ -114,6 +147,10 @@ export const CAPABILITY_METHODS = {
   knowledge: KNOWLEDGE_STORAGE_METHODS,
   /** {@link AuditStorage}'s and {@link UsageStorage}'s. */
   audit: [...AUDIT_STORAGE_METHODS, ...USAGE_STORAGE_METHODS],
+  /** {@link NotificationStorage}'s. */
+  notifications: NOTIFICATION_STORAGE_METHODS,
+  /** {@link TurnEventStorage}'s. */
+  turnEvents: TURN_EVENT_STORAGE_METHODS,
 } as const satisfies Partial<Record<keyof StorageCapabilities, ReadonlyArray<keyof StorageAdapter>>>;
 
 /** Names every method a storage adapter lacks, for its declared capabilities too. */

@@ -61,6 +61,15 @@ export class EventQueue<T> implements AsyncIterable<T> {
   }
 
   /**
+   * Closes the queue and drops what it buffered: for a turn whose events a consumer takes from
+   * its journal instead, so the queue holds nothing nobody will read.
+   */
+  discard(): void {
+    this.items = [];
+    this.close();
+  }
+
+  /**
    * Hands the items to `listener` instead of the iterator: the buffered ones at once, then each as
    * it is pushed, synchronously, with no promise per item. `onEnd` runs when the queue closes (at
    * once when it already has). For a consumer that has read part of the queue and now takes the
