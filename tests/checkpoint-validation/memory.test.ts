@@ -1,5 +1,4 @@
 import { createMemoryStorage } from '@dreamdeck/core';
-import type { MemorySaver } from '@langchain/langgraph-checkpoint';
 import { validateCheckpointer } from '../support/checkpoint-validation.js';
 
 // LangGraph's validation suite against the checkpointer of the reference memory storage (a MemorySaver).
@@ -8,5 +7,5 @@ import { validateCheckpointer } from '../support/checkpoint-validation.js';
 validateCheckpointer({
   label: 'createMemoryStorage().checkpointer',
   upstreamName: 'MemorySaver',
-  create: async () => createMemoryStorage().checkpointer as MemorySaver,
+  create: async () => createMemoryStorage().checkpointer,
 });

@@ -1,6 +1,5 @@
 import { createSqliteStorage, type SqliteStorage } from '@dreamdeck/adapters/sqlite';
-import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import { validateCheckpointer } from '../support/checkpoint-validation.js';
+import { type Checkpointer, validateCheckpointer } from '../support/checkpoint-validation.js';
 
 // LangGraph's validation suite against the checkpointer createSqliteStorage returns, plain and with
 // encryptionKey, each on a fresh in-memory database. Known skip kept (upstream's, for SqliteSaver):
@@ -9,7 +8,7 @@ import { validateCheckpointer } from '../support/checkpoint-validation.js';
 const KEY = '4f'.repeat(32);
 
 for (const encryptionKey of [undefined, KEY]) {
-  const open = new Map<BaseCheckpointSaver, SqliteStorage>();
+  const open = new Map<Checkpointer, SqliteStorage>();
   validateCheckpointer({
     label: `createSqliteStorage({ path: ':memory:'${encryptionKey ? ', encryptionKey' : ''} }).checkpointer`,
     upstreamName: '@langchain/langgraph-checkpoint-sqlite',

@@ -1,13 +1,16 @@
-import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import type { StorageAdapter } from '@dreamdeck/core';
 import { deltaChannelHistoryTests, specTest } from '@langchain/langgraph-checkpoint-validation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+/** A LangGraph checkpointer (`BaseCheckpointSaver`), as a storage adapter returns it. */
+export type Checkpointer = StorageAdapter['checkpointer'];
 
 // The suite is written for Vitest's (Jest-style) globals; this repo's config does not turn them
 // on, so hand the suite the very functions this file imports.
 Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it });
 
 /** One checkpointer under test: how to make a fresh (empty) one and how to dispose of it. */
-export interface ValidatedCheckpointer<T extends BaseCheckpointSaver> {
+export interface ValidatedCheckpointer<T extends Checkpointer> {
   /** Shown in the test names: which Dreamdeck adapter, and how it is configured. */
   label: string;
   /**
@@ -32,7 +35,7 @@ export interface ValidatedCheckpointer<T extends BaseCheckpointSaver> {
  * `deleteThread`) plus its opt-in `getDeltaChannelHistory` tests against a checkpointer a
  * Dreamdeck storage adapter returns.
  */
-export function validateCheckpointer<T extends BaseCheckpointSaver>(target: ValidatedCheckpointer<T>): void {
+export function validateCheckpointer<T extends Checkpointer>(target: ValidatedCheckpointer<T>): void {
   describe(target.label, () => {
     const initializer = {
       checkpointerName: target.upstreamName,

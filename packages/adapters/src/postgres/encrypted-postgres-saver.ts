@@ -1,48 +1,31 @@
-import type { CheckpointMetadata } from '@langchain/langgraph-checkpoint';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import type { CheckpointListOptions, CheckpointMetadata, CheckpointTuple } from '@langchain/langgraph-checkpoint';
 import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type pg from 'pg';
+import {
+  ENCRYPTED_METADATA_KEY,
+  isMetadataEnvelope,
+  readableMetadataFields,
+  splitMetadataFilter,
+} from '../crypto/checkpoint-metadata.js';
 import type { EncryptingSerializer } from '../crypto/encrypting-serializer.js';
 
-/** Key of the encrypted envelope in a checkpoint's `metadata` JSONB (the store uses the same name). */
-export const ENCRYPTED_METADATA_KEY = '__dreamdeck_encrypted';
-
-interface MetadataEnvelope {
-  type: string;
-  value: string;
-}
-
-const SOURCES = new Set(['input', 'loop', 'update', 'fork']);
 const decoder = new TextDecoder();
 
-function isEnvelope(value: unknown): value is MetadataEnvelope {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as MetadataEnvelope).type === 'string' &&
-    typeof (value as MetadataEnvelope).value === 'string'
-  );
-}
-
-/**
- * The routing fields LangGraph writes into every checkpoint's metadata (`source`, `step`,
- * `parents`: a map of checkpoint namespaces to checkpoint ids), kept in plaintext so
- * `list({ filter })` on them still works. Anything else, or a field of an unexpected shape, stays
- * inside the ciphertext only.
- */
-function routingFields(metadata: CheckpointMetadata): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  const { source, step, parents } = metadata as Record<string, unknown>;
-  if (typeof source === 'string' && SOURCES.has(source)) fields.source = source;
-  if (typeof step === 'number' && Number.isFinite(step)) fields.step = step;
-  if (
-    typeof parents === 'object' &&
-    parents !== null &&
-    !Array.isArray(parents) &&
-    Object.values(parents).every((id) => typeof id === 'string')
-  ) {
-    fields.parents = parents;
+/** PostgreSQL's `jsonb @>` (containment), on decoded JSON values: what `PostgresSaver` filters with. */
+function jsonContains(container: unknown, contained: unknown): boolean {
+  if (Array.isArray(contained)) {
+    return (
+      Array.isArray(container) &&
+      contained.every((wanted) => container.some((candidate) => jsonContains(candidate, wanted)))
+    );
   }
-  return fields;
+  if (typeof contained === 'object' && contained !== null) {
+    if (typeof container !== 'object' || container === null || Array.isArray(container)) return false;
+    const fields = container as Record<string, unknown>;
+    return Object.entries(contained).every(([key, value]) => key in fields && jsonContains(fields[key], value));
+  }
+  return container === contained;
 }
 
 /**
@@ -50,7 +33,9 @@ function routingFields(metadata: CheckpointMetadata): Record<string, unknown> {
  * pending writes are encrypted by it. `PostgresSaver` stores checkpoint metadata as a JSONB object
  * (it JSON-parses the serializer's output), which ciphertext is not; this subclass stores
  * `{ source, step, parents, __dreamdeck_encrypted: { type, value } }` instead, the whole metadata
- * in the ciphertext, and reads plain (pre-encryption) metadata as before. Without a key it behaves
+ * in the ciphertext, and reads plain (pre-encryption) metadata as before. `list({ filter })`
+ * matches the readable routing fields in SQL and any other key on the decrypted metadata (with
+ * `@>`'s containment rules), so filters answer as without encryption. Without a key it behaves
  * exactly like `PostgresSaver`, except that encrypted metadata fails with a clear `STORAGE_ERROR`.
  *
  * @param Saver - The `PostgresSaver` class (loaded lazily by the adapter).
@@ -68,13 +53,30 @@ export function createEncryptedPostgresSaver(
     protected override async _dumpMetadata(metadata: CheckpointMetadata): Promise<Record<string, unknown>> {
       if (!serde.enabled) return super._dumpMetadata(metadata);
       const [type, bytes] = await serde.dumpsTyped(metadata);
-      return { ...routingFields(metadata), [ENCRYPTED_METADATA_KEY]: { type, value: decoder.decode(bytes) } };
+      return { ...readableMetadataFields(metadata), [ENCRYPTED_METADATA_KEY]: { type, value: decoder.decode(bytes) } };
     }
 
     protected override async _loadMetadata(metadata: Record<string, unknown>): Promise<unknown> {
       const envelope = metadata?.[ENCRYPTED_METADATA_KEY];
-      if (isEnvelope(envelope)) return serde.loadsTyped(envelope.type, envelope.value);
+      if (isMetadataEnvelope(envelope)) return serde.loadsTyped(envelope.type, envelope.value);
       return super._loadMetadata(metadata);
+    }
+
+    override async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+      const { readable, sealed } = splitMetadataFilter(options?.filter ?? {});
+      if (!serde.enabled || Object.keys(sealed).length === 0) {
+        yield* super.list(config, options);
+        return;
+      }
+      // Keys only the ciphertext holds: SQL narrows by the readable ones, the decrypted metadata
+      // answers the rest, and the limit counts what matched.
+      let left = options?.limit ?? Number.POSITIVE_INFINITY; // PostgresSaver: LIMIT 0 is no rows
+      if (left <= 0) return;
+      for await (const tuple of super.list(config, { ...options, filter: readable, limit: undefined })) {
+        if (!jsonContains(tuple.metadata ?? {}, sealed)) continue;
+        yield tuple;
+        if (--left <= 0) return;
+      }
     }
   }
   return new EncryptedMetadataPostgresSaver(pool, serde, { schema });

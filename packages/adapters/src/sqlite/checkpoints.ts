@@ -17,7 +17,7 @@ import {
   splitMetadataFilter,
 } from '../crypto/checkpoint-metadata.js';
 import { type EncryptingSerializer, isEncryptedTypeTag } from '../crypto/encrypting-serializer.js';
-import { type FieldCipher, isCiphertext } from '../crypto/field-cipher.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import { type SqliteContext, withTransaction } from './sqlite-runner.js';
 
 const encoder = new TextEncoder();
@@ -117,9 +117,10 @@ export const CHECKPOINT_METADATA_UPGRADE = 'checkpoint-metadata-envelope';
  * One-time upgrade of a database encrypted before checkpoint metadata was filterable, where the
  * `metadata` column holds a bare `dd:enc:v1:…` ciphertext (which made `list({ filter })` fail with
  * "malformed JSON"): each such row becomes the envelope {@link createSqliteCheckpointer} writes,
- * the same ciphertext inside and the routing fields read from it beside. Needs the key, so it runs
- * when the adapter opens with `encryptionKey` (in one transaction, recorded in `dd_upgrades`; a
- * row no key of the ring opens keeps its ciphertext in an envelope without readable fields).
+ * the same ciphertext inside (nothing is re-encrypted) and the routing fields read from it beside.
+ * It needs the key, so it runs when the adapter opens with `encryptionKey`, in one transaction, and
+ * is recorded in `dd_upgrades` once every such row is done: a row no key of the ring opens is left
+ * as it is (reading it names the missing key) and the upgrade runs again at the next open.
  *
  * @returns How many rows were rewritten (0 when there was nothing to do or it ran before).
  */
@@ -134,22 +135,25 @@ export function upgradeLegacyCheckpointMetadata(db: Database, cipher: FieldCiphe
       )
       .all() as Array<{ id: number; type: string | null; metadata: string }>;
     const update = db.prepare('UPDATE checkpoints SET metadata = ? WHERE rowid = ?');
+    let rewritten = 0;
     for (const row of rows) {
-      if (!isCiphertext(row.metadata)) continue;
-      let fields: Record<string, unknown> = {};
+      let fields: Record<string, unknown>;
       try {
         fields = readableMetadataFields(JSON.parse(cipher.decrypt(row.metadata)) as Record<string, unknown>);
       } catch {
-        // a key no longer in the ring: the row keeps its ciphertext, reading it names the missing key
+        continue; // written with a key that is not in the ring (yet): try again at the next open
       }
       const envelope = { type: row.type ?? 'dd-enc:json', value: row.metadata };
       update.run(Buffer.from(JSON.stringify({ ...fields, [ENCRYPTED_METADATA_KEY]: envelope })), row.id);
+      rewritten++;
     }
-    db.prepare('INSERT INTO dd_upgrades (name, done_at) VALUES (?, ?)').run(
-      CHECKPOINT_METADATA_UPGRADE,
-      new Date().toISOString(),
-    );
-    return rows.length;
+    if (rewritten === rows.length) {
+      db.prepare('INSERT INTO dd_upgrades (name, done_at) VALUES (?, ?)').run(
+        CHECKPOINT_METADATA_UPGRADE,
+        new Date().toISOString(),
+      );
+    }
+    return rewritten;
   });
 }
 
