@@ -62,6 +62,46 @@ export interface StartServerOptions {
   logger?: Logger;
   /** Environment to read (default `process.env`). */
   env?: Record<string, string | undefined>;
+  /** Limits of the `node:http` server against slow or piled-up clients (see {@link ServerLimits}). */
+  server?: ServerLimits;
+}
+
+/**
+ * What the example server allows a connection, so slow clients cannot hold it (a slow-loris
+ * trickling its headers or body gets a 408 and a closed socket). Each falls back to an env var,
+ * then to a default. Event streams are not cut: `requestTimeoutMs` covers receiving the request,
+ * not sending the answer.
+ */
+export interface ServerLimits {
+  /** Most milliseconds to receive a whole request, headers and body (`DREAMDECK_REQUEST_TIMEOUT_MS`, default 30,000). */
+  requestTimeoutMs?: number;
+  /** Most milliseconds to receive the request headers (`DREAMDECK_HEADERS_TIMEOUT_MS`, default 10,000). */
+  headersTimeoutMs?: number;
+  /**
+   * Milliseconds an idle keep-alive connection stays open (`DREAMDECK_KEEP_ALIVE_TIMEOUT_MS`,
+   * default 65,000: longer than the 60 s idle timeout of common load balancers, which must close first).
+   */
+  keepAliveTimeoutMs?: number;
+  /** Most connections open at once; more are refused (`DREAMDECK_MAX_CONNECTIONS`, default 1,000). */
+  maxConnections?: number;
+  /** How often the server checks requests against the two timeouts, in ms (default 1,000; Node's own is 30,000). */
+  checkIntervalMs?: number;
+}
+
+function serverLimits(options: ServerLimits, env: Record<string, string | undefined>): Required<ServerLimits> {
+  const read = (given: number | undefined, name: string, fallback: number) => {
+    const value = given ?? (env[name] ? Number(env[name]) : fallback);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`[dreamdeck] [example] ${name} must be a positive whole number, got ${env[name] ?? given}`);
+    return value;
+  };
+  return {
+    requestTimeoutMs: read(options.requestTimeoutMs, 'DREAMDECK_REQUEST_TIMEOUT_MS', 30_000),
+    headersTimeoutMs: read(options.headersTimeoutMs, 'DREAMDECK_HEADERS_TIMEOUT_MS', 10_000),
+    keepAliveTimeoutMs: read(options.keepAliveTimeoutMs, 'DREAMDECK_KEEP_ALIVE_TIMEOUT_MS', 65_000),
+    maxConnections: read(options.maxConnections, 'DREAMDECK_MAX_CONNECTIONS', 1000),
+    checkIntervalMs: read(options.checkIntervalMs, 'DREAMDECK_CONNECTIONS_CHECK_MS', 1000),
+  };
 }
 
 /** A running example server. */
@@ -219,8 +259,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   };
 
-  const server = createServer(toNodeListener(app));
-  server.keepAliveTimeout = 65_000;
+  const limits = serverLimits(options.server ?? {}, env);
+  const server = createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      // Node requires headersTimeout <= requestTimeout
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+    toNodeListener(app),
+  );
+  server.maxConnections = limits.maxConnections;
   const port = options.port ?? Number(env.PORT ?? 8787);
   const host = options.host ?? env.HOST ?? '0.0.0.0';
   await new Promise<void>((resolveListen, reject) => {

@@ -283,7 +283,7 @@ export interface ThreadRecord {
   persona: string;
   /** ISO 8601. */
   createdAt: string;
-  /** When it was last renamed, switched persona or played (ISO 8601); thread lists sort by it, newest first. */
+  /** When a turn last started in it (ISO 8601; at first its creation); thread lists sort by it, newest first. A rename or persona switch leaves it unchanged. */
   updatedAt: string;
 }
 

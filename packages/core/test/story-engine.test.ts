@@ -120,7 +120,7 @@ describe('commands', () => {
     await dd.close();
   });
 
-  it('/reset starts a chapter the model no longer sees; /save exports everything', async () => {
+  it('/reset starts a chapter the model no longer sees; /save says how to download everything', async () => {
     const seen: string[][] = [];
     const model = createDemoModel({ latencyMs: 0 });
     model.callbacks = [
@@ -139,9 +139,13 @@ describe('commands', () => {
     expect(last).toContain('I wake up on a ship');
     expect(last).not.toContain('silver key');
     const saved = await collect(session.send('/save'));
-    expect(saved.text).toContain('silver key');
-    expect(saved.text).toContain('I wake up on a ship');
-    expect(saved.text).toMatch(/^# /);
+    expect(saved.text).toContain(`GET /threads/${session.threadId}/export`);
+    expect(saved.text).not.toContain('silver key');
+    const story = await session.export('markdown');
+    expect(story).toContain('silver key');
+    expect(story).toContain('I wake up on a ship');
+    expect(story).toMatch(/^# /);
+    expect(story).not.toContain('/save');
     await dd.close();
   });
 

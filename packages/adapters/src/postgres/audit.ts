@@ -20,5 +20,14 @@ export function createPostgresAudit({ s, query, run }: PostgresContext): AuditSt
         );
         return rows.map(rowToAudit);
       }),
+    pruneAudit: (before) =>
+      run(async () => {
+        const rows = await query<{ pruned: string }>(
+          `WITH gone AS (DELETE FROM ${s}.dd_audit WHERE created_at < $1::timestamptz RETURNING 1)
+           SELECT count(*) AS pruned FROM gone`,
+          [before],
+        );
+        return Number(rows[0]?.pruned ?? 0);
+      }),
   };
 }

@@ -65,21 +65,27 @@ export function createPostgresThreads({ s, query, run }: PostgresContext): UserS
       }),
     updateThread: (id, patch) =>
       run(async () => {
+        if (patch.title !== undefined || patch.persona !== undefined) {
+          // a rename or persona switch is not story activity: the thread keeps its place in the list
+          const [renamed] = await query<StoredThread>(
+            `UPDATE ${s}.dd_threads SET title = COALESCE($2, title), persona = COALESCE($3, persona)
+             WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+            [id, patch.title ?? null, patch.persona ?? null],
+          );
+          if (!renamed) throw notFoundError('postgres', 'thread', id);
+          return rowToThread(renamed);
+        }
         const row = await threadRow(id);
         if (!row || row.deleted_at !== null) throw notFoundError('postgres', 'thread', id);
         const [newest] = await query<{ at: Date }>(
           `SELECT max(updated_at) AS at FROM ${s}.dd_threads WHERE user_id = $1`,
           [row.user_id],
         );
+        // a touch: later than every other thread of the user, so "most recently updated first" is strict
         const [updated] = await query<StoredThread>(
-          `UPDATE ${s}.dd_threads SET title = $2, persona = $3, updated_at = GREATEST($4::timestamptz, updated_at + interval '1 millisecond')
+          `UPDATE ${s}.dd_threads SET updated_at = GREATEST($2::timestamptz, updated_at + interval '1 millisecond')
            WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
-          [
-            id,
-            patch.title ?? row.title,
-            patch.persona ?? row.persona,
-            nextTimestamp((newest?.at ?? row.updated_at).toISOString()),
-          ],
+          [id, nextTimestamp((newest?.at ?? row.updated_at).toISOString())],
         );
         if (!updated) throw notFoundError('postgres', 'thread', id);
         return rowToThread(updated);

@@ -21,5 +21,6 @@ export function createSqliteAudit({ sql, run }: SqliteContext): AuditStorage {
         ).all({ type: options.type, limit: Math.max(0, Math.trunc(options.limit ?? 100)) }) as AuditRow[];
         return rows.map(rowToAudit);
       }),
+    pruneAudit: (before) => run(() => Number(sql('DELETE FROM dd_audit WHERE created_at < ?').run(before).changes)),
   };
 }

@@ -71,13 +71,23 @@ export function createSqliteThreads({ sql, run, withTransaction }: SqliteContext
         withTransaction((): ThreadRecord => {
           const row = threadRow(id);
           if (!row || row.deleted_at !== null) throw notFoundError('sqlite', 'thread', id);
-          // Later than every other thread of the user, so "most recently updated first" is strict.
+          if (patch.title !== undefined || patch.persona !== undefined) {
+            // a rename or persona switch is not story activity: the thread keeps its place in the list
+            const renamed = sql('UPDATE dd_threads SET title = ?, persona = ? WHERE id = ? RETURNING *').get(
+              patch.title ?? row.title,
+              patch.persona ?? row.persona,
+              id,
+            ) as ThreadRow;
+            return rowToThread(renamed);
+          }
+          // A touch: later than every other thread of the user, so "most recently updated first" is strict.
           const newest = sql('SELECT max(updated_at) AS at FROM dd_threads WHERE user_id = ?').get(row.user_id) as {
             at: string;
           };
-          const updated = sql(
-            'UPDATE dd_threads SET title = ?, persona = ?, updated_at = ? WHERE id = ? RETURNING *',
-          ).get(patch.title ?? row.title, patch.persona ?? row.persona, nextTimestamp(newest.at), id) as ThreadRow;
+          const updated = sql('UPDATE dd_threads SET updated_at = ? WHERE id = ? RETURNING *').get(
+            nextTimestamp(newest.at),
+            id,
+          ) as ThreadRow;
           return rowToThread(updated);
         }),
       ),

@@ -1,5 +1,6 @@
 import type { FeedbackRecord, StoryMessage, ThreadRecord, UserRecord } from '@dreamdeck/core';
 import type { AuditEvent, FeedbackStorage, MessagePatch, Page, UsageRecord } from '@dreamdeck/core/adapter-kit';
+import { decodeThreadCursor, encodeThreadCursor } from '@dreamdeck/core/adapter-kit';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 
 /**
@@ -205,19 +206,11 @@ export function rowToUsage(row: UsageRow): UsageRecord {
   return { userId: row.user_id, day: row.day, metric: row.metric, count: Number(row.count) };
 }
 
-/** Encodes a keyset cursor for thread listing. */
-export function encodeCursor(updatedAt: string, seq: number): string {
-  return Buffer.from(JSON.stringify([updatedAt, seq])).toString('base64url');
-}
+/** Encodes a keyset cursor for thread listing (core's `encodeThreadCursor`). */
+export const encodeCursor = encodeThreadCursor;
 
-/** Decodes a keyset cursor; malformed cursors start from the top. */
-export function decodeCursor(cursor: string | undefined): { updatedAt: string; seq: number } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [updatedAt, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof updatedAt === 'string' && typeof seq === 'number') return { updatedAt, seq };
-  } catch {
-    // fall through
-  }
-  return undefined;
-}
+/**
+ * Decodes a keyset cursor for thread listing (core's `decodeThreadCursor`): `undefined` for the
+ * first page; a malformed or crafted cursor fails with `INVALID_INPUT` before it reaches SQL.
+ */
+export const decodeCursor = decodeThreadCursor;

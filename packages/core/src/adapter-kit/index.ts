@@ -2,7 +2,7 @@
  * `@dreamdeck/core/adapter-kit`: what a storage adapter's author needs beyond the public engine
  * API: the per-domain interfaces a `StorageAdapter` is made of, the method lists
  * `createDreamdeck` checks, and the SQL-free rules every adapter applies the same way (ids, UTC
- * days, fixed rate-limit windows, the preferences merge, page sizes, errors, lease TTLs), with
+ * days, fixed rate-limit windows, the preferences merge, page sizes and thread cursors, errors, lease TTLs), with
  * `DreamdeckError` (also on the main entry) so that a storage module need not load the engine. Run your
  * adapter through `describeStorageAdapter` from `@dreamdeck/core/testing`. For model adapters:
  * `toModelAdapter`, `streamReply`, `modelError` and `isAbortError`; run them through
@@ -53,3 +53,4 @@ export type {
 } from '../storage/storage-adapter.js';
 export { CAPABILITY_METHODS, missingStorageMethods, REQUIRED_STORAGE_METHODS } from '../storage/storage-adapter.js';
 export { alreadyExistsError, notFoundError } from '../storage/storage-errors.js';
+export { decodeThreadCursor, encodeThreadCursor, type ThreadCursor } from '../storage/thread-cursor.js';

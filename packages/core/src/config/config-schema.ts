@@ -34,6 +34,25 @@ const limitsSchema = z.strictObject({
   apiCallsPerHour: z.number().int().min(1).max(10_000_000).default(60),
   /** Images painted at once by this process, across all users (default 2, at most 64). */
   imageConcurrency: z.number().int().min(1).max(64).default(2),
+  /** Guest sign-ups (`POST /auth/guest`) per hour across all clients, shared by every instance on the same storage (default 1000). */
+  guestsPerHour: z.number().int().min(1).max(10_000_000).default(1000),
+  /**
+   * Guest sign-ups per hour from one client address (default 60). The address is the socket's
+   * peer as `toNodeListener` sees it, or what the handler's `clientAddress` option reads (behind a
+   * proxy, give that: otherwise every guest shares the proxy's address).
+   */
+  guestsPerHourPerClient: z.number().int().min(1).max(10_000_000).default(60),
+});
+
+const auditSchema = z.strictObject({
+  /** Days an audit event is kept; older ones are pruned as new ones are written (default 30). */
+  retentionDays: z.number().int().min(1).max(36_500).default(30),
+  /**
+   * Refusals (invalid input, forbidden, rate limited) recorded per user per hour (default 60); more
+   * are counted in metrics but not written, so refused requests cannot grow the log without limit.
+   * Requests without valid credentials are never written (the `dreamdeck_auth_failures_total` metric counts them).
+   */
+  refusalsPerUserPerHour: z.number().int().min(0).max(10_000_000).default(60),
 });
 
 const memorySchema = z.strictObject({
@@ -44,7 +63,10 @@ const memorySchema = z.strictObject({
 });
 
 const inputSchema = z.strictObject({
-  /** The longest player message accepted, in characters (default 4000). */
+  /**
+   * The longest player message accepted, in characters as a person sees them (grapheme clusters:
+   * an emoji, even one made of several code points, counts once; default 4000).
+   */
   maxLength: z.number().int().min(1).max(100_000).default(4000),
 });
 
@@ -87,6 +109,8 @@ export const configSchema = z.strictObject({
   router: routerSchema.prefault({}),
   /** The built-in logger's settings; a `logger` you pass is used as it is, but its `level` (pino has one) follows `reloadConfig`. */
   logging: loggingSchema.prefault({}),
+  /** The audit log (capability `audit` of the storage): how long it is kept and how much refused requests may write to it. */
+  audit: auditSchema.prefault({}),
 });
 
 /**

@@ -24,7 +24,15 @@ const failure = (run: () => unknown): DreamdeckError => {
 describe('loadConfig', () => {
   it('fills every default', () => {
     const config = loadConfig({ env: false });
-    expect(config.limits).toEqual({ turnsPerMinute: 20, imagesPerMinute: 5, apiCallsPerHour: 60, imageConcurrency: 2 });
+    expect(config.limits).toEqual({
+      turnsPerMinute: 20,
+      imagesPerMinute: 5,
+      apiCallsPerHour: 60,
+      imageConcurrency: 2,
+      guestsPerHour: 1000,
+      guestsPerHourPerClient: 60,
+    });
+    expect(config.audit).toEqual({ retentionDays: 30, refusalsPerUserPerHour: 60 });
     expect(config.input.maxLength).toBe(4000);
     expect(config.defaultPersona).toBe('storyteller');
     expect(config.features.diceRolling).toBe(true);

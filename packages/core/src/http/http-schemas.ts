@@ -1,18 +1,24 @@
 import { z } from 'zod';
 import { FLAG_NAMES } from '../config/config-schema.js';
 import { cleanText } from '../session.js';
+import { graphemeLength } from '../text-length.js';
 
 /** Ids in paths and bodies: the engine's `prefix_hex` ids, or any short word a storage adapter uses. */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a valid id');
 
-/** Free text from a player: control characters stripped, trimmed, at most `max` characters after cleaning. */
+/**
+ * Free text from a player: control characters stripped, trimmed, at most `max` characters after
+ * cleaning, counted as a person sees them (grapheme clusters: an emoji counts once). The raw
+ * string is first capped at 16 UTF-16 units per allowed character, so an absurd one is refused
+ * before it is segmented (the body size limit caps it anyway).
+ */
 export function cleanTextSchema(max: number, min = 0) {
   return z
     .string()
-    .max(max * 4 + 64)
+    .max(max * 16 + 64)
     .transform(cleanText)
     .refine((text) => text.length >= min, min > 0 ? 'must not be empty' : 'invalid')
-    .refine((text) => text.length <= max, `must be at most ${max} characters`);
+    .refine((text) => text.length <= max || graphemeLength(text) <= max, `must be at most ${max} characters`);
 }
 
 /** `POST /threads`. */
@@ -95,7 +101,14 @@ export const messagesQuery = z.strictObject({
 export const exportQuery = z.strictObject({ format: z.enum(['json', 'markdown']).default('markdown') });
 
 /** `GET /admin/usage`. */
-export const usageQuery = z.strictObject({ sinceDay: dayQuery.optional(), userId: z.string().max(128).optional() });
+export const usageQuery = z.strictObject({
+  sinceDay: dayQuery.optional(),
+  // what `authenticate` may return as a user id: 1–128 characters, none of them a control character
+  userId: z
+    .string()
+    .regex(/^[^\u0000-\u001f\u007f]{1,128}$/, 'a user id')
+    .optional(),
+});
 
 /** `GET /admin/feedback`. */
 export const feedbackQuery = z.strictObject({ sinceDay: dayQuery.optional(), limit: limitQuery.optional() });

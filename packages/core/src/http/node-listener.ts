@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setClientAddress } from './client-address.js';
 import { DIRECT_HANDLER, isDirectSse, SSE_PUMP, type SseOutput } from './sse-stream.js';
 
 /** A fetch-style handler: what `createRequestHandler` returns. */
@@ -22,7 +23,9 @@ export interface NodeListenerOptions {
  * request bodies into memory (up to `maxBodyBytes`) and streams response bodies with backpressure;
  * when the client disconnects mid-response the request's `signal` aborts and the response body is
  * cancelled, which stops a running turn. Given a handler straight from `createRequestHandler`,
- * event streams are written to the socket directly, without a web stream in between.
+ * event streams are written to the socket directly, without a web stream in between. Each request
+ * carries its socket's peer address for the handler (`clientAddressOf(request)`), which the guest
+ * sign-up limit per client uses.
  */
 export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}) {
   const origin = options.origin ?? 'http://localhost';
@@ -51,9 +54,10 @@ async function serve(
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, maxBodyBytes);
     if (body && body.byteLength > maxBodyBytes) res.shouldKeepAlive = false;
     request = toRequest(req, controller.signal, fallbackOrigin, body);
+    if (req.socket.remoteAddress) setClientAddress(request, req.socket.remoteAddress);
   } catch {
     if (res.destroyed) return;
-    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' });
     res.end(JSON.stringify({ error: { code: 'INVALID_INPUT', message: 'The request line is not valid.' } }));
     return;
   }
@@ -61,7 +65,7 @@ async function serve(
   try {
     response = await handler(request);
   } catch {
-    res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' });
     res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } }));
     return;
   }

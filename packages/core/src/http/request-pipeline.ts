@@ -15,20 +15,27 @@ export interface RequestPipeline {
   refuseNew(): void;
 }
 
-/** Refusals worth an audit event, by status. */
+/**
+ * Refusals of a signed-in caller worth an audit event, by status. A 401 (no valid credentials) is
+ * never written: anyone can send those, so they are counted in metrics only; 429s are written by
+ * the rate limiter itself.
+ */
 const STATUS_AUDIT: Record<number, AuditEvent['type'] | undefined> = {
   400: 'input-rejected',
-  401: 'auth-failure',
+  413: 'input-rejected',
+  415: 'input-rejected',
   403: 'forbidden',
 };
 
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS', 'HEAD']);
 
 /**
- * Creates the path every request takes: request id, CORS headers, routing (404, 405, `OPTIONS`),
- * path parameters, authentication (401, counted and audited), the `apiCallsPerHour` limit, the
- * route, then errors mapped to `{ error: { code, message } }` (4xx refusals audited, 5xx logged
- * with the request id), the request counted by route template and logged.
+ * Creates the path every request takes: request id, CORS and `x-content-type-options: nosniff`
+ * headers, routing (404, 405, `OPTIONS`), path parameters, authentication (401, counted in
+ * metrics, never written to the audit log), the `apiCallsPerHour` limit, the route, then errors
+ * mapped to `{ error: { code, message } }` (a signed-in caller's 400/403 refusals audited within
+ * config `audit.refusalsPerUserPerHour`, 5xx logged with the request id), the request counted by
+ * route template and logged.
  */
 export function createRequestPipeline(context: HttpContext, router: Router): RequestPipeline {
   const { dd, options, logger, metrics } = context;
@@ -39,7 +46,7 @@ export function createRequestPipeline(context: HttpContext, router: Router): Req
     url: URL,
     requestId: string,
     headers: Record<string, string>,
-    stats: { route: string },
+    stats: { route: string; userId?: string },
     direct: boolean,
   ) => {
     if (closing) throw new DreamdeckError('MODEL_UNAVAILABLE', 'The server is shutting down. Try again in a moment.');
@@ -63,6 +70,7 @@ export function createRequestPipeline(context: HttpContext, router: Router): Req
         throw new DreamdeckError('UNAUTHORIZED', 'Sign in first: send `Authorization: Bearer <token>`.');
       }
     }
+    if (user) stats.userId = user.id;
     if (user && !route.stream && !route.open) await dd.limits.consume(user.id, 'apiCallsPerHour');
     return route.handle({ request, url, requestId, params, user: user ?? { id: '', roles: [] }, headers, direct });
   };
@@ -75,8 +83,8 @@ export function createRequestPipeline(context: HttpContext, router: Router): Req
       const started = performance.now();
       const given = request.headers.get('x-request-id');
       const requestId = given && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
-      const stats = { route: 'unmatched' };
-      const headers: Record<string, string> = { 'x-request-id': requestId };
+      const stats: { route: string; userId?: string } = { route: 'unmatched' };
+      const headers: Record<string, string> = { 'x-request-id': requestId, 'x-content-type-options': 'nosniff' };
       let response: Response;
       try {
         Object.assign(headers, corsHeaders(options.cors, request));
@@ -88,9 +96,10 @@ export function createRequestPipeline(context: HttpContext, router: Router): Req
           logger.error({ err: error, requestId, method: request.method, route: stats.route }, 'request failed');
         else logger.debug({ requestId, code, status, route: stats.route }, 'request refused');
         const auditType = STATUS_AUDIT[status];
-        if (auditType && stats.route !== 'unmatched') {
+        if (auditType && stats.userId) {
           void context.audit({
             type: auditType,
+            userId: stats.userId,
             detail: { requestId, route: stats.route, method: request.method, code },
           });
         }

@@ -3,6 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { DreamdeckConfig } from '../config/config-schema.js';
 import { DreamdeckError } from '../errors.js';
 import type { DreamdeckEvents } from '../events.js';
+import { writeAudit } from '../storage/audit-log.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 
 /** The per-user limits. */
@@ -32,7 +33,8 @@ export class RateLimiter {
 
   /**
    * Spends `cost` of a user's limit. Throws `RATE_LIMITED` (with `retryAfterMs`) when it does not
-   * fit; the hit is recorded as an audit event and emitted as `rate-limited`.
+   * fit; the hit is emitted as `rate-limited` and recorded as an audit event (within config
+   * `audit.refusalsPerUserPerHour`).
    */
   async consume(userId: string, limit: LimitName, cost = 1): Promise<void> {
     const max = this.config().limits[limit];
@@ -40,7 +42,7 @@ export class RateLimiter {
     if (result.allowed) return;
     const retryAfterMs = Math.max(1, result.resetInMs);
     this.events.emit('rate-limited', { userId, limit, retryAfterMs });
-    await this.storage.recordAudit?.({ type: 'rate-limited', userId, detail: { limit, max } });
+    await writeAudit(this.storage, this.config().audit, { type: 'rate-limited', userId, detail: { limit, max } });
     await this.storage.addUsage?.(userId, 'rate-limited');
     const what = limit === 'imagesPerMinute' ? 'images' : limit === 'turnsPerMinute' ? 'turns' : 'requests';
     throw new DreamdeckError(

@@ -46,12 +46,12 @@ export const COMMANDS = {
     /** One line on what it does. */
     help: 'Start a new chapter: the GM forgets the story so far (it stays in your history).',
   },
-  /** `/save`: replies with the story so far as markdown. */
+  /** `/save`: replies with how to download the story (`GET /threads/:id/export`); the story itself is not put into a message. */
   save: {
     /** An example of the command as a player types it. */
     usage: '/save',
     /** One line on what it does. */
-    help: 'Export the story so far as markdown.',
+    help: 'How to download the story so far (markdown or JSON).',
   },
   /** `/search <query>`: reserved; this version answers that it is not available yet. */
   search: {

@@ -1,6 +1,7 @@
 import type { Dreamdeck } from '../../dreamdeck.js';
 import type { StorySession } from '../../session.js';
 import type { InterruptKind, StoryMessage } from '../../types.js';
+import { boundedMessage } from '../../workflow/export-story.js';
 import type { AuthUser } from '../token-auth.js';
 
 /** A message as the thread routes answer it: with the caller's own rating when they gave one. */
@@ -27,8 +28,17 @@ export interface PendingInterrupt {
 }
 
 /**
+ * The most characters of message content one page of the message routes carries (1,000,000): a
+ * page stops early (with `hasMore`) rather than pass it, and each message's content is cut at
+ * 100,000 characters (`MAX_MESSAGE_CHARS`), so a thread holding a huge old message still answers.
+ */
+export const PAGE_CONTENT_CHARS = 1_000_000;
+
+/**
  * One page of a thread's story for the message routes: the newest `query.limit` messages (default
- * `defaultLimit`) before `query.before`, oldest first, and whether older ones exist.
+ * `defaultLimit`) before `query.before`, oldest first, and whether older ones exist. Bounded: each
+ * message's content is cut at 100,000 characters, and the page ends early (older messages left for
+ * the next page, `hasMore: true`) once it holds {@link PAGE_CONTENT_CHARS} of content.
  */
 export async function historyPage(
   session: StorySession,
@@ -37,8 +47,18 @@ export async function historyPage(
 ): Promise<{ messages: StoryMessage[]; hasMore: boolean }> {
   const limit = query.limit ?? defaultLimit;
   const messages = await session.history({ limit: limit + 1, ...(query.before && { before: query.before }) });
-  const hasMore = messages.length > limit;
-  return { messages: hasMore ? messages.slice(1) : messages, hasMore };
+  let hasMore = messages.length > limit;
+  const page = (hasMore ? messages.slice(1) : messages).map(boundedMessage);
+  let size = 0;
+  // newest first: the newest message always makes the page, older ones while the budget lasts
+  for (let index = page.length - 1; index >= 0; index--) {
+    size += page[index]!.content.length;
+    if (size > PAGE_CONTENT_CHARS && index < page.length - 1) {
+      hasMore = true;
+      return { messages: page.slice(index + 1), hasMore };
+    }
+  }
+  return { messages: page, hasMore };
 }
 
 /**

@@ -17,7 +17,8 @@ import { historyPage, pendingInterruptOf, withOwnFeedback } from './thread-views
 
 /**
  * The caller's threads and their messages: create, list, read (with a pending interrupt), page
- * messages, rename or change persona, delete, rate a message, export the story. Every route that takes a
+ * messages, rename or change persona, delete, rate a message, export the story (a download; `/save`
+ * turns left out, each message cut at 100,000 characters). Every route that takes a
  * thread id opens the caller's own session first, so another user's thread answers 404.
  */
 export function threadRoutes({ dd, maxBodyBytes, openSession }: HttpContext): Route[] {
@@ -136,7 +137,7 @@ export function threadRoutes({ dd, maxBodyBytes, openSession }: HttpContext): Ro
         return new Response(story, {
           headers: {
             'content-type': json ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8',
-            'content-disposition': `inline; filename="${session.threadId}.${json ? 'json' : 'md'}"`,
+            'content-disposition': `attachment; filename="${session.threadId}.${json ? 'json' : 'md'}"`,
             'cache-control': 'no-store',
           },
         });

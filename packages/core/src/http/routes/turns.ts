@@ -7,8 +7,9 @@ import { parse } from '../validation.js';
 /**
  * The routes that run a turn and answer its event stream: `POST /threads/:id/turns` (the player's
  * text), `POST /threads/:id/resume` (an interrupt's answer) and
- * `POST /threads/:id/messages/:mid/regenerate`. They count against `turnsPerMinute`, not
- * `apiCallsPerHour`.
+ * `POST /threads/:id/messages/:mid/regenerate`. A new turn and a regenerate count against
+ * `turnsPerMinute`; a resume (which runs no new turn) counts against `apiCallsPerHour`, spent
+ * before its stream starts, so answering interrupts is bounded too.
  */
 export function turnRoutes({ dd, maxBodyBytes, streams }: HttpContext): Route[] {
   return [
@@ -28,6 +29,7 @@ export function turnRoutes({ dd, maxBodyBytes, streams }: HttpContext): Route[] 
       name: '/threads/:id/resume',
       stream: true,
       handle: async (context) => {
+        await dd.limits.consume(context.user.id, 'apiCallsPerHour');
         const body = parse(resumeBody, await readJsonBody(context.request, maxBodyBytes));
         return streams.start(context, context.params.id!, (session, signal) =>
           session.resume(body.interruptId, body.value, { signal }),

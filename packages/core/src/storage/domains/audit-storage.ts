@@ -19,7 +19,14 @@ export interface AuditStorage {
   recordAudit(event: Omit<AuditEvent, 'createdAt'>): Promise<void>;
   /** The newest events first, optionally of one type. */
   listAudit(options?: { type?: AuditType; limit?: number }): Promise<AuditEvent[]>;
+  /**
+   * Deletes the events recorded before `before` (ISO 8601) and resolves how many went. The engine
+   * calls it now and then (config `audit.retentionDays`), so the log cannot grow without limit.
+   */
+  pruneAudit(before: string): Promise<number>;
 }
 
 /** The methods of {@link AuditStorage}. */
-export const AUDIT_STORAGE_METHODS = ['recordAudit', 'listAudit'] as const satisfies ReadonlyArray<keyof AuditStorage>;
+export const AUDIT_STORAGE_METHODS = ['recordAudit', 'listAudit', 'pruneAudit'] as const satisfies ReadonlyArray<
+  keyof AuditStorage
+>;

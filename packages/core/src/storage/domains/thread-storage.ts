@@ -12,7 +12,10 @@ export interface Page<T> {
 export interface ListThreadsOptions {
   /** Page size (default 50, at most 200). */
   limit?: number;
-  /** From a previous page's `nextCursor`. */
+  /**
+   * From a previous page's `nextCursor` (a keyset cursor: later pages are neither shifted nor
+   * repeated by threads created meanwhile). Anything else fails with `INVALID_INPUT`.
+   */
   cursor?: string;
 }
 
@@ -30,9 +33,15 @@ export interface ThreadStorage {
   createThread(input: { id?: string; userId: string; title?: string; persona: string }): Promise<ThreadRecord>;
   /** A thread that is not deleted, or null. */
   getThread(id: string): Promise<ThreadRecord | null>;
-  /** A user's threads, most recently updated first. */
+  /** A user's threads, most recently updated (by story activity: see `updateThread`) first. */
   listThreads(userId: string, options?: ListThreadsOptions): Promise<Page<ThreadRecord>>;
-  /** Renames, switches persona or touches `updatedAt`. Throws NOT_FOUND for unknown threads. */
+  /**
+   * Renames or switches persona, or touches the thread with an empty patch. Only a touch (story
+   * activity: the engine touches the thread as each turn starts) changes `updatedAt`, to now and
+   * later than every other thread of the user, which moves it to the top of `listThreads`; a rename
+   * or persona switch leaves it in its place, so a client paging the list never skips it. Throws
+   * NOT_FOUND for unknown threads.
+   */
   updateThread(id: string, patch: { title?: string; persona?: string }): Promise<ThreadRecord>;
   /** Soft-deletes: the thread disappears from get and list; its rows stay. */
   deleteThread(id: string): Promise<void>;

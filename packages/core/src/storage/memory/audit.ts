@@ -14,5 +14,11 @@ export function createMemoryAudit(raw: MemoryStorageRaw): AuditStorage {
         .reverse()
         .map(clone);
     },
+    async pruneAudit(before) {
+      const kept = raw.audit.filter((event) => event.createdAt >= before);
+      const pruned = raw.audit.length - kept.length;
+      raw.audit.splice(0, raw.audit.length, ...kept);
+      return pruned;
+    },
   };
 }

@@ -3,9 +3,10 @@ import type { ListThreadsOptions, Page, ThreadStorage, UserStorage } from '../do
 import { newId } from '../ids.js';
 import { nextTimestamp, pageSize } from '../record-rules.js';
 import { alreadyExistsError, notFoundError } from '../storage-errors.js';
+import { decodeThreadCursor, encodeThreadCursor } from '../thread-cursor.js';
 import { clone, type MemoryStorageRaw, type MemoryThreadRow } from './memory-raw.js';
 
-/** Users and threads in memory; threads are soft-deleted, listed by an offset cursor. */
+/** Users and threads in memory; threads are soft-deleted, listed by a keyset cursor (`updatedAt`, `seq`). */
 export function createMemoryThreads(raw: MemoryStorageRaw): UserStorage & ThreadStorage {
   let threadSeq = 0;
   const requireThread = (id: string): MemoryThreadRow => {
@@ -57,19 +58,30 @@ export function createMemoryThreads(raw: MemoryStorageRaw): UserStorage & Thread
     },
     async listThreads(userId, options: ListThreadsOptions = {}): Promise<Page<ThreadRecord>> {
       const limit = pageSize(options.limit);
-      const offset = options.cursor ? Number.parseInt(options.cursor, 10) || 0 : 0;
+      const after = decodeThreadCursor(options.cursor);
       const rows = [...raw.threads.values()]
-        .filter((row) => row.userId === userId && !row.deleted)
-        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.seq - a.seq);
-      const items = rows.slice(offset, offset + limit).map(publicThread);
-      return offset + limit < rows.length ? { items, nextCursor: String(offset + limit) } : { items };
+        .filter(
+          (row) =>
+            row.userId === userId &&
+            !row.deleted &&
+            (!after || row.updatedAt < after.updatedAt || (row.updatedAt === after.updatedAt && row.seq < after.seq)),
+        )
+        .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.seq - a.seq));
+      const items = rows.slice(0, limit).map(publicThread);
+      const last = rows[limit - 1];
+      return rows.length > limit && last
+        ? { items, nextCursor: encodeThreadCursor(last.updatedAt, last.seq) }
+        : { items };
     },
     async updateThread(id, patch) {
       const row = requireThread(id);
+      // a rename or persona switch is not story activity: only a touch (an empty patch) moves the thread
+      if (patch.title === undefined && patch.persona === undefined) {
+        row.updatedAt = nextTimestamp(row.updatedAt);
+        row.seq = ++threadSeq;
+      }
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.persona !== undefined) row.persona = patch.persona;
-      row.updatedAt = nextTimestamp(row.updatedAt);
-      row.seq = ++threadSeq;
       return publicThread(row);
     },
     async deleteThread(id) {

@@ -81,6 +81,27 @@ export function describeAudit(context: () => StorageSuiteContext): void {
       expect(all.map((e) => e.type)).toEqual(['input-rejected', 'rate-limited', 'auth-failure']);
     });
 
+    it('pruneAudit deletes the events recorded before a time and keeps the later ones', async ({ skip }) => {
+      const { adapter, inspect } = withCapability(context(), 'audit', skip);
+      const userId = newId('usr');
+      await adapter.recordAudit!({ type: 'input-rejected', userId, detail: { n: 1 } });
+      const [older] = (await adapter.listAudit!({ limit: 1000 })).filter((e) => e.userId === userId);
+      expect(older).toBeDefined();
+      // the cut-off comes from the stored time (the backend's clock), so clock skew cannot matter
+      const cutoff = new Date(Date.parse(older!.createdAt) + 1).toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await adapter.recordAudit!({ type: 'forbidden', userId, detail: { n: 2 } });
+      const pruned = await adapter.pruneAudit!(cutoff);
+      expect(pruned).toBeGreaterThanOrEqual(1);
+      const left = (await adapter.listAudit!({ limit: 1000 })).filter((e) => e.userId === userId);
+      expect(left.map((e) => e.type)).toEqual(['forbidden']);
+      if (inspect.audit) {
+        const raw = (await inspect.audit()).filter((event) => event.userId === userId);
+        expect(raw.map((event) => event.type)).toEqual(['forbidden']);
+      }
+      expect(await adapter.pruneAudit!(cutoff)).toBe(0);
+    });
+
     it('addUsage sums per user, day and metric', async ({ skip }) => {
       const { adapter, inspect } = withCapability(context(), 'audit', skip);
       const userId = newId('usr');

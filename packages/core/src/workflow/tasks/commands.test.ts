@@ -49,7 +49,9 @@ describe('the switch-persona task', () => {
 });
 
 describe('the export-story task', () => {
-  it('answers with the story so far as markdown under the thread title', async () => {
+  // Regression (issue 18): the reply was the whole story, earlier /save replies included, so each
+  // /save doubled the thread.
+  it('answers with a short note on how to download the story, never the story itself', async () => {
     const turn = await createTestTurn();
     await turn.storage.updateThread(turn.threadId, { title: 'The Drowned Bell' });
     await turn.storage.appendMessage(
@@ -68,9 +70,9 @@ describe('the export-story task', () => {
     expect(run.tasks).toEqual(['export-story']);
     const exported = await turn.storage.getMessage(run.result as string);
     expect(exported).toMatchObject({ kind: 'system', role: 'tool' });
-    expect(exported?.content).toBe(
-      '# The Drowned Bell\n\n**You**: I ring the bell\n\n**storyteller**: The sea answers.\n',
-    );
+    expect(exported?.content).toContain(`GET /threads/${turn.threadId}/export`);
+    expect(exported?.content).not.toContain('The sea answers.');
+    expect(exported?.content.length).toBeLessThan(600);
   });
 });
 

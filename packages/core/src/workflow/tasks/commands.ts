@@ -1,5 +1,4 @@
 import { task } from '@langchain/langgraph';
-import { exportMarkdown } from '../export-story.js';
 import { COMMANDS } from '../router.js';
 import { sendReply } from '../story-messages.js';
 import type { TurnContext } from '../turn-context.js';
@@ -56,15 +55,25 @@ export interface ExportStoryInput {
   turnId: string;
 }
 
-/** The `export-story` task (`/save`): the story so far as markdown, in a `system` reply. Resolves to its id. */
+/** The reply to `/save`: where the story is downloaded (a few hundred characters, whatever the story's size). */
+export function saveReplyText(threadId: string): string {
+  return [
+    'Your story is saved as you play; nothing else to do.',
+    '',
+    `To download a copy, use your app's export (download) action, or the HTTP API: \`GET /threads/${threadId}/export\` (markdown; add \`?format=json\` for JSON).`,
+  ].join('\n');
+}
+
+/**
+ * The `export-story` task (`/save`): a short `system` reply that tells the player how to download
+ * the story (`GET /threads/:id/export`). The story itself is never put into a message: an export
+ * stored in the story was part of every later export, so each `/save` doubled the thread (issue
+ * 18). Exports leave out `/save` turns (`storyForExport`). Resolves to the reply's id.
+ */
 export function createExportStoryTask(context: TurnContext) {
-  return task('export-story', async (input: ExportStoryInput): Promise<string> => {
-    const thread = await context.storage.getThread(input.threadId);
-    const messages = await context.storage.listMessages(input.threadId);
-    return sendReply(context, {
-      ...input,
-      kind: 'system',
-      content: exportMarkdown(thread?.title ?? 'Story', messages),
-    });
-  });
+  return task(
+    'export-story',
+    async (input: ExportStoryInput): Promise<string> =>
+      sendReply(context, { ...input, kind: 'system', content: saveReplyText(input.threadId) }),
+  );
 }
