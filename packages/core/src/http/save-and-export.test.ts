@@ -33,7 +33,10 @@ async function turn(user: string, threadId: string, text: string) {
   const body = await response.text();
   return {
     bytes: Buffer.byteLength(body),
-    events: (await readEvents(new Response(body))) as Array<{ event: string; data: { text?: string; status?: string } }>,
+    events: (await readEvents(new Response(body))) as Array<{
+      event: string;
+      data: { text?: string; status?: string };
+    }>,
   };
 }
 
