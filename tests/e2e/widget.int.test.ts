@@ -349,7 +349,7 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     // the default server: config input.maxLength defaults to 4000
     const page = await newPage();
     await openChat(page, server.url);
-    await expect.poll(() => page.locator('dreamdeck-chat textarea').getAttribute('maxlength')).toBe('4000');
+    await expect.poll(() => page.locator('dreamdeck-chat textarea').getAttribute('data-max-length')).toBe('4000');
     await page.context().close();
 
     const limited = await startExample({ config: { input: { maxLength: 123 } } });
@@ -357,11 +357,17 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
       const small = await newPage();
       await openChat(small, limited.url);
       const input = small.locator('dreamdeck-chat textarea');
-      await expect.poll(() => input.getAttribute('maxlength')).toBe('123');
-      // the browser holds typing to it
+      await expect.poll(() => input.getAttribute('data-max-length')).toBe('123');
+      // counted as the server counts (an emoji is one character): 123 emoji fit, 124 do not
+      const counter = small.locator('dreamdeck-chat [part="counter"]');
+      const send = small.locator('dreamdeck-chat [part="send-button"]');
+      await input.fill('😀'.repeat(123));
+      await expect.poll(() => counter.textContent()).toBe('123 / 123');
+      expect(await send.isDisabled()).toBe(false);
       await input.click();
-      await small.keyboard.type('x'.repeat(130));
-      expect((await input.inputValue()).length).toBe(123);
+      await small.keyboard.type('x');
+      await expect.poll(() => counter.textContent()).toBe('124 / 123');
+      expect(await send.isDisabled()).toBe(true);
       await small.context().close();
     } finally {
       await limited.close();

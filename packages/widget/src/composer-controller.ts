@@ -13,10 +13,26 @@ const COMMAND_FLAGS: Record<string, string> = {
   '/storyboard': 'imageGeneration',
 };
 
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * The length of `text` as a person sees it (grapheme clusters: an emoji counts once), as the server
+ * measures `input.maxLength`. Never more than `text.length`.
+ */
+export function visibleLength(text: string): number {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count++;
+  return count;
+}
+
 /**
  * The input row (`part="composer"`): the draft, Enter sends and Shift+Enter adds a line, slash
- * command hints while a command is typed (Tab completes the first), the input's `maxlength` from
- * the server, and Send, or Stop while a turn runs.
+ * command hints while a command is typed (Tab completes the first), the server's input limit
+ * (`data-max-length`), counted as the server counts it, in characters as a person sees them (no
+ * `maxlength` attribute: browsers count UTF-16 units there, so it would cut 4,000 emoji at
+ * 2,000); near the limit a counter (`part="counter"`) shows the length, and over it Send is
+ * disabled. Send, or Stop while a turn runs.
  */
 export class ComposerController extends ChatController<ComposerController> {
   /** The input's text. */
@@ -81,10 +97,18 @@ export class ComposerController extends ChatController<ComposerController> {
     this.focusInput();
   }
 
+  /** The draft's length as the server counts it; `undefined` while it is well under the limit (not counted). */
+  #length(): number | undefined {
+    const max = this.#connection.inputMaxLength;
+    // a grapheme is at least one UTF-16 unit: a draft this short cannot be near the limit
+    return this.draft.length <= max * 0.9 ? undefined : visibleLength(this.draft);
+  }
+
   #submit = (event: Event) => {
     event.preventDefault();
     const text = this.draft;
     if (!text.trim() || this.#turns.busy) return;
+    if ((this.#length() ?? 0) > this.#connection.inputMaxLength) return;
     this.set({ draft: '' });
     const input = this.#input;
     if (input) input.value = '';
@@ -102,6 +126,9 @@ export class ComposerController extends ChatController<ComposerController> {
   render(strings: DreamdeckStrings, ready: boolean, loading: boolean): TemplateResult {
     const s = strings;
     const hints = this.#hints(s);
+    const max = this.#connection.inputMaxLength;
+    const length = this.#length();
+    const over = length !== undefined && length > max;
     return html`<form class="composer" part="composer" @submit=${this.#submit}>
       ${
         hints.length
@@ -120,7 +147,8 @@ export class ComposerController extends ChatController<ComposerController> {
       <textarea
         part="input"
         rows="1"
-        maxlength=${this.#connection.inputMaxLength}
+        data-max-length=${max}
+        aria-invalid=${over ? 'true' : 'false'}
         aria-label=${s.inputLabel}
         placeholder=${s.inputPlaceholder}
         .value=${this.draft}
@@ -140,12 +168,17 @@ export class ComposerController extends ChatController<ComposerController> {
         }}
       ></textarea>
       ${
+        length !== undefined && length > max * 0.9
+          ? html`<span part="counter" role="status" style="align-self: center; font-size: 0.8em; white-space: nowrap; font-variant-numeric: tabular-nums; ${over ? 'color: var(--dreamdeck-danger, #b3261e); font-weight: 600;' : ''}">${length.toLocaleString()} / ${max.toLocaleString()}</span>`
+          : nothing
+      }
+      ${
         this.#turns.busy
           ? html`<button type="button" part="stop-button" aria-label=${s.stop} title=${s.stop} @click=${() => {
               this.#turns.stop();
               this.focusInput();
             }}>${icon(icons.stop)}</button>`
-          : html`<button type="submit" class="primary" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${!ready}>${icon(icons.send)}</button>`
+          : html`<button type="submit" class="primary" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${!ready || over}>${icon(icons.send)}</button>`
       }
     </form>`;
   }

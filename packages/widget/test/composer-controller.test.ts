@@ -51,15 +51,15 @@ async function composer() {
 describe('ComposerController', () => {
   afterEach(() => document.body.replaceChildren());
 
-  it('takes its maxlength from the connection, and is disabled until a thread is open', async () => {
+  it('takes its length limit from the connection, and is disabled until a thread is open', async () => {
     const { host, root, input } = await composer();
-    expect(input.getAttribute('maxlength')).toBe('123');
+    expect(input.getAttribute('data-max-length')).toBe('123');
     expect(input.getAttribute('aria-label')).toBe(en.inputLabel);
     host.connection.inputMaxLength = 50;
     host.ready = false;
     host.requestUpdate();
     await host.updateComplete;
-    expect(input.getAttribute('maxlength')).toBe('50');
+    expect(input.getAttribute('data-max-length')).toBe('50');
     expect(input.disabled).toBe(true);
     expect(root.querySelector<HTMLButtonElement>('[part="send-button"]')!.disabled).toBe(true);
     // loading keeps Send as it is (only the input waits)
@@ -69,6 +69,30 @@ describe('ComposerController', () => {
     await host.updateComplete;
     expect(input.disabled).toBe(true);
     expect(root.querySelector<HTMLButtonElement>('[part="send-button"]')!.disabled).toBe(false);
+  });
+
+  // Regression (issue 18): the textarea's maxlength counted UTF-16 units, so 4,000 emoji (which the
+  // server, counting what a person sees, accepts) were cut at 2,000.
+  it('counts the draft as the server does (an emoji is one), shows a counter near the limit, and will not send over it', async () => {
+    const { host, root, type, press, input } = await composer();
+    const counter = () => root.querySelector('[part="counter"]')?.textContent?.trim();
+    const send = () => root.querySelector<HTMLButtonElement>('[part="send-button"]')!;
+    expect(input.hasAttribute('maxlength')).toBe(false);
+    await type('😀'.repeat(100));
+    expect(counter()).toBeUndefined();
+    await type('😀'.repeat(123));
+    expect(counter()).toBe('123 / 123');
+    expect(input.getAttribute('aria-invalid')).toBe('false');
+    expect(send().disabled).toBe(false);
+    await type('👩‍👩‍👧‍👦'.repeat(124));
+    expect(counter()).toBe('124 / 123');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(send().disabled).toBe(true);
+    await press('Enter');
+    expect(host.turns.send).not.toHaveBeenCalled();
+    await type('😀'.repeat(123));
+    await press('Enter');
+    expect(host.turns.send).toHaveBeenCalledWith('😀'.repeat(123));
   });
 
   it('sends on Enter, keeps Shift+Enter for a new line, and empties the input', async () => {

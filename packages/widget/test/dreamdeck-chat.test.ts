@@ -146,12 +146,12 @@ describe('<dreamdeck-chat> input', () => {
     vi.unstubAllGlobals();
   });
 
-  it("takes the input's maxlength from GET /me, and 4000 from a server that does not say", async () => {
+  it("takes the input's length limit from GET /me, and 4000 from a server that does not say", async () => {
     const limited = await openChat(123);
     expect(limited.calls).toContainEqual({ method: 'GET', path: '/me', body: undefined });
-    expect(limited.root.querySelector('textarea')!.getAttribute('maxlength')).toBe('123');
+    expect(limited.root.querySelector('textarea')!.getAttribute('data-max-length')).toBe('123');
     document.body.replaceChildren();
     const older = await openChat();
-    expect(older.root.querySelector('textarea')!.getAttribute('maxlength')).toBe('4000');
+    expect(older.root.querySelector('textarea')!.getAttribute('data-max-length')).toBe('4000');
   });
 });
