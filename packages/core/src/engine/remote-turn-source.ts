@@ -110,17 +110,19 @@ export class RemoteTurnSource implements TurnEventSource {
     }, this.pollMs);
     poll.unref?.();
     // listen first, then read: nothing stored in between is missed
-    storage.subscribe(turnChannel(turnId), () => void pull()).then(
-      (stop) => {
-        if (stopped) stop().catch(() => {});
-        else unlisten = stop;
-        void pull();
-      },
-      (error: unknown) => {
-        this.logger.warn({ err: error, turnId }, 'listening for a turn failed; polling instead');
-        void pull();
-      },
-    );
+    storage
+      .subscribe(turnChannel(turnId), () => void pull())
+      .then(
+        (stop) => {
+          if (stopped) stop().catch(() => {});
+          else unlisten = stop;
+          void pull();
+        },
+        (error: unknown) => {
+          this.logger.warn({ err: error, turnId }, 'listening for a turn failed; polling instead');
+          void pull();
+        },
+      );
     return release;
   }
 }

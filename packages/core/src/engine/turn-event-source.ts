@@ -87,7 +87,9 @@ function iterate(source: TurnEventSource, after: number, signal?: AbortSignal): 
   const unsubscribe = source.subscribe(
     after,
     (events, firstSeq) => {
-      events.forEach((event, index) => buffered.push({ seq: firstSeq + index, event }));
+      for (let index = 0; index < events.length; index++) {
+        buffered.push({ seq: firstSeq + index, event: events[index] as TurnEvent });
+      }
       wake();
     },
     finish,

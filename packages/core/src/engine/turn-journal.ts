@@ -165,6 +165,19 @@ export class TurnJournal implements TurnEventSource {
     if (event.type === 'turn-end') this.endPushed = true;
   }
 
+  /**
+   * Ends the journal without a `turn-end` (whoever produced the events stopped): readers end
+   * after the entries pushed so far.
+   */
+  close(): void {
+    if (this.endPushed) return;
+    this.endPushed = true;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.seal());
+    }
+  }
+
   /** Hands each sealed batch to `listener` from now on, after the batches sealed so far (the storage mirror). */
   share(listener: SealedListener): void {
     if (this.sealed >= this.base) {
@@ -255,15 +268,17 @@ export class TurnJournal implements TurnEventSource {
     this.scheduled = false;
     this.tailJoinable = false;
     this.tailOwned = false;
-    if (this.sealed === this.last) return;
-    // entries dropped before they were ever handed out (a flood in one tick) are skipped
-    const from = Math.max(this.sealed + 1, this.base);
-    this.sealed = this.last;
+    if (this.done) return;
     if (this.endPushed) this.done = true;
-    const batch = this.events.slice(from - this.base);
-    this.sealedListener?.(batch, from, this.done);
-    if (this.readers) {
-      for (const reader of [...this.readers]) this.deliver(reader, batch, from);
+    if (this.sealed < this.last) {
+      // entries dropped before they were ever handed out (a flood in one tick) are skipped
+      const from = Math.max(this.sealed + 1, this.base);
+      this.sealed = this.last;
+      const batch = this.events.slice(from - this.base);
+      this.sealedListener?.(batch, from, this.done);
+      if (this.readers) {
+        for (const reader of [...this.readers]) this.deliver(reader, batch, from);
+      }
     }
     if (this.done) {
       clearTimeout(this.graceTimer);

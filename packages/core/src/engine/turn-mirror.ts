@@ -119,7 +119,10 @@ export class TurnMirror {
       } catch (error) {
         this.attempts++;
         if (this.attempts >= MAX_ATTEMPTS) {
-          this.logger.error({ err: error, turnId: this.turnId }, 'turn events could not be stored; rejoin elsewhere fails');
+          this.logger.error(
+            { err: error, turnId: this.turnId },
+            'turn events could not be stored; rejoin elsewhere fails',
+          );
           this.attempts = 0;
           continue;
         }

@@ -34,6 +34,13 @@ export interface RequestHandlerOptions {
   heartbeatMs?: number;
   /** How often global flag overrides are re-read so `flag-change` fires (default 1,000; 0 turns polling off). */
   flagPollMs?: number;
+  /**
+   * When a turn's client goes away, how long (milliseconds) the turn keeps running for the client
+   * to rejoin it (`GET /threads/:id/turns/:turnId/events`) before it is stopped as `aborted`
+   * (default 30,000; 0 stops it at once, as before rejoining existed). A client that rejoins, here
+   * or on another instance, keeps it running to its end; `POST …/turns/:turnId/stop` stops it at once.
+   */
+  rejoinGraceMs?: number;
   /** Logger for request lines (default `dd.logger`). */
   logger?: Logger;
 }

@@ -34,7 +34,12 @@ export function createHttpContext(dd: Dreamdeck, options: RequestHandlerOptions)
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     logger,
     metrics,
-    streams: createTurnStreams({ openSession, metrics, heartbeatMs: options.heartbeatMs ?? 15_000 }),
+    streams: createTurnStreams({
+      openSession,
+      metrics,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      rejoinGraceMs: options.rejoinGraceMs ?? 30_000,
+    }),
     audit: (event) =>
       dd.storage.recordAudit?.(event).catch((error: unknown) => logger.warn({ err: error }, 'audit write failed')),
     openSession,

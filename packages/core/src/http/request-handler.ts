@@ -13,6 +13,7 @@ import { personaRoutes } from './routes/personas.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { serviceRoutes } from './routes/service.js';
 import { threadRoutes } from './routes/threads.js';
+import { turnEventRoutes } from './routes/turn-events.js';
 import { turnRoutes } from './routes/turns.js';
 import { DIRECT_HANDLER } from './sse-stream.js';
 
@@ -59,6 +60,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     ...personaRoutes(context),
     ...threadRoutes(context),
     ...turnRoutes(context),
+    ...turnEventRoutes(context),
     ...flagRoutes(context),
     ...preferenceRoutes(context),
     ...adminRoutes(context),

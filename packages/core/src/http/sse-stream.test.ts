@@ -6,6 +6,7 @@ import { EventQueue, TURN_EVENTS } from '../workflow/turn-sink.js';
 import { errorResponse } from './http-errors.js';
 import { toNodeListener } from './node-listener.js';
 import { parseEvents, readEvents, type SseEvent, serveForTests, type TestServer } from './serve-for-tests.js';
+import { formatEventText, MAX_SSE_EVENT_CHARS } from './sse-format.js';
 import { DIRECT_HANDLER, isDirectSse, SSE_PUMP, streamTurn } from './sse-stream.js';
 
 let app: TestServer | undefined;
@@ -43,8 +44,12 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, tries = 200): Pro
 }
 
 describe('SSE turns', () => {
-  it('a client that disconnects aborts the turn and the partial narration stays `aborted`', async () => {
-    app = await serveForTests({ latencyMs: 15, config: { limits: { turnsPerMinute: 100, apiCallsPerHour: 10_000 } } });
+  it('with rejoinGraceMs 0, a client that disconnects aborts the turn and the partial narration stays `aborted`', async () => {
+    app = await serveForTests({
+      latencyMs: 15,
+      config: { limits: { turnsPerMinute: 100, apiCallsPerHour: 10_000 } },
+      handler: { rejoinGraceMs: 0 },
+    });
     const thread = await newThread(app, 'u1');
     const controller = new AbortController();
     const response = await app.call('u1', `/threads/${thread.id}/turns`, {
@@ -324,5 +329,111 @@ describe('SSE turns', () => {
     expect(await response.json()).toEqual({
       error: { code: 'CONFLICT', message: 'Another turn is running in this story.' },
     });
+  });
+});
+
+/** A turn over a queue the test fills; `finish` resolves its result. */
+function queuedTurn(turnId = 'turn_q') {
+  const queue = new EventQueue<TurnEvent>();
+  let finish!: (result: TurnResult) => void;
+  const turn: Turn & { [TURN_EVENTS]: EventQueue<TurnEvent> } = {
+    turnId,
+    result: new Promise<TurnResult>((resolve) => (finish = resolve)),
+    [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+    [TURN_EVENTS]: queue,
+  };
+  return { queue, turn, end: () => finish({ turnId, status: 'complete', messages: [] }) };
+}
+
+/** The `id:` of each event block in event-stream text (undefined for a block without one). */
+function ids(text: string): Array<number | undefined> {
+  return text
+    .split('\n\n')
+    .filter((block) => /^(id|event): /m.test(block))
+    .map((block) => {
+      const line = block.split('\n').find((part) => part.startsWith('id: '));
+      return line ? Number(line.slice(4)) : undefined;
+    });
+}
+
+describe('SSE event ids and events that cannot be sent', () => {
+  it('every event of a turn carries `id: <seq>`, 1, 2, 3 … in order', async () => {
+    app = await serveForTests({ latencyMs: 2, config: { features: { imageGeneration: false } } });
+    const thread = await newThread(app, 'u1');
+    const response = await app.call('u1', `/threads/${thread.id}/turns`, { method: 'POST', json: { text: 'Hello.' } });
+    const text = await response.text();
+    const seqs = ids(text);
+    expect(seqs.length).toBeGreaterThan(4);
+    expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+    expect(parseEvents(text).at(-1)?.event).toBe('turn-end');
+  });
+
+  it('formatEventText never throws: an event over the cap or one JSON cannot write becomes an `error` event', () => {
+    const huge = { type: 'message-delta', messageId: 'm', text: 'x'.repeat(MAX_SSE_EVENT_CHARS + 1) } as TurnEvent;
+    const cyclic = { type: 'status', text: 'a' } as TurnEvent & { self?: unknown };
+    cyclic.self = cyclic;
+    // what `JSON.stringify` of a 500 MB string throws: the crash of issue 18, finding 1
+    const unwritable = {
+      type: 'message-end',
+      toJSON() {
+        throw new RangeError('Invalid string length');
+      },
+    } as unknown as TurnEvent;
+    for (const event of [huge, cyclic, unwritable]) {
+      const text = formatEventText(event, 7);
+      expect(text.startsWith('id: 7\nevent: error\n')).toBe(true);
+      expect(parseEvents(text)[0]?.data).toMatchObject({ type: 'error', code: 'INTERNAL', retryable: false });
+      expect(text.length).toBeLessThan(500);
+    }
+    expect(parseEvents(formatEventText(unwritable))[0]?.data).toMatchObject({
+      message: 'A message was too large to send. Reload the story to read it.',
+    });
+  });
+
+  it('an oversize or unwritable event mid-turn goes out as an `error` event and the stream ends cleanly (issue 18, finding 1)', async () => {
+    const { queue, turn, end } = queuedTurn();
+    queue.push({ type: 'turn-start', turnId: 'turn_q', threadId: 'thr_1' });
+    queue.push({ type: 'message-start', messageId: 'msg_1', role: 'assistant', kind: 'narration' });
+    const response = await streamTurn(turn, { abort: new AbortController() });
+    const reading = response.text();
+    queue.push({ type: 'message-delta', messageId: 'msg_1', text: 'Before. ' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const story = 'x'.repeat(8 * 1024 * 1024);
+    queue.push({
+      type: 'message-end',
+      message: {
+        id: 'msg_1',
+        threadId: 'thr_1',
+        role: 'assistant',
+        kind: 'narration',
+        content: story,
+        createdAt: new Date(0).toISOString(),
+        status: 'complete',
+      },
+    });
+    queue.push({
+      type: 'status',
+      toJSON() {
+        throw new RangeError('Invalid string length');
+      },
+    } as unknown as TurnEvent);
+    queue.push({ type: 'status', text: 'After.' });
+    queue.push({ type: 'turn-end', turnId: 'turn_q', status: 'complete' });
+    queue.close();
+    end();
+    const text = await reading;
+    expect(text.length).toBeLessThan(10_000);
+    const events = parseEvents(text);
+    expect(events.map((event) => event.event)).toEqual([
+      'turn-start',
+      'message-start',
+      'message-delta',
+      'error',
+      'error',
+      'status',
+      'turn-end',
+    ]);
+    expect(events[3]?.data).toMatchObject({ code: 'INTERNAL', retryable: false });
+    expect(ids(text)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });

@@ -1,6 +1,11 @@
+import type { TurnEventSource } from '../engine/turn-event-source.js';
+import { TURN_SOURCE, type TurnReplay } from '../engine/turn-event-source.js';
 import { DreamdeckError, type ErrorCode } from '../errors.js';
-import type { Turn, TurnEvent } from '../types.js';
-import { type EventQueue, TURN_EVENTS } from '../workflow/turn-sink.js';
+import type { Turn } from '../types.js';
+import { journalOf, SseFeed } from './sse-feed.js';
+import { formatBatch, formatFailure } from './sse-format.js';
+
+export { formatEvent, formatEventText } from './sse-format.js';
 
 /** Codes that, when a turn fails before it produced anything, answer as a plain JSON error instead of a stream. */
 const EARLY_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -14,12 +19,18 @@ const EARLY_CODES: ReadonlySet<ErrorCode> = new Set([
 
 /** Options for {@link streamTurn}. */
 export interface StreamTurnOptions {
-  /** Aborts the turn (client gone, server shutting down). */
+  /** Aborts the turn (the server shutting down; with `rejoinGraceMs` 0, also the client going away). */
   abort: AbortController;
   /** Milliseconds between `: heartbeat` comments (default 15,000). */
   heartbeatMs?: number;
   /** How long to wait for the turn's first real event before committing the stream headers (default 1,000). */
   peekMs?: number;
+  /**
+   * When the client goes away, how long (milliseconds) the turn keeps running for it to rejoin
+   * (`session.rejoin`, `GET /threads/:id/turns/:turnId/events`) before it is stopped as `aborted`;
+   * a rejoin here, or on another instance, keeps it running to its end. Default 0: stopped at once.
+   */
+  rejoinGraceMs?: number;
   /** Extra response headers (request id, CORS). */
   headers?: Record<string, string>;
   /** Called once the stream is committed (headers about to go out). */
@@ -34,139 +45,134 @@ export interface StreamTurnOptions {
   direct?: boolean;
 }
 
-const encoder = new TextEncoder();
+/** Options for {@link streamReplay}: those of {@link StreamTurnOptions} that apply to a rejoin. */
+export type StreamReplayOptions = Omit<StreamTurnOptions, 'peekMs' | 'rejoinGraceMs'>;
 
-/** One server-sent event as text: `event: <type>` and `data: <json>`. */
-export function formatEventText(event: TurnEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
-
-/** One server-sent event, encoded. */
-export function formatEvent(event: TurnEvent): Uint8Array {
-  return encoder.encode(formatEventText(event));
+/**
+ * Answers a turn as `text/event-stream`, each event with `id: <seq>` (its number in the turn, see
+ * `session.rejoin`). The first events are peeked before headers are sent: a turn refused at once
+ * (rate limit, unknown interrupt or message, another turn running) throws a {@link DreamdeckError}
+ * so the caller can answer 429/404/400/409 as JSON. When the client goes away the turn runs on for
+ * `rejoinGraceMs` (default 0) so the client can rejoin it; aborting `options.abort` aborts the
+ * turn, whose `turn-end` still goes out when the client is there to read it. An event that cannot
+ * be sent (too large, not serialisable) goes out as an `error` event and the stream goes on.
+ */
+export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promise<Response> {
+  const journal = journalOf(turn, options.abort);
+  const feed = new SseFeed(journal, 0);
+  journal.stopWhenUnread(options.rejoinGraceMs ?? 0);
+  await feed.peek(options.peekMs ?? 1000);
+  const [first, second] = feed.peeked();
+  if (first?.type === 'turn-start' && second?.type === 'error' && EARLY_CODES.has(second.code)) {
+    await turn.result;
+    feed.close();
+    const retryAfterMs = (second as { retryAfterMs?: number }).retryAfterMs;
+    throw new DreamdeckError(second.code, second.message, retryAfterMs === undefined ? {} : { retryAfterMs });
+  }
+  return respond(feed, turn.turnId, options, () => {});
 }
 
 /**
- * Answers a turn as `text/event-stream`. The first events are peeked before headers are sent: a
- * turn refused at once (rate limit, unknown interrupt or message) throws a {@link DreamdeckError}
- * so the caller can answer 429/404/400 as JSON. Aborting `options.abort` (or cancelling the body)
- * aborts the turn; its `turn-end` still goes out when the client is there to read it.
+ * Answers a rejoin (from `session.rejoin`) as `text/event-stream`: the turn's events after the
+ * replay's `after`, each with `id: <seq>`, up to `turn-end`. The client going away only stops the
+ * replay; aborting `options.abort` ends the stream. Events no longer kept end it with an `error`
+ * event and a `turn-end` of status `error` (neither with an id).
  */
-export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promise<Response> {
-  const iterator = turn[Symbol.asyncIterator]();
-  const buffered: TurnEvent[] = [];
-  let next = iterator.next();
-  let finished = false;
-  const peekMs = options.peekMs ?? 1000;
-  const deadline = Date.now() + peekMs;
-  for (;;) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
-    });
-    const step = await Promise.race([next, timeout]);
-    clearTimeout(timer);
-    if (step === 'timeout') break;
-    if (step.done) {
-      finished = true;
-      break;
-    }
-    next = iterator.next();
-    const event = step.value;
-    buffered.push(event);
-    if (event.type === 'turn-start') continue;
-    if (event.type === 'error' && EARLY_CODES.has(event.code) && buffered.length === 2) {
-      await turn.result;
-      const retryAfterMs = (event as { retryAfterMs?: number }).retryAfterMs;
-      throw new DreamdeckError(event.code, event.message, retryAfterMs === undefined ? {} : { retryAfterMs });
-    }
-    break;
-  }
+export function streamReplay(replay: TurnReplay, options: StreamReplayOptions): Response {
+  const source: TurnEventSource = replay[TURN_SOURCE];
+  const feed = new SseFeed(source, replay.after);
+  let stop = () => {};
+  const onAbort = () => stop();
+  options.abort.signal.addEventListener('abort', onAbort, { once: true });
+  return respond(
+    feed,
+    replay.turnId,
+    {
+      ...options,
+      onClose: () => {
+        options.abort.signal.removeEventListener('abort', onAbort);
+        options.onClose?.();
+      },
+    },
+    (end) => {
+      stop = end;
+      if (options.abort.signal.aborted) end();
+    },
+  );
+}
 
+/** Builds the response whose pump writes `feed`; `onStart` gets the function that ends the stream early. */
+function respond(
+  feed: SseFeed,
+  turnId: string,
+  options: StreamReplayOptions,
+  onStart: (end: () => void) => void,
+): Response {
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
+    feed.close();
     options.onClose?.();
   };
   options.onOpen?.();
-  /** Writes the turn's events to `output` until the turn ends; returns the function that cancels it. */
+  /** Writes the events to `output` until the turn ends; returns the function that cancels it. */
   const pump = (output: SseOutput): (() => void) => {
-    // Events produced in the same turn of the event loop go out as one chunk: a fast model emits
-    // many tokens at once, and one write per token would cost a stream step and a syscall each.
-    // Within such a batch, consecutive deltas of one message are joined into one `message-delta`
-    // (clients concatenate deltas, so the text is the same); a model whose tokens arrive apart
-    // still streams them one event each.
-    let pending: Array<string | TurnEvent> = [];
-    // the batch's last item when it is a delta this stream owns (a copy), so the next can join it
-    let joinable: Extract<TurnEvent, { type: 'message-delta' }> | undefined;
-    let scheduled = false;
-    const flush = () => {
-      scheduled = false;
-      joinable = undefined;
-      if (pending.length === 0 || closed) return;
-      let text = '';
-      for (const item of pending) text += typeof item === 'string' ? item : formatEventText(item);
-      pending = [];
+    const send = (text: string) => {
       try {
         output.write(text);
       } catch {
         // the reader is gone
       }
     };
-    const send = (item: string | TurnEvent) => {
-      if (closed) return;
-      if (typeof item !== 'string' && item.type === 'message-delta') {
-        if (joinable?.messageId === item.messageId) {
-          joinable.text += item.text;
-          return;
-        }
-        joinable = { ...item };
-        pending.push(joinable);
-      } else {
-        joinable = undefined;
-        pending.push(item);
-      }
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+    // what the stream has when it opens goes out in one write, with the response head
+    let opening: string | undefined = ': stream open\n\n';
+    const flushOpening = () => {
+      const text = opening;
+      opening = undefined;
+      if (text !== undefined && !closed) send(text);
     };
-    send(': stream open\n\n');
-    heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
-    (async () => {
-      for (const event of buffered) send(event);
-      if (finished) return;
-      const queue = (turn as { [TURN_EVENTS]?: EventQueue<TurnEvent> })[TURN_EVENTS];
-      for (let step = await next; !step.done; step = await next) {
-        send(step.value);
-        if (queue) {
-          // the rest by push: no promise per event, and a turn streams one event per token
-          await new Promise<void>((resolve) => queue.subscribe(send, resolve));
-          return;
-        }
-        next = iterator.next();
-      }
-    })()
-      .catch(() => {})
-      .finally(() => {
-        if (!closed) {
-          flush();
-          close();
-          try {
-            output.end();
-          } catch {
-            // already cancelled
-          }
-        }
-      });
-    return () => {
+    const write = (text: string) => {
       if (closed) return;
-      options.abort.abort(new DOMException('The client went away.', 'AbortError'));
+      if (opening !== undefined) opening += text;
+      else send(text);
+    };
+    const finish = () => {
+      if (closed) return;
+      flushOpening();
       close();
+      try {
+        output.end();
+      } catch {
+        // already cancelled
+      }
     };
+    heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    feed.attach(
+      (events, firstSeq) => {
+        let text: string;
+        try {
+          text = formatBatch(events, firstSeq);
+        } catch {
+          // one event never throws; a batch too large for one string goes out event by event
+          for (let index = 0; index < events.length; index++) {
+            write(formatBatch(events.slice(index, index + 1), firstSeq + index));
+          }
+          return;
+        }
+        write(text);
+      },
+      (error) => {
+        if (error) write(formatFailure(error, turnId));
+        // never inside the pump call itself: its caller has not got the cancel function yet
+        queueMicrotask(finish);
+      },
+    );
+    flushOpening();
+    onStart(finish);
+    return close;
   };
   const headers = {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -178,6 +184,7 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
     // no web stream: `toNodeListener` finds the pump and writes the events to the socket itself
     return Object.assign(new Response(null, { status: 200, headers }), { [SSE_PUMP]: pump });
   }
+  const encoder = new TextEncoder();
   let cancel: (() => void) | undefined;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

@@ -2,7 +2,7 @@ import type { StorySession } from '../session.js';
 import type { Turn } from '../types.js';
 import type { HttpMetrics } from './http-metrics.js';
 import type { RequestContext } from './router.js';
-import { streamTurn } from './sse-stream.js';
+import { streamReplay, streamTurn } from './sse-stream.js';
 import type { AuthUser } from './token-auth.js';
 
 /** Starts a turn in an opened session; `signal` aborts it. */
@@ -15,10 +15,18 @@ export interface TurnStreams {
   /**
    * Opens the caller's session on `threadId` (404 for another user's), starts the turn and answers
    * it as an event stream (see `streamTurn`). The engine keeps one turn per thread: a thread that
-   * runs a turn (here or on another instance) refuses the new one with `CONFLICT`, answered 409. The
-   * turn is aborted when the client goes away or {@link TurnStreams.closeAll} runs.
+   * runs a turn (here or on another instance) refuses the new one with `CONFLICT`, answered 409.
+   * When the client goes away the turn runs on for `rejoinGraceMs` so the client can rejoin it
+   * ({@link TurnStreams.replay}); {@link TurnStreams.closeAll} aborts it.
    */
   start(context: RequestContext, threadId: string, begin: StartTurn): Promise<Response>;
+  /**
+   * Opens the caller's session on `threadId` (404 for another user's) and answers the events of
+   * `turnId` after `after` as an event stream (see `session.rejoin`): 404 for a turn that is not
+   * the thread's or no longer kept. The client going away ends only this stream;
+   * {@link TurnStreams.closeAll} ends it too.
+   */
+  replay(context: RequestContext, threadId: string, turnId: string, after: number): Promise<Response>;
   /** Aborts every running turn and resolves once each stream has closed (after its `turn-end`). */
   closeAll(): Promise<void>;
 }
@@ -30,58 +38,60 @@ export interface TurnStreamsOptions {
   metrics: HttpMetrics;
   /** Milliseconds between SSE heartbeat comments. */
   heartbeatMs: number;
+  /** How long a turn whose client went away keeps running for a rejoin (milliseconds). */
+  rejoinGraceMs: number;
 }
 
 /**
  * Creates the stream bookkeeping of one handler: each open stream's abort controller with a
  * promise that settles when it closes, and the open-streams gauge.
  */
-export function createTurnStreams({ openSession, metrics, heartbeatMs }: TurnStreamsOptions): TurnStreams {
+export function createTurnStreams(options: TurnStreamsOptions): TurnStreams {
+  const { openSession, metrics, heartbeatMs, rejoinGraceMs } = options;
   const streams = new Map<AbortController, Promise<void>>();
+  /** Registers a stream until it closes; `abort` ends it when the server shuts down. */
+  const track = (abort: AbortController) => {
+    let done!: () => void;
+    streams.set(abort, new Promise<void>((resolve) => (done = resolve)));
+    return () => {
+      if (streams.delete(abort)) done();
+    };
+  };
+  const streamOptions = (context: RequestContext, abort: AbortController, release: () => void) => ({
+    abort,
+    heartbeatMs,
+    headers: context.headers,
+    direct: context.direct,
+    onOpen: () => metrics.openStreams.inc(),
+    onClose: () => {
+      metrics.openStreams.dec();
+      release();
+    },
+  });
   return {
     get size() {
       return streams.size;
     },
     async start(context, threadId, begin) {
       const session = await openSession(context.user, threadId);
-      // The turn stops when the client goes away (the request's signal) or the server shuts down
-      // (`abort`); one listener links them, lighter per open stream than AbortSignal.any. It holds the
-      // signal, not the request, so an open stream does not keep the request alive.
+      // The turn stops when the server shuts down (`abort`). The client going away does not abort it
+      // at once: the stream's end leaves the turn without readers, and it stops after the grace
+      // unless the client rejoins.
       const abort = new AbortController();
-      const { signal } = context.request;
-      const clientGone = () => abort.abort(signal.reason);
-      if (signal.aborted) clientGone();
-      else signal.addEventListener('abort', clientGone, { once: true });
-      let done!: () => void;
-      const release = () => {
-        signal.removeEventListener('abort', clientGone);
-        streams.delete(abort);
-        done();
-      };
-      let turn: Turn;
+      const turn = begin(session, abort.signal);
+      const release = track(abort);
       try {
-        turn = begin(session, abort.signal);
-      } catch (error) {
-        signal.removeEventListener('abort', clientGone);
-        throw error;
-      }
-      streams.set(abort, new Promise<void>((resolve) => (done = resolve)));
-      try {
-        return await streamTurn(turn, {
-          abort,
-          heartbeatMs,
-          headers: context.headers,
-          direct: context.direct,
-          onOpen: () => metrics.openStreams.inc(),
-          onClose: () => {
-            metrics.openStreams.dec();
-            release();
-          },
-        });
+        return await streamTurn(turn, { ...streamOptions(context, abort, release), rejoinGraceMs });
       } catch (error) {
         release();
         throw error;
       }
+    },
+    async replay(context, threadId, turnId, after) {
+      const session = await openSession(context.user, threadId);
+      const replay = await session.rejoin(turnId, { after });
+      const abort = new AbortController();
+      return streamReplay(replay, streamOptions(context, abort, track(abort)));
     },
     async closeAll() {
       const pending = [...streams.values()];
