@@ -104,6 +104,21 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
     expires_at TIMESTAMPTZ NOT NULL
   );
   `,
+  // 3: running turns' events in batches, so a client rejoins a turn on any instance. UNLOGGED: a
+  // short-lived log (pruned a minute after each turn) that needs no WAL and no crash safety
+  (s) => `
+  CREATE UNLOGGED TABLE IF NOT EXISTS ${s}.dd_turn_events (
+    turn_id TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    thread_id TEXT NOT NULL,
+    events TEXT NOT NULL,
+    ended BOOLEAN NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (turn_id, first_seq)
+  );
+  CREATE INDEX IF NOT EXISTS dd_turn_events_by_time ON ${s}.dd_turn_events (created_at);
+  `,
 ];
 
 /** What {@link migratePostgres} needs. */
