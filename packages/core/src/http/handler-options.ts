@@ -41,6 +41,14 @@ export interface RequestHandlerOptions {
    * or on another instance, keeps it running to its end; `POST …/turns/:turnId/stop` stops it at once.
    */
   rejoinGraceMs?: number;
+  /**
+   * Reads the client's address from a request, for the guest sign-up limit per client (config
+   * `limits.guestsPerHourPerClient`). Default: the socket's peer address that `toNodeListener`
+   * records (`clientAddressOf`). Behind a proxy or load balancer, read the header it sets, for
+   * example `(request) => request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()`; without
+   * an address only the global limit (`limits.guestsPerHour`) applies.
+   */
+  clientAddress?: (request: Request) => string | undefined;
   /** Logger for request lines (default `dd.logger`). */
   logger?: Logger;
 }

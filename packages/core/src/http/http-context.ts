@@ -1,6 +1,7 @@
 import type { Dreamdeck } from '../dreamdeck.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorySession } from '../session.js';
+import { writeAudit } from '../storage/audit-log.js';
 import type { AuditEvent } from '../storage/storage-adapter.js';
 import type { RequestHandlerOptions } from './handler-options.js';
 import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
@@ -17,8 +18,11 @@ export interface HttpContext {
   readonly metrics: HttpMetrics;
   /** The open turn event streams. */
   readonly streams: TurnStreams;
-  /** Writes an audit event when the storage keeps an audit log; a failed write is logged, never thrown. */
-  audit(event: Omit<AuditEvent, 'createdAt'>): Promise<void> | undefined;
+  /**
+   * Writes an audit event when the storage keeps an audit log, within config `audit` (refusals
+   * bounded per user and hour, old events pruned); a failed write is logged, never thrown.
+   */
+  audit(event: Omit<AuditEvent, 'createdAt'>): Promise<void>;
   /** Opens `user`'s session on `threadId`: `NOT_FOUND` for a thread that is not theirs. */
   openSession(user: AuthUser, threadId: string): Promise<StorySession>;
 }
@@ -41,7 +45,10 @@ export function createHttpContext(dd: Dreamdeck, options: RequestHandlerOptions)
       rejoinGraceMs: options.rejoinGraceMs ?? 30_000,
     }),
     audit: (event) =>
-      dd.storage.recordAudit?.(event).catch((error: unknown) => logger.warn({ err: error }, 'audit write failed')),
+      writeAudit(dd.storage, dd.config.audit, event).then(
+        () => undefined,
+        (error: unknown) => logger.warn({ err: error }, 'audit write failed'),
+      ),
     openSession,
   };
 }

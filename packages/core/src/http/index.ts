@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { clientAddressOf } from './client-address.js';
 export type { CorsOptions } from './cors.js';
 export type { GracefulShutdownOptions } from './graceful-shutdown.js';
 export { gracefulShutdown } from './graceful-shutdown.js';
