@@ -6,6 +6,8 @@ import { requireOptional } from '../shared/optional-module.js';
 /** The optional peer modules the PostgreSQL adapter needs. */
 export interface PostgresModules {
   Pool: typeof pg.Pool;
+  /** For the one dedicated connection that LISTENs for notifications. */
+  Client: typeof pg.Client;
   PostgresSaver: typeof PostgresSaver;
   PostgresStore: typeof PostgresStore;
 }
@@ -25,5 +27,6 @@ export function loadPostgresModules(): PostgresModules {
   const saver = load<{ PostgresSaver: typeof PostgresSaver }>('@langchain/langgraph-checkpoint-postgres');
   const store = load<{ PostgresStore: typeof PostgresStore }>('@langchain/langgraph-checkpoint-postgres/store');
   const Pool = 'Pool' in driver ? driver.Pool : driver.default.Pool;
-  return { Pool, PostgresSaver: saver.PostgresSaver, PostgresStore: store.PostgresStore };
+  const Client = 'Client' in driver ? driver.Client : driver.default.Client;
+  return { Pool, Client, PostgresSaver: saver.PostgresSaver, PostgresStore: store.PostgresStore };
 }

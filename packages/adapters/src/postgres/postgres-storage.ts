@@ -17,9 +17,11 @@ import { createPostgresKnowledge } from './knowledge.js';
 import { createPostgresLeases } from './leases.js';
 import { loadPostgresModules } from './load-postgres-modules.js';
 import { createPostgresMessages } from './messages.js';
+import { createPostgresNotifications } from './notifications.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresContext } from './postgres-runner.js';
 import { createPostgresThreads } from './threads.js';
+import { createPostgresTurnEvents } from './turn-events.js';
 
 /** Options for {@link createPostgresStorage}. Give `connectionString` or `pool` (else `DATABASE_URL` is used). */
 export interface PostgresStorageOptions extends SqlStorageOptions {
@@ -29,7 +31,10 @@ export interface PostgresStorageOptions extends SqlStorageOptions {
   pool?: pg.Pool;
   /** Schema holding every table, the LangGraph checkpoint and store tables included (default `dreamdeck`). */
   schema?: string;
-  /** Called with connection errors the pool reports between queries (the pool replaces the client). */
+  /**
+   * Called with connection errors the pool reports between queries (the pool replaces the client)
+   * and errors of the connection that listens for notifications (it reconnects on its own).
+   */
   onConnectionError?: (error: Error) => void;
 }
 
@@ -50,7 +55,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * database: own tables in `schema`, the official `PostgresSaver` and `PostgresStore` in the same
  * schema, migrations under `pg_advisory_lock` (safe when instances start together), `tsvector` +
  * GIN knowledge search, an atomic `consume` (one `INSERT … ON CONFLICT … WHERE … RETURNING`) and
- * leases judged by the server's clock. A lost connection fails the running call with a retryable
+ * leases judged by the server's clock, `LISTEN`/`NOTIFY` between instances (one extra connection
+ * per instance, outside the pool) and a short-lived log of running turns' events, so a client
+ * rejoins a running turn on any instance. A lost connection fails the running call with a retryable
  * `STORAGE_ERROR`; the pool reconnects on the next call. `pg` and
  * `@langchain/langgraph-checkpoint-postgres` are optional peers. Each domain lives in its own
  * module of this folder (`threads.ts`, `messages.ts`, …) over one shared context (`postgres-runner.ts`).
@@ -61,7 +68,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * ```
  */
 export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
-  const { Pool, PostgresSaver, PostgresStore } = loadPostgresModules();
+  const { Pool, Client, PostgresSaver, PostgresStore } = loadPostgresModules();
   const schema = options.schema ?? 'dreamdeck';
   if (!SCHEMA_NAME.test(schema)) {
     throw new DreamdeckError('CONFIG_INVALID', `[dreamdeck] [postgres] schema "${schema}" must match ${SCHEMA_NAME}`);
@@ -108,15 +115,30 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     }),
   );
 
+  const notifications = createPostgresNotifications({
+    context,
+    schema,
+    createClient: () => new Client({ ...storeConfig, keepAlive: true }),
+    onError,
+  });
+
   return {
     name: 'postgres',
-    capabilities: { knowledge: true, audit: true, encryption: cipher.enabled, multiProcess: true },
+    capabilities: {
+      knowledge: true,
+      audit: true,
+      encryption: cipher.enabled,
+      multiProcess: true,
+      notifications: true,
+      turnEvents: true,
+    },
     checkpointer,
     store,
     pool,
     schema,
     init: () => context.run(async () => undefined),
     async close() {
+      await notifications.close();
       await postgresStore.stop().catch(() => undefined);
       if (ownsPool) await pool.end().catch(() => undefined);
     },
@@ -128,6 +150,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     ...createPostgresLeases(context),
     ...createPostgresKnowledge(context),
     ...createPostgresAudit(context),
+    ...createPostgresTurnEvents(context),
+    publish: notifications.publish,
+    subscribe: notifications.subscribe,
     ...createPostgresCheckpointUpkeep(context, checkpointsToKeep(options.keepCheckpoints)),
   };
 }

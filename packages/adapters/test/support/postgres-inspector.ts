@@ -114,6 +114,18 @@ export function postgresInspector(adapter: PostgresStorage, encryptionKey?: Encr
       );
       return row ? { holder: row.holder as string, expiresInMs: Number(row.ms) } : null;
     },
+    async turnEvents(turnId) {
+      const rows = await all(
+        `SELECT first_seq, events FROM ${s}.dd_turn_events WHERE turn_id = $1 ORDER BY first_seq`,
+        turnId,
+      );
+      return rows.flatMap((row) =>
+        (cipher.decryptJson(row.events as string) as Array<{ type: string }>).map((event, index) => ({
+          seq: (row.first_seq as number) + index,
+          type: event.type,
+        })),
+      );
+    },
   };
 }
 

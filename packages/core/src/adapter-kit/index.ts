@@ -20,7 +20,13 @@ export { KEY_VALUE_STORAGE_METHODS } from '../storage/domains/key-value-storage.
 export { KNOWLEDGE_STORAGE_METHODS } from '../storage/domains/knowledge-storage.js';
 export { LEASE_STORAGE_METHODS } from '../storage/domains/lease-storage.js';
 export { MESSAGE_STORAGE_METHODS } from '../storage/domains/message-storage.js';
+export {
+  NOTIFICATION_CHANNEL,
+  NOTIFICATION_PAYLOAD_LIMIT,
+  NOTIFICATION_STORAGE_METHODS,
+} from '../storage/domains/notification-storage.js';
 export { THREAD_STORAGE_METHODS } from '../storage/domains/thread-storage.js';
+export { TURN_EVENT_STORAGE_METHODS } from '../storage/domains/turn-event-storage.js';
 export { fixedWindow, newId, utcDay } from '../storage/ids.js';
 export { createMemoryLeases, type MemoryLease } from '../storage/memory-leases.js';
 export { consumeOutcome, leaseTtlMs, mergePreferences, nextTimestamp, pageSize } from '../storage/record-rules.js';
@@ -42,11 +48,16 @@ export type {
   ListThreadsOptions,
   MessagePatch,
   MessageStorage,
+  NotificationStorage,
   Page,
+  PruneTurnEventsOptions,
   StorageAdapter,
   StorageCapabilities,
   StorageLifecycle,
+  StoredTurnEvents,
   ThreadStorage,
+  TurnEventEntry,
+  TurnEventStorage,
   UsageRecord,
   UsageStorage,
   UserStorage,

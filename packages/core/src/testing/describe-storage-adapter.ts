@@ -7,6 +7,7 @@ import { describeAudit, describeKnowledge } from './storage/knowledge-and-audit.
 import { describeLangGraph } from './storage/langgraph.js';
 import { describeLeases } from './storage/leases.js';
 import { describeMessages } from './storage/messages.js';
+import { describeNotifications, describeTurnEvents } from './storage/notifications-and-turn-events.js';
 import { describeRateLimits } from './storage/rate-limits.js';
 import type {
   DescribeStorageAdapterOptions,
@@ -83,5 +84,7 @@ export function describeStorageAdapter<A extends StorageAdapter>(options: Descri
     describeLangGraph(context);
     describeKnowledge(context);
     describeAudit(context);
+    describeNotifications(context);
+    describeTurnEvents(context);
   });
 }

@@ -13,6 +13,7 @@ export type {
   RawLease,
   RawMessage,
   RawThread,
+  RawTurnEvent,
   RawUsage,
   RawUser,
   StorageInspector,

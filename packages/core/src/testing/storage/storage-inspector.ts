@@ -112,6 +112,19 @@ export interface StorageInspector {
    * measured by the clock that judges expiry (PostgreSQL: the server's), negative once expired.
    */
   lease(key: string): Promise<RawLease | null>;
+  /**
+   * The stored entries of a turn's event log, oldest first, as `{ seq, type }` (decrypted when
+   * the adapter encrypts), or `[]` (capability `turnEvents`).
+   */
+  turnEvents?(turnId: string): Promise<RawTurnEvent[]>;
+}
+
+/** One stored entry of a turn's event log. */
+export interface RawTurnEvent {
+  /** Its sequence number in the turn. */
+  seq: number;
+  /** The event's `type`. */
+  type: string;
 }
 
 /** A rate-limit counter as the backend holds it. */
