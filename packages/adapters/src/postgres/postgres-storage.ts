@@ -38,7 +38,7 @@ export interface PostgresStorageOptions extends SqlStorageOptions {
   onConnectionError?: (error: Error) => void;
 }
 
-/** The PostgreSQL adapter: a {@link StorageAdapter} plus its pool and schema. */
+/** The PostgreSQL adapter: a {@link StorageAdapter} (with notifications and turn events) plus its pool and schema. */
 export interface PostgresStorage extends StorageAdapter {
   /** The pool every query of the adapter and checkpointer uses. */
   readonly pool: pg.Pool;
@@ -46,6 +46,16 @@ export interface PostgresStorage extends StorageAdapter {
   readonly schema: string;
   /** The official PostgresSaver (tables in the same schema). */
   readonly checkpointer: PostgresSaver;
+  /** `NOTIFY` on a channel of this schema (see `NotificationStorage`). */
+  publish: NonNullable<StorageAdapter['publish']>;
+  /** `LISTEN` on a channel of this schema, on the adapter's one listening connection. */
+  subscribe: NonNullable<StorageAdapter['subscribe']>;
+  /** Appends a batch of a running turn's events (`dd_turn_events`). */
+  appendTurnEvents: NonNullable<StorageAdapter['appendTurnEvents']>;
+  /** Reads a turn's stored events after a sequence number. */
+  readTurnEvents: NonNullable<StorageAdapter['readTurnEvents']>;
+  /** Removes stored turns past their retention. */
+  pruneTurnEvents: NonNullable<StorageAdapter['pruneTurnEvents']>;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
