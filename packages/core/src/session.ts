@@ -81,7 +81,10 @@ export class StorySession {
     if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
     const length = clean.length > max ? graphemeLength(clean) : clean.length;
     if (length > max) {
-      throw new DreamdeckError('INVALID_INPUT', `That is ${length} characters; the limit is ${max}. Try splitting it up.`);
+      throw new DreamdeckError(
+        'INVALID_INPUT',
+        `That is ${length} characters; the limit is ${max}. Try splitting it up.`,
+      );
     }
     return this.run(options, async (turnId) => {
       const playerId = newId('msg');
