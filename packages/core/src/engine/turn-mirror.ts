@@ -33,6 +33,8 @@ export class TurnMirror {
   private writing: Promise<void> | undefined;
   private again = false;
   private attempts = 0;
+  /** The seq the next batch from the journal should start at. */
+  private next = 1;
   private written = 0;
   private notifying = false;
 
@@ -51,13 +53,14 @@ export class TurnMirror {
 
   /** Takes a sealed batch from the journal (see `TurnJournal.share`). */
   readonly add = (events: readonly TurnEvent[], firstSeq: number, ended: boolean): void => {
-    if (this.pending.length === 0) this.pendingFirst = firstSeq;
-    else if (firstSeq !== this.pendingFirst + this.pending.length) {
-      // the journal dropped entries before they were written: start over from what it holds
+    if (firstSeq > this.next) {
+      // the journal dropped entries before they were written: what it holds starts here, and
+      // storage may drop what came before
       this.pending = [];
-      this.pendingFirst = firstSeq;
+      this.dropThrough = firstSeq - 1;
     }
-    if (firstSeq > this.written + 1) this.dropThrough = firstSeq - 1;
+    if (this.pending.length === 0) this.pendingFirst = firstSeq;
+    this.next = firstSeq + events.length;
     this.pending.push(...events);
     if (ended || events.some((event) => event.type !== 'message-delta')) this.flush();
     else if (!this.timer) {
