@@ -101,6 +101,12 @@ describe('example server limits', () => {
     const health = await fetch(`${app.apiUrl}/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    // the example's own answers too, a 404 included
+    for (const path of ['/', '/admin', '/nowhere']) {
+      const response = await fetch(`${app.url}${path}`);
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      await response.arrayBuffer();
+    }
   }, 20_000);
 
   it('keeps an event stream open past the request timeout (it covers receiving the request only)', async () => {

@@ -268,7 +268,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: limits.checkIntervalMs,
     },
-    toNodeListener(app),
+    toNodeListener(async (request) => {
+      // every answer, the pages' 404s included (the API's carry it already)
+      const response = await app(request);
+      if (!response.headers.has('x-content-type-options')) response.headers.set('x-content-type-options', 'nosniff');
+      return response;
+    }),
   );
   server.maxConnections = limits.maxConnections;
   const port = options.port ?? Number(env.PORT ?? 8787);
