@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { createTokenAuth } from '@dreamdeck/core/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
+import { type NumberedEvent, readEventStream, storyOf } from './support/sse.js';
 
 /**
  * Two example-server processes on one PostgreSQL: threads continue across instances, per-user
- * limits hold globally, and flags changed through one instance reach the other.
+ * limits hold globally, flags changed through one instance reach the other, and a client whose
+ * turn stream drops on one instance rejoins the turn on the other.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 const postgres = await requirePostgres();
@@ -161,6 +163,51 @@ describe.skipIf(!postgres)('two server instances on one PostgreSQL', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(TURNS_PER_MINUTE);
     expect(statuses.filter((s) => s === 429)).toHaveLength(attempts - TURNS_PER_MINUTE);
   }, 90_000);
+
+  it('a client whose stream drops on A rejoins on B after its last event id: the events of an uninterrupted reader, none lost or doubled', async () => {
+    const user = `rejoiner_${randomBytes(3).toString('hex')}`;
+    const created = await call(a!.api, user, '/threads', { method: 'POST', json: {} });
+    const { thread } = (await created.json()) as { thread: { id: string } };
+    const client = new AbortController();
+    let watcher: Promise<NumberedEvent[]> | undefined;
+    let deltas = 0;
+    const before = await readEventStream(
+      await call(a!.api, user, `/threads/${thread.id}/turns`, {
+        method: 'POST',
+        json: { text: 'I tell the long tale of the drowned bell.' },
+        signal: client.signal,
+      }),
+      (event) => {
+        if (event.event === 'turn-start') {
+          // a second reader on A, from the turn's first event, that never drops
+          const path = `/threads/${thread.id}/turns/${event.data.turnId as string}/events`;
+          watcher = call(a!.api, user, path).then((response) => readEventStream(response));
+        }
+        if (event.event === 'message-delta') deltas++;
+        return deltas >= 3;
+      },
+    );
+    client.abort();
+    const turnId = before[0]!.data.turnId as string;
+    // (this file's `call` sets its own headers: `?after=` says what `Last-Event-ID` would)
+    const again = await call(b!.api, user, `/threads/${thread.id}/turns/${turnId}/events?after=${before.at(-1)!.id}`);
+    expect(again.status).toBe(200);
+    const after = await readEventStream(again);
+    const whole = await watcher!;
+    expect(after.length).toBeGreaterThan(3);
+    const joined = [...before, ...after];
+    expect(joined.map((event) => event.id)).toEqual(joined.map((_, index) => index + 1));
+    expect(joined).toEqual(whole);
+    const story = storyOf(joined);
+    // the example server's default flags end a narration at the storyboard question
+    expect(['complete', 'interrupted']).toContain(story.status);
+    const stored = (await (await call(b!.api, user, `/threads/${thread.id}`)).json()) as {
+      messages: Array<{ kind: string; content: string; status: string }>;
+    };
+    const narration = stored.messages.find((message) => message.kind === 'narration');
+    expect(narration?.status).toBe('complete');
+    expect(story.messages.find((message) => message.kind === 'narration')?.text).toBe(narration?.content);
+  }, 30_000);
 
   it('a flag changed through A is seen by B within a few seconds', async () => {
     const before = (await (await call(b!.api, 'watcher', '/flags')).json()) as { flags: Record<string, boolean> };
