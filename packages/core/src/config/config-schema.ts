@@ -56,10 +56,23 @@ const auditSchema = z.strictObject({
 });
 
 const memorySchema = z.strictObject({
-  /** Token budget for the recent message window sent to the model (default 3000). */
+  /**
+   * Token budget of the recent window sent to the model (default 3000). When the window passes it,
+   * its older half is folded into the rolling summary (see docs/memory.md).
+   */
   windowTokens: z.number().int().min(200).max(1_000_000).default(3000),
-  /** How many recent messages to consider before trimming to the budget (default 40). */
+  /** Most messages in the window; past it, the older half is folded into the summary too (default 40). */
   windowMessages: z.number().int().min(2).max(1000).default(40),
+  /** Token budget of the rolling summary (default 600; `0` keeps no summary: window only). */
+  summaryTokens: z.number().int().min(0).max(100_000).default(600),
+  /** Extract facts worth remembering after narration, with the model's structured output (default `true`). */
+  extract: z.boolean().default(true),
+  /** Most long-term memories recalled into a turn's prompt (default 8). */
+  recallLimit: z.number().int().min(0).max(100).default(8),
+  /** Token budget of the recalled memories in a prompt (default 400). */
+  recallTokens: z.number().int().min(0).max(100_000).default(400),
+  /** Most memories kept per user; past it, the oldest extracted ones are dropped (default 1000). */
+  maxRecords: z.number().int().min(1).max(100_000).default(1000),
 });
 
 const inputSchema = z.strictObject({
