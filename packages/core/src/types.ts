@@ -89,6 +89,15 @@ export type MessagePart =
   | {
       /** Discriminant. */
       type: 'reset';
+    }
+  /** A fact the GM took into long-term memory from this message (a UI marks the message "remembered"). */
+  | {
+      /** Discriminant. */
+      type: 'remembered';
+      /** The memory's id (`dd.memory`, `/memories/:id`). */
+      memoryId: string;
+      /** The fact as remembered then. */
+      text: string;
     };
 
 /** An earlier version of a regenerated reply. */
