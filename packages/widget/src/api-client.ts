@@ -18,7 +18,8 @@ export class DreamdeckApiError extends Error {
     this.code = code;
     this.status = status;
     this.retryAfterMs = retryAfterMs;
-    this.retryable = status === 0 || status === 429 || status >= 500;
+    // 409: another turn runs in the story; it ends, and then the same request goes through
+    this.retryable = status === 0 || status === 409 || status === 429 || status >= 500;
   }
 }
 
@@ -51,22 +52,48 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
+/** True for an `AbortSignal` (from any realm: duck-typed). */
+function isSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'aborted' in value &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}
+
 /** Backoff for attempt `n` (1-based): 400 ms, 800 ms, 1.6 s … capped at 8 s, with ±25 % jitter. */
 export function backoffMs(attempt: number): number {
   const base = Math.min(8000, 400 * 2 ** (attempt - 1));
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
+/** Options for {@link DreamdeckClient.stream}. */
+export interface TurnStreamOptions {
+  /** Aborting stops reading (the player's Stop). */
+  signal?: AbortSignal | undefined;
+  /**
+   * The path that rejoins a running turn (`/threads/:id/turns/:turnId/events`). With it, a stream
+   * that drops before `turn-end` is rejoined on its own, after the last event id seen, with backoff.
+   */
+  rejoinPath?: ((turnId: string) => string) | undefined;
+  /** Rejoins in a row without a new event before giving up with `NETWORK` (default 6). */
+  rejoins?: number;
+  /** Times a turn refused with 409 `CONFLICT` (another turn still runs) is tried again (default 3). */
+  conflictRetries?: number;
+}
+
 /**
- * Reads a `text/event-stream` body and calls `onEvent` with each parsed `TurnEvent`. Resolves when
- * the stream ends; rejects on network failure or abort.
+ * Reads a `text/event-stream` body and calls `onEvent` with each parsed `TurnEvent` and its `id:`
+ * (the event's sequence number in its turn) when it has one. Resolves when the stream ends;
+ * rejects on network failure or abort.
  *
  * @param body - the response body
- * @param onEvent - receives each event in order
+ * @param onEvent - receives each event in order, with its sequence number
  */
 export async function readTurnEvents(
   body: ReadableStream<Uint8Array>,
-  onEvent: (event: TurnEvent) => void,
+  onEvent: (event: TurnEvent, seq?: number) => void,
 ): Promise<void> {
   const parser = createParser({
     onEvent(message) {
@@ -77,7 +104,8 @@ export async function readTurnEvents(
       } catch {
         return;
       }
-      if (event && typeof event === 'object' && typeof event.type === 'string') onEvent(event);
+      const seq = message.id && /^\d{1,10}$/.test(message.id) ? Number(message.id) : undefined;
+      if (event && typeof event === 'object' && typeof event.type === 'string') onEvent(event, seq);
     },
   });
   const reader = body
@@ -153,9 +181,9 @@ export class DreamdeckClient {
     method: string,
     path: string,
     body?: unknown,
-    init: { auth?: boolean; signal?: AbortSignal; retry?: boolean } = {},
+    init: { auth?: boolean; signal?: AbortSignal; retry?: boolean; headers?: Record<string, string> } = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', ...init.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (init.auth !== false && this.token) headers.authorization = `Bearer ${this.token}`;
     const retries = init.retry === false ? 0 : (this.options.retries ?? 3);
@@ -171,7 +199,8 @@ export class DreamdeckClient {
       } catch (error) {
         if (init.signal?.aborted) throw error;
         if (attempt >= retries) {
-          this.options.onRetry?.(-1);
+          // a caller that does not retry (a turn stream, a rejoin) reports failures itself
+          if (init.retry !== false) this.options.onRetry?.(-1);
           throw new DreamdeckApiError('NETWORK', error instanceof Error ? error.message : String(error), 0);
         }
         this.options.onRetry?.(attempt + 1);
@@ -197,17 +226,103 @@ export class DreamdeckClient {
   }
 
   /**
-   * Starts a turn route (`/turns`, `/resume`, `/regenerate`) and feeds its events to `onEvent`.
-   * A refused turn (429, 409, 404 …) rejects before any event; a dropped stream rejects with `NETWORK`.
+   * Starts a turn route (`/turns`, `/resume`, `/regenerate`) and feeds its events to `onEvent`,
+   * each event once, in order. A turn refused with 409 `CONFLICT` (another turn still runs in the
+   * story) is tried again a few times with backoff; other refusals (429, 404 …) reject before any
+   * event. With `rejoinPath`, a stream that drops before `turn-end` is rejoined on its own after
+   * the last event id seen (events seen already are skipped); when the turn can no longer be
+   * rejoined it rejects with code `TURN_GONE` (reload the story), after too many failed tries with
+   * `NETWORK`. Without it, a dropped stream rejects with `NETWORK`.
+   *
+   * @param path - the turn route
+   * @param body - its JSON body
+   * @param onEvent - receives each event and its sequence number
+   * @param options - an `AbortSignal`, or {@link TurnStreamOptions}
    */
-  async stream(path: string, body: unknown, onEvent: (event: TurnEvent) => void, signal?: AbortSignal): Promise<void> {
-    const response = await this.request('POST', path, body, { retry: false, ...(signal && { signal }) });
-    if (!response.body) throw new DreamdeckApiError('NETWORK', 'The server sent no event stream.', 0);
-    try {
-      await readTurnEvents(response.body, onEvent);
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new DreamdeckApiError('NETWORK', error instanceof Error ? error.message : String(error), 0);
+  async stream(
+    path: string,
+    body: unknown,
+    onEvent: (event: TurnEvent, seq?: number) => void,
+    options: AbortSignal | TurnStreamOptions = {},
+  ): Promise<void> {
+    const {
+      signal,
+      rejoinPath,
+      rejoins = 6,
+      conflictRetries = 3,
+    } = isSignal(options) ? ({ signal: options } as TurnStreamOptions) : options;
+    let last = 0;
+    let turnId: string | undefined;
+    let ended = false;
+    const take = (event: TurnEvent, seq?: number) => {
+      if (seq !== undefined) {
+        // a rejoin replays from the id it was given: what was seen already is skipped
+        if (seq <= last) return;
+        last = seq;
+      }
+      if (event.type === 'turn-start') turnId ??= event.turnId;
+      if (event.type === 'turn-end') ended = true;
+      onEvent(event, seq);
+    };
+    /** Reads a response to its end; resolves the failure that cut it short, if any. */
+    const read = async (response: Response): Promise<unknown> => {
+      if (!response.body) return new Error('The server sent no event stream.');
+      try {
+        await readTurnEvents(response.body, take);
+        return undefined;
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        return error;
+      }
+    };
+    const failure = await read(await this.startTurn(path, body, signal, conflictRetries));
+    if (ended) return;
+    if (!rejoinPath || !turnId) {
+      if (failure === undefined) return;
+      throw new DreamdeckApiError('NETWORK', failure instanceof Error ? failure.message : String(failure), 0);
+    }
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > rejoins) {
+        this.options.onRetry?.(-1);
+        throw new DreamdeckApiError('NETWORK', 'The connection to the story broke off.', 0);
+      }
+      this.options.onRetry?.(attempt);
+      await sleep(backoffMs(attempt), signal);
+      let response: Response;
+      try {
+        response = await this.request('GET', rejoinPath(turnId), undefined, {
+          retry: false,
+          ...(signal && { signal }),
+          headers: { 'last-event-id': String(last) },
+        });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        if (error instanceof DreamdeckApiError && error.status === 404) {
+          this.options.onRetry?.(0);
+          throw new DreamdeckApiError('TURN_GONE', error.message, 404);
+        }
+        continue;
+      }
+      const before = last;
+      await read(response);
+      if (ended) {
+        this.options.onRetry?.(0);
+        return;
+      }
+      // it broke off again: tries count from here when it got further
+      if (last > before) attempt = 0;
+    }
+  }
+
+  /** POSTs a turn route, trying again after 409 `CONFLICT` up to `retries` times. */
+  private async startTurn(path: string, body: unknown, signal: AbortSignal | undefined, retries: number) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.request('POST', path, body, { retry: false, ...(signal && { signal }) });
+      } catch (error) {
+        if (!(error instanceof DreamdeckApiError) || error.status !== 409 || attempt > retries) throw error;
+        await sleep(2 * backoffMs(attempt), signal);
+      }
     }
   }
 

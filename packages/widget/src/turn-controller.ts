@@ -33,6 +33,8 @@ export class TurnController extends ChatController<TurnController> {
   readonly #strings: () => DreamdeckStrings;
   readonly #restart: () => Promise<void>;
   #abort: AbortController | undefined;
+  /** The running turn, once its `turn-start` arrived. */
+  #turnId: string | undefined;
 
   /**
    * @param host - the chat
@@ -78,9 +80,26 @@ export class TurnController extends ChatController<TurnController> {
     await this.#run({ kind: 'send', text: trimmed });
   }
 
-  /** Stops the running turn. The partial reply is kept, marked as stopped. */
+  /**
+   * Stops the running turn: asks the server to stop it (`POST …/turns/:turnId/stop`, so it stops
+   * on whichever instance runs it; a dropped connection alone leaves it running for a rejoin) and
+   * stops reading. The partial reply is kept, marked as stopped. Before the turn's first event the
+   * request is simply dropped: the server stops a turn whose client left before it answered.
+   */
   stop(): void {
-    this.#abort?.abort();
+    if (!this.#abort) return;
+    if (this.#turnId) this.#askStop(this.#turnId);
+    this.#abort.abort();
+  }
+
+  /** Tells the server to stop `turnId` (best effort: an older server without the route just drops the stream). */
+  #askStop(turnId: string) {
+    const client = this.#connection.client;
+    const thread = this.#story.thread;
+    if (!client || !thread) return;
+    client
+      .request('POST', apiPath('threads', thread.id, 'turns', turnId, 'stop'), undefined, { retry: false })
+      .catch(() => {});
   }
 
   /**
@@ -151,6 +170,7 @@ export class TurnController extends ChatController<TurnController> {
           : apiPath('threads', threadId, 'messages', action.messageId, 'regenerate');
     const abort = new AbortController();
     this.#abort = abort;
+    this.#turnId = undefined;
     this.set({ busy: true, statusText: this.#strings().thinking });
     connection.set({ error: undefined });
     story.set({ interrupt: undefined });
@@ -158,19 +178,30 @@ export class TurnController extends ChatController<TurnController> {
       await client.stream(
         path,
         kind === 'regenerate' ? {} : body,
-        (event) => this.#onTurnEvent(event, threadId),
-        abort.signal,
+        (event) => {
+          if (event.type === 'turn-start' && this.#abort === abort) this.#turnId = event.turnId;
+          this.#onTurnEvent(event, threadId);
+        },
+        // a stream that drops mid-turn is rejoined on its own, after the last event seen
+        { signal: abort.signal, rejoinPath: (turnId) => apiPath('threads', threadId, 'turns', turnId, 'events') },
       );
       connection.set({ state: 'online' });
     } catch (error) {
       if (!abort.signal.aborted) {
-        const network = error instanceof DreamdeckApiError && error.status === 0;
-        connection.fail(error, true);
-        if (network) void story.reloadThread();
+        const api = error instanceof DreamdeckApiError ? error : undefined;
+        // the turn can no longer be rejoined (over and freed): the story as stored is the truth
+        if (api?.code === 'TURN_GONE') void story.reloadThread();
+        else {
+          connection.fail(error, true);
+          if (api?.status === 0) void story.reloadThread();
+        }
       }
     } finally {
       story.set({ messages: settleStreaming(story.messages) });
-      if (this.#abort === abort) this.#abort = undefined;
+      if (this.#abort === abort) {
+        this.#abort = undefined;
+        this.#turnId = undefined;
+      }
       this.set({ busy: false, statusText: '' });
     }
   }

@@ -124,6 +124,124 @@ describe('DreamdeckClient', () => {
   });
 });
 
+/** An event stream of numbered events that, with `drop`, breaks off after them (a network failure). */
+function numbered(events: Array<[number | undefined, TurnEvent]>, options: { drop?: boolean } = {}): Response {
+  const encoder = new TextEncoder();
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    // erroring drops what is still queued: the events go out first, the failure on the next read
+    pull(controller) {
+      if (sent) {
+        controller.error(new TypeError('network error'));
+        return;
+      }
+      sent = true;
+      for (const [id, event] of events) {
+        const line = id === undefined ? '' : `id: ${id}\n`;
+        controller.enqueue(encoder.encode(`${line}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+      }
+      if (!options.drop) controller.close();
+    },
+  });
+  return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+}
+
+const turnEvents: TurnEvent[] = [
+  { type: 'turn-start', turnId: 'turn_1', threadId: 't' },
+  { type: 'message-start', messageId: 'm', role: 'assistant', kind: 'narration' },
+  { type: 'message-delta', messageId: 'm', text: 'Once ' },
+  { type: 'message-delta', messageId: 'm', text: 'upon ' },
+  { type: 'message-delta', messageId: 'm', text: 'a time.' },
+  { type: 'turn-end', turnId: 'turn_1', status: 'complete' },
+];
+const ids = (from: number, to: number): Array<[number, TurnEvent]> =>
+  turnEvents.slice(from - 1, to).map((event, index) => [from + index, event]);
+
+describe('DreamdeckClient.stream: rejoining a dropped turn, and CONFLICT', () => {
+  it('rejoins a stream that drops mid-turn after the last event id: every event once, in order', async () => {
+    const calls: Array<{ method: string; url: string; lastEventId: string | null }> = [];
+    const fetcher: typeof fetch = async (input, init) => {
+      const url = String(input);
+      const lastEventId = new Headers(init?.headers).get('last-event-id');
+      calls.push({ method: init?.method ?? 'GET', url, lastEventId });
+      if (init?.method === 'POST') return numbered(ids(1, 3), { drop: true });
+      // the first rejoin fails outright, the second replays from before the id it was given
+      if (calls.length === 2) throw new TypeError('Failed to fetch');
+      return numbered(ids(2, 6));
+    };
+    const retries: number[] = [];
+    const client = new DreamdeckClient({
+      endpoint: '/api',
+      token: 't',
+      fetch: fetcher,
+      storage: null,
+      onRetry: (attempt) => retries.push(attempt),
+    });
+    const seen: Array<[number | undefined, TurnEvent]> = [];
+    await client.stream('/threads/t/turns', { text: 'hi' }, (event, seq) => seen.push([seq, event]), {
+      rejoinPath: (turnId) => `/threads/t/turns/${turnId}/events`,
+    });
+    expect(seen).toEqual(ids(1, 6));
+    expect(calls.map((call) => [call.method, call.url, call.lastEventId])).toEqual([
+      ['POST', '/api/threads/t/turns', null],
+      ['GET', '/api/threads/t/turns/turn_1/events', '3'],
+      ['GET', '/api/threads/t/turns/turn_1/events', '3'],
+    ]);
+    expect(retries).toEqual([1, 2, 0]);
+  });
+
+  it('a turn the server no longer keeps rejects with TURN_GONE; without rejoinPath a drop is NETWORK', async () => {
+    const fetcher: typeof fetch = async (_input, init) =>
+      init?.method === 'POST'
+        ? numbered(ids(1, 3), { drop: true })
+        : Response.json({ error: { code: 'NOT_FOUND', message: 'Those events are no longer kept.' } }, { status: 404 });
+    const client = new DreamdeckClient({ endpoint: '/api', token: 't', fetch: fetcher, storage: null });
+    const rejoinPath = (turnId: string) => `/threads/t/turns/${turnId}/events`;
+    await expect(client.stream('/threads/t/turns', {}, () => {}, { rejoinPath })).rejects.toMatchObject({
+      code: 'TURN_GONE',
+      status: 404,
+    });
+    await expect(client.stream('/threads/t/turns', {}, () => {})).rejects.toMatchObject({ code: 'NETWORK' });
+  });
+
+  it('gives up with NETWORK after `rejoins` tries in a row that bring nothing new', async () => {
+    let gets = 0;
+    const fetcher: typeof fetch = async (_input, init) => {
+      if (init?.method === 'POST') return numbered(ids(1, 2), { drop: true });
+      gets++;
+      throw new TypeError('Failed to fetch');
+    };
+    const client = new DreamdeckClient({ endpoint: '/api', token: 't', fetch: fetcher, storage: null });
+    await expect(
+      client.stream('/threads/t/turns', {}, () => {}, { rejoinPath: () => '/x', rejoins: 2 }),
+    ).rejects.toMatchObject({ code: 'NETWORK', status: 0 });
+    expect(gets).toBe(2);
+  });
+
+  it('a turn refused with 409 CONFLICT (another turn still runs) is tried again; past the tries it rejects, retryable', async () => {
+    let posts = 0;
+    const conflict = () =>
+      Response.json({ error: { code: 'CONFLICT', message: 'Another turn is running.' } }, { status: 409 });
+    const fetcher: typeof fetch = async () => (++posts < 3 ? conflict() : numbered(ids(1, 6)));
+    const client = new DreamdeckClient({ endpoint: '/api', token: 't', fetch: fetcher, storage: null });
+    const seen: TurnEvent[] = [];
+    await client.stream('/threads/t/turns', {}, (event) => seen.push(event), { conflictRetries: 2 });
+    expect(posts).toBe(3);
+    expect(seen).toEqual(turnEvents);
+    const refusing = new DreamdeckClient({
+      endpoint: '/api',
+      token: 't',
+      fetch: async () => conflict(),
+      storage: null,
+    });
+    await expect(refusing.stream('/threads/t/turns', {}, () => {}, { conflictRetries: 0 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      status: 409,
+      retryable: true,
+    });
+  });
+});
+
 describe('strings', () => {
   it('loads German on demand, once, and falls back from a region to its language', async () => {
     // English is built in; German is a module of its own (a separate file in the script-tag build)

@@ -187,4 +187,67 @@ describe('TurnController', () => {
     await controller.retry();
     expect(restarts).toEqual([1]);
   });
+
+  it('a stream that drops mid-turn is rejoined after its last event: the reply is shown whole, once', async () => {
+    const events = narration('r1', 'Once ');
+    const rest: TurnEvent[] = [
+      { type: 'message-delta', messageId: 'r1', text: 'upon a time.' },
+      { type: 'message-end', message: reply('r1', 'Once upon a time.') },
+      { type: 'turn-end', turnId: 'x', status: 'complete' },
+    ];
+    let rejoinedAfter: string | null = null;
+    const { story, controller, connection, server } = await turns(() =>
+      numberedStream(
+        events.slice(0, 3).map((event, index) => [index + 1, event]),
+        true,
+      ),
+    );
+    // the rejoin route replays from the id it was given, the last seen event included
+    const stubbed = globalThis.fetch;
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (!String(input).endsWith('/turns/x/events')) return stubbed(input, init);
+      rejoinedAfter = new Headers(init?.headers).get('last-event-id');
+      return numberedStream([[3, events[2]!], ...rest.map((event, index): [number, TurnEvent] => [index + 4, event])]);
+    });
+    await controller.send('Tell me a tale.');
+    expect(server.calls.filter((call) => call.path === '/threads/t/turns')).toHaveLength(1);
+    expect(rejoinedAfter).toBe('3');
+    expect(story.messages[1]).toMatchObject({ content: 'Once upon a time.', status: 'complete' });
+    expect(story.messages).toHaveLength(2);
+    expect(connection.error).toBeUndefined();
+    expect(controller.busy).toBe(false);
+  });
+
+  it('Stop asks the server to stop the turn on its route, then stops reading', async () => {
+    const { story, controller, server } = await turns((call, signal) =>
+      call.method === 'POST' && call.path.endsWith('/turns')
+        ? eventStream(narration('r1', 'Once upon').slice(0, 3), { hold: true, signal })
+        : new Response(null, { status: 204 }),
+    );
+    const running = controller.send('Tell me a long tale.');
+    await until(() => story.messages[1]?.content === 'Once upon');
+    controller.stop();
+    await running;
+    expect(server.calls.find((call) => call.path === '/threads/t/turns/x/stop')?.method).toBe('POST');
+    expect(story.messages[1]).toMatchObject({ status: 'aborted' });
+  });
 });
+
+/** A turn's event stream with `id:` lines; with `drop`, it breaks off after them (a network failure). */
+function numberedStream(events: Array<[number, TurnEvent]>, drop = false): Response {
+  const encoder = new TextEncoder();
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent) {
+        controller.error(new TypeError('network error'));
+        return;
+      }
+      sent = true;
+      for (const [id, event] of events)
+        controller.enqueue(encoder.encode(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+      if (!drop) controller.close();
+    },
+  });
+  return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+}

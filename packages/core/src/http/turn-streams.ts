@@ -74,17 +74,24 @@ export function createTurnStreams(options: TurnStreamsOptions): TurnStreams {
     },
     async start(context, threadId, begin) {
       const session = await openSession(context.user, threadId);
-      // The turn stops when the server shuts down (`abort`). The client going away does not abort it
-      // at once: the stream's end leaves the turn without readers, and it stops after the grace
-      // unless the client rejoins.
+      // The turn stops when the server shuts down (`abort`). The client going away once the stream
+      // has started does not abort it at once: the stream's end leaves the turn without readers,
+      // and it stops after the grace unless the client rejoins.
       const abort = new AbortController();
       const turn = begin(session, abort.signal);
       const release = track(abort);
+      // a client gone before the answer starts never learnt the turn's id and cannot rejoin it: stop it
+      const { signal } = context.request;
+      const gone = () => abort.abort(signal.reason);
+      if (signal.aborted) gone();
+      else signal.addEventListener('abort', gone, { once: true });
       try {
         return await streamTurn(turn, { ...streamOptions(context, abort, release), rejoinGraceMs });
       } catch (error) {
         release();
         throw error;
+      } finally {
+        signal.removeEventListener('abort', gone);
       }
     },
     async replay(context, threadId, turnId, after) {
