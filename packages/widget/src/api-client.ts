@@ -79,7 +79,7 @@ export interface TurnStreamOptions {
   rejoinPath?: ((turnId: string) => string) | undefined;
   /** Rejoins in a row without a new event before giving up with `NETWORK` (default 6). */
   rejoins?: number;
-  /** Times a turn refused with 409 `CONFLICT` (another turn still runs) is tried again (default 3). */
+  /** Times a turn refused with 409 `CONFLICT` (another turn still runs) is tried again, about 12 s in all (default 4). */
   conflictRetries?: number;
 }
 
