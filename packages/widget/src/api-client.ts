@@ -249,7 +249,7 @@ export class DreamdeckClient {
       signal,
       rejoinPath,
       rejoins = 6,
-      conflictRetries = 3,
+      conflictRetries = 4,
     } = isSignal(options) ? ({ signal: options } as TurnStreamOptions) : options;
     let last = 0;
     let turnId: string | undefined;
