@@ -24,7 +24,8 @@ export { createDemoModel, DemoChatModel } from './models/demo-model.js';
 export type { ImageAdapter, ImageRequest, ImageResult, ModelAdapter, SearchAdapter } from './models/model-adapter.js';
 export type { Persona } from './personas/personas.js';
 export { BUILT_IN_PERSONAS } from './personas/personas.js';
-export type { StorySession, TurnOptions } from './session.js';
+export type { TurnReplay } from './engine/turn-event-source.js';
+export type { RejoinOptions, StorySession, TurnOptions } from './session.js';
 export { createMemoryStorage } from './storage/memory-storage.js';
 export type {
   AuditEvent,
@@ -37,6 +38,7 @@ export type {
   Page,
   StorageAdapter,
   StorageCapabilities,
+  TurnEventEntry,
   UsageRecord,
 } from './storage/storage-adapter.js';
 export type {
