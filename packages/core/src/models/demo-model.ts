@@ -9,6 +9,7 @@ import {
 import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
+import { demoFacts, demoSummary, recalledFact, splitContext } from './demo-memory.js';
 import { demoRoute, storyboardPrompts, writeNarration, writePersonaReply } from './demo-story.js';
 import { hashString } from './seeded-random.js';
 
@@ -146,17 +147,24 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
       const max = Number(/at most (\d)/.exec(messages.map(textOf).join('\n'))?.[1] ?? 2);
       return { prompts: storyboardPrompts(input, max) };
     }
+    if (name === 'extract_memories') return { facts: demoFacts(input) };
+    if (name === 'summarize_story') {
+      const system = messages.find((m) => m.getType() === 'system');
+      return { summary: demoSummary(system ? textOf(system) : '', input) };
+    }
     return fillSchema(schema, input) as Record<string, unknown>;
   }
 
-  private narrate(messages: BaseMessage[], input: string): string {
+  private narrate(messages: BaseMessage[], prompt: string): string {
+    // the `<context>` block (recalled memory and the like) is for the GM, not the player's action
+    const { text: input, remembered } = splitContext(prompt);
     const system = messages.find((m) => m.getType() === 'system');
     const systemText = system ? textOf(system) : '';
     const persona = /You are ([^,.\n]+)/.exec(systemText)?.[1]?.trim() ?? 'The storyteller';
     const humans = messages.filter((m) => m.getType() === 'human').map(textOf);
     const earlierReplies = messages.filter((m) => m.getType() === 'ai').map(textOf);
     const turn = humans.length + earlierReplies.length;
-    const firstHuman = playerAction(humans[0] ?? input);
+    const firstHuman = playerAction(splitContext(humans[0] ?? input).text);
     if (!/game master|dungeon master/i.test(systemText) && systemText)
       return writePersonaReply(persona, playerAction(input), turn);
     return writeNarration({
@@ -169,6 +177,7 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
       earlierReplies,
       threadSeed: hashString(firstHuman),
       turn,
+      memory: recalledFact(playerAction(input), remembered),
     });
   }
 

@@ -230,6 +230,8 @@ export interface DemoNarrationInput {
   /** Seed for the thread; the turn number varies the rest. */
   threadSeed: number;
   turn: number;
+  /** A remembered fact the player asked about, to bring up. */
+  memory?: string | undefined;
 }
 
 /**
@@ -263,6 +265,7 @@ export function writeNarration(input: DemoNarrationInput): string {
   parts.push(grammar.flatten(`#${kind}#`) + (outcome === 'none' ? '' : ` ${grammar.flatten(`#${outcome}#`)}`));
   if (!first) parts.push(grammar.flatten('#sense#'));
   parts.push(grammar.flatten('#npcLine#'));
+  if (input.memory) parts.push(`You remember: *${input.memory.slice(0, 200)}*`);
   const knowledge = input.toolLines.find((line) => line.startsWith('Lore:'));
   if (knowledge) parts.push(`You recall something you once read: *${knowledge.slice(5).trim().slice(0, 160)}*`);
   parts.push(grammar.flatten('#hook#'));

@@ -1,4 +1,5 @@
 import { interrupt } from '@langchain/langgraph';
+import { memoryUpkeep } from './memory-upkeep.js';
 import type { NarrationRequest } from './tasks/narrate.js';
 import type { SceneSource } from './tasks/storyboard.js';
 import type { InterruptRequest, StoryboardFlags, TurnInput } from './turn-context.js';
@@ -13,7 +14,7 @@ export async function storyboardFlags(kit: TurnKit, input: TurnInput): Promise<S
 }
 
 /**
- * Narration, then (when `imageGeneration` is on and `storyboard.auto`) a storyboard of it,
+ * Narration and its memory upkeep, then (when `imageGeneration` is on and `storyboard.auto`) a storyboard of it,
  * reviewed by the player first when `storyboardReview` is on. Resolves to the new messages' ids.
  */
 export async function narrateAndIllustrate(
@@ -22,6 +23,7 @@ export async function narrateAndIllustrate(
   request: NarrationRequest,
 ): Promise<string[]> {
   const narration = await kit.tasks.narrate(request);
+  await memoryUpkeep(kit, input, narration);
   const ids = [narration.messageId];
   const flags = await storyboardFlags(kit, input);
   if (flags.imageGeneration && kit.context.config().storyboard.auto) {

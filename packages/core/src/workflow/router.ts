@@ -46,6 +46,27 @@ export const COMMANDS = {
     /** One line on what it does. */
     help: 'Start a new chapter: the GM forgets the story so far (it stays in your history).',
   },
+  /** `/remember <fact>`: the GM keeps the fact in long-term memory (this story's). */
+  remember: {
+    /** An example of the command as a player types it. */
+    usage: '/remember my sister is called Lena',
+    /** One line on what it does. */
+    help: 'Ask the GM to remember a fact.',
+  },
+  /** `/forget <words or id>`: deletes the best-matching memory for good. */
+  forget: {
+    /** An example of the command as a player types it. */
+    usage: '/forget sister',
+    /** One line on what it does. */
+    help: 'Make the GM forget a fact (by words or by its id).',
+  },
+  /** `/memory`: lists what the GM remembers, and the story so far. */
+  memory: {
+    /** An example of the command as a player types it. */
+    usage: '/memory',
+    /** One line on what it does. */
+    help: 'Show what the GM remembers.',
+  },
   /** `/save`: replies with how to download the story (`GET /threads/:id/export`); the story itself is not put into a message. */
   save: {
     /** An example of the command as a player types it. */

@@ -32,10 +32,16 @@ async function command(turn: TestTurn, name: CommandName, args = '') {
 }
 
 describe('runCommand', () => {
-  it('/reset starts a new chapter: a system message with a reset part', async () => {
+  it('/reset starts a new chapter: a system message with a reset part, and drops the rolling summary', async () => {
     const turn = await createTestTurn();
+    await turn.storage.setThreadData(turn.threadId, 'dreamdeck:summary', {
+      text: 'Mira sailed to Saltford.',
+      throughMessageId: 'msg_old',
+      updatedAt: new Date().toISOString(),
+    });
     const { run, first } = await command(turn, 'reset');
-    expect(run.tasks).toEqual(['reply']);
+    expect(run.tasks).toEqual(['reply', 'reset-memory']);
+    expect(await turn.storage.getThreadData(turn.threadId)).not.toHaveProperty('dreamdeck:summary');
     expect(first).toMatchObject({
       role: 'system',
       kind: 'system',

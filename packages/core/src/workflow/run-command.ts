@@ -24,21 +24,29 @@ export async function runCommand(
       return [await tasks.reply({ ...base, kind: 'help', content: helpText() })];
     case 'persona':
       return [await tasks.switchPersona({ ...base, args })];
-    case 'reset':
-      return [
-        await tasks.reply({
-          ...base,
-          kind: 'system',
-          role: 'system',
-          content: '— A new chapter begins. The GM has set the earlier story aside. —',
-          parts: [{ type: 'reset' }],
-        }),
-      ];
+    case 'reset': {
+      const id = await tasks.reply({
+        ...base,
+        kind: 'system',
+        role: 'system',
+        content: '— A new chapter begins. The GM has set the earlier story aside. —',
+        parts: [{ type: 'reset' }],
+      });
+      await tasks.resetMemory({ threadId: input.threadId });
+      return [id];
+    }
+    case 'remember':
+      return [await tasks.rememberCommand({ ...base, userId: input.userId, args })];
+    case 'forget':
+      return [await tasks.forgetCommand({ ...base, userId: input.userId, args })];
+    case 'memory':
+      return [await tasks.listMemories({ ...base, userId: input.userId, args })];
     case 'save':
       return [await tasks.exportStory(base)];
     case 'write':
       return narrateAndIllustrate(kit, input, {
         ...base,
+        userId: input.userId,
         persona: input.persona,
         before,
         prompt: args

@@ -17,6 +17,8 @@ export function createStoryWorkflow(context: TurnContext) {
   return {
     pausable: entrypoint({ name: 'dreamdeck-turn', checkpointer: context.storage.checkpointer }, turn),
     straight: entrypoint({ name: 'dreamdeck-turn' }, turn),
+    /** The context the tasks share (what `session.context()` assembles a prompt from). */
+    context,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { EventEmitter } from 'eventemitter3';
 import type { DreamdeckConfig } from '../config/config-schema.js';
 import { DreamdeckError } from '../errors.js';
@@ -5,6 +6,7 @@ import type { DreamdeckEvents } from '../events.js';
 import type { FeatureFlags } from '../flags/feature-flags.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
+import type { PromptSlots } from '../memory/prompt-assembly.js';
 import type { ImageAdapter, ModelAdapter } from '../models/model-adapter.js';
 import type { Persona } from '../personas/personas.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
@@ -27,6 +29,10 @@ export interface TurnContext {
   logger: Logger;
   /** The running turn of each thread, by thread id. */
   sinks: Map<string, TurnSink>;
+  /** Embeddings for memory recall by meaning (optional: recall is lexical without). */
+  embeddings?: EmbeddingsInterface | undefined;
+  /** Fillers of the prompt's per-turn sections (lore, knowledge, author's note), when features provide them. */
+  promptSlots?: PromptSlots | undefined;
 }
 
 /** The sink of the turn running on `threadId`; throws `INTERNAL` when none runs. */

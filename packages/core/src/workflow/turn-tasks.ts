@@ -1,11 +1,19 @@
 import { createExportStoryTask, createSwitchPersonaTask } from './tasks/commands.js';
 import { createDiceTask } from './tasks/dice.js';
 import { createKnowledgeTask } from './tasks/knowledge.js';
+import {
+  createForgetCommandTask,
+  createListMemoriesTask,
+  createRememberCommandTask,
+  createResetMemoryTask,
+} from './tasks/memory-commands.js';
 import { createNarrateTask } from './tasks/narrate.js';
 import { createPaintTask } from './tasks/paint.js';
+import { createRememberTask } from './tasks/remember.js';
 import { createReplyTask } from './tasks/reply.js';
 import { createRouteTask } from './tasks/route.js';
 import { createStoryboardPromptsTask } from './tasks/storyboard.js';
+import { createSummarizeTask } from './tasks/summarize.js';
 import type { TurnContext } from './turn-context.js';
 
 /**
@@ -31,6 +39,18 @@ export interface TurnTasks {
   exportStory: ReturnType<typeof createExportStoryTask>;
   /** [`lookup-knowledge`] Lore lines for the narration. */
   lookupKnowledge: ReturnType<typeof createKnowledgeTask>;
+  /** [`summarize`] Folds what leaves the window into the rolling summary. */
+  summarize: ReturnType<typeof createSummarizeTask>;
+  /** [`remember`] Facts from the new messages into long-term memory. */
+  remember: ReturnType<typeof createRememberTask>;
+  /** [`remember-command`] `/remember`. */
+  rememberCommand: ReturnType<typeof createRememberCommandTask>;
+  /** [`forget-command`] `/forget`. */
+  forgetCommand: ReturnType<typeof createForgetCommandTask>;
+  /** [`list-memories`] `/memory`. */
+  listMemories: ReturnType<typeof createListMemoriesTask>;
+  /** [`reset-memory`] `/reset`: a new chapter starts a new summary. */
+  resetMemory: ReturnType<typeof createResetMemoryTask>;
 }
 
 /** Builds every task of a turn over one shared context (once per engine). */
@@ -45,6 +65,12 @@ export function createTurnTasks(context: TurnContext): TurnTasks {
     switchPersona: createSwitchPersonaTask(context),
     exportStory: createExportStoryTask(context),
     lookupKnowledge: createKnowledgeTask(context),
+    summarize: createSummarizeTask(context),
+    remember: createRememberTask(context),
+    rememberCommand: createRememberCommandTask(context),
+    forgetCommand: createForgetCommandTask(context),
+    listMemories: createListMemoriesTask(context),
+    resetMemory: createResetMemoryTask(context),
   };
 }
 

@@ -85,6 +85,7 @@ async function regenerate(kit: TurnKit, input: TurnInput, messageId: string): Pr
   const narration = await kit.tasks.narrate({
     threadId: input.threadId,
     turnId: input.turnId,
+    userId: input.userId,
     persona: input.persona,
     prompt: [player.content, ...lines].join('\n'),
     before: player.id,
@@ -95,7 +96,14 @@ async function regenerate(kit: TurnKit, input: TurnInput, messageId: string): Pr
 
 /** The narration of a player's message: `prompt` in the turn's persona, over the story before it. */
 function narrationFor(input: TurnInput, playerId: string, prompt: string): NarrationRequest {
-  return { threadId: input.threadId, turnId: input.turnId, persona: input.persona, prompt, before: playerId };
+  return {
+    threadId: input.threadId,
+    turnId: input.turnId,
+    userId: input.userId,
+    persona: input.persona,
+    prompt,
+    before: playerId,
+  };
 }
 
 /** What the GM narrates after a roll: the player's words (or the roll itself), then its result line. */

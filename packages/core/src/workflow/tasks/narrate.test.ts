@@ -11,7 +11,14 @@ import { createTestTurn, type TestTurn } from './test-turn.js';
 async function playerSays(turn: TestTurn, text: string): Promise<NarrationRequest> {
   const player = newMessage(turn.threadId, turn.turnId, { role: 'user', kind: 'player', content: text });
   await turn.storage.appendMessage(player);
-  return { threadId: turn.threadId, turnId: turn.turnId, persona: 'storyteller', prompt: text, before: player.id };
+  return {
+    threadId: turn.threadId,
+    turnId: turn.turnId,
+    userId: turn.userId,
+    persona: 'storyteller',
+    prompt: text,
+    before: player.id,
+  };
 }
 
 const deltas = (turn: TestTurn) => turn.events.flatMap((e) => (e.type === 'message-delta' ? [e.text] : []));

@@ -1,10 +1,11 @@
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { task } from '@langchain/langgraph';
 import { DreamdeckError, isAbortError } from '../../errors.js';
-import { recentWindow } from '../../memory/context-window.js';
+import type { PromptMessage } from '../../memory/context-window.js';
+import { assemblePrompt } from '../../memory/prompt-assembly.js';
+import { planUpkeep, type UpkeepHints } from '../../memory/upkeep-plan.js';
 import { modelError } from '../../models/model-adapter.js';
 import { streamReply } from '../../models/stream-reply.js';
-import { type Persona, renderPersonaPrompt } from '../../personas/personas.js';
 import type { MessagePart, StoryMessage } from '../../types.js';
 import { newMessage } from '../story-messages.js';
 import { sinkFor, type TurnContext } from '../turn-context.js';
@@ -13,6 +14,8 @@ import { sinkFor, type TurnContext } from '../turn-context.js';
 export interface NarrationRequest {
   threadId: string;
   turnId: string;
+  /** The player, whose memories the prompt recalls. */
+  userId: string;
   persona: string;
   /** The player's words and tool lines, as the final human message. */
   prompt: string;
@@ -36,33 +39,31 @@ export function createNarrateTask(context: TurnContext) {
   });
 }
 
-/** The persona `id`, else the configured default, else the first there is. */
-function personaFor(context: TurnContext, id: string): Persona {
-  const all = context.personas();
-  return all.get(id) ?? all.get(context.config().defaultPersona) ?? ([...all.values()][0] as Persona);
+/** What a narration resolves to: its message, and the memory upkeep it calls for. */
+export interface NarrationResult {
+  messageId: string;
+  /** Absent on a regenerate (its messages are already in the window and read for facts). */
+  upkeep?: UpkeepHints;
 }
 
-async function narrateNow(context: TurnContext, request: NarrationRequest): Promise<{ messageId: string }> {
+/** A prompt message as LangChain takes it. */
+export function toChatMessage(message: PromptMessage): BaseMessage {
+  if (message.role === 'system') return new SystemMessage(message.content);
+  return message.role === 'assistant' ? new AIMessage(message.content) : new HumanMessage(message.content);
+}
+
+async function narrateNow(context: TurnContext, request: NarrationRequest): Promise<NarrationResult> {
   const { storage } = context;
   const sink = sinkFor(context, request.threadId);
-  const config = context.config();
-  const who = personaFor(context, request.persona);
-  const flags = await context.flags.effective();
-  const tools = [
-    flags.diceRolling && 'roll dice (the engine rolls; you narrate the result)',
-    flags.imageGeneration && 'storyboard images of the scene',
-    flags.knowledge && 'lore from the knowledge base',
-  ].filter(Boolean);
-  const window = await recentWindow(storage, request.threadId, {
-    budgetTokens: config.memory.windowTokens,
-    maxMessages: config.memory.windowMessages,
+  const prompt = await assemblePrompt(context, {
+    userId: request.userId,
+    threadId: request.threadId,
+    persona: request.persona,
+    prompt: request.prompt,
     before: request.before,
   });
-  const messages = [
-    new SystemMessage(renderPersonaPrompt(who, { tools: tools.join(', ') || 'tell the story' })),
-    ...window,
-    new HumanMessage(request.prompt),
-  ];
+  const who = prompt.persona;
+  const messages = prompt.messages.map(toChatMessage);
   let message: StoryMessage;
   let previous: StoryMessage | undefined;
   if (request.replace) {
@@ -129,5 +130,6 @@ async function narrateNow(context: TurnContext, request: NarrationRequest): Prom
   }
   const stored = await finish('complete');
   sink.emit({ type: 'message-end', message: stored });
-  return { messageId: message.id };
+  if (request.replace) return { messageId: message.id };
+  return { messageId: message.id, upkeep: planUpkeep(context.config(), prompt, text, request.prompt) };
 }

@@ -1,0 +1,244 @@
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { DreamdeckConfig } from '../config/config-schema.js';
+import type { FeatureFlags } from '../flags/feature-flags.js';
+import type { Logger } from '../logging/logger.js';
+import { type Persona, renderPersonaPrompt } from '../personas/personas.js';
+import type { StorageAdapter } from '../storage/storage-adapter.js';
+import { type PromptMessage, readWindow, type StoryWindow } from './context-window.js';
+import type { MemoryRecord } from './memory-types.js';
+import { recallMemories } from './recall.js';
+import { readThreadMemory, type ThreadMemoryState } from './summary-state.js';
+import { loadTokenCounter, MESSAGE_OVERHEAD_TOKENS, type TokenCounter, truncateToTokens } from './token-count.js';
+
+/** The sections of a prompt, in the order they appear in it. */
+export const PROMPT_SECTIONS = ['persona', 'summary', 'window', 'lore', 'memory', 'knowledge', 'authors-note'] as const;
+
+/** A section of a prompt: `persona`, `lore`, `memory`, `summary`, `knowledge`, `authors-note` or `window`. */
+export type PromptSectionName = (typeof PROMPT_SECTIONS)[number];
+
+/** The prompt the next narration sends (`session.context()`), with its token count per section. */
+export interface PromptContext {
+  /** The messages, as sent: one `system` message (persona, summary), the window, the player's message last. */
+  messages: PromptMessage[];
+  /** Tokens of the whole prompt (the sum of `sections`). */
+  tokens: number;
+  /** Tokens per section, in prompt order; empty sections count 0. */
+  sections: Array<{ name: PromptSectionName; tokens: number }>;
+}
+
+/** What a slot filler is asked for: the turn, and the window the prompt holds. */
+export interface SlotRequest {
+  userId: string;
+  threadId: string;
+  /** The player's newest words (and tool lines). */
+  text: string;
+  /** The prompt's window, oldest first. */
+  recent: PromptMessage[];
+}
+
+/**
+ * Fills one of the per-turn sections (`lore`, `knowledge`, `authors-note`): its entries, most
+ * important first; the assembly keeps as many as the section's budget holds.
+ */
+export type SlotFiller = (request: SlotRequest) => Promise<string[]>;
+
+/** Fillers of the per-turn sections that other features provide (lorebook, knowledge base, author's note). */
+export type PromptSlots = Partial<Record<'lore' | 'knowledge' | 'authors-note', SlotFiller>>;
+
+/** Token budgets of the slot sections (the lorebook's is DESIGN's `lore.budgetTokens` default). */
+export const SLOT_BUDGETS: Record<keyof PromptSlots, number> = { lore: 800, knowledge: 800, 'authors-note': 200 };
+
+const SLOT_HEADINGS: Record<keyof PromptSlots, string> = {
+  lore: 'World info:',
+  knowledge: 'From the knowledge base:',
+  'authors-note': "Author's note:",
+};
+
+/** What prompt assembly reads: a subset of the workflow's `TurnContext`. */
+export interface PromptDeps {
+  storage: StorageAdapter;
+  config: () => DreamdeckConfig;
+  personas: () => Map<string, Persona>;
+  flags: FeatureFlags;
+  logger: Logger;
+  embeddings?: EmbeddingsInterface | undefined;
+  promptSlots?: PromptSlots | undefined;
+}
+
+/** What to assemble a prompt for. */
+export interface PromptRequest {
+  userId: string;
+  threadId: string;
+  /** The persona id (the default persona when it does not exist). */
+  persona: string;
+  /** The player's words and tool lines: the final message. */
+  prompt: string;
+  /** The window ends before this message (the player's stored message, in a turn). */
+  before?: string;
+}
+
+/** An assembled prompt, with what memory upkeep needs to know after the reply. */
+export interface AssembledPrompt extends PromptContext {
+  /** The persona that narrates. */
+  persona: Persona;
+  /** The window the prompt holds. */
+  window: StoryWindow;
+  /** The thread's summary and extraction cursor as read. */
+  state: ThreadMemoryState;
+  /** The memories recalled into the prompt. */
+  recalled: MemoryRecord[];
+  /** Tokens of the player's final message. */
+  promptTokens: number;
+  /** The counter used (loaded). */
+  count: TokenCounter;
+}
+
+/** The persona `id`, else the configured default, else the first there is. */
+export function personaFor(deps: Pick<PromptDeps, 'personas' | 'config'>, id: string): Persona {
+  const all = deps.personas();
+  return all.get(id) ?? all.get(deps.config().defaultPersona) ?? ([...all.values()][0] as Persona);
+}
+
+/**
+ * Assembles the prompt of a narration, the one place that does: `narrate` sends it and
+ * `session.context()` shows it. Stable sections come first so a provider's prompt cache hits
+ * across turns: the persona and the rolling summary in the system message, then the window (which
+ * only grows between folds). Sections that change every turn (lore, recalled memory, knowledge,
+ * the author's note) go last, in a `<context>` block of the final user message before the
+ * player's words. Each section stays within its budget, counted with a real tokenizer.
+ */
+export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): Promise<AssembledPrompt> {
+  const count = await loadTokenCounter();
+  const config = deps.config();
+  const memory = config.memory;
+  const persona = personaFor(deps, request.persona);
+  const promptText = truncateToTokens(count, request.prompt, memory.windowTokens - MESSAGE_OVERHEAD_TOKENS);
+  const promptTokens = count(promptText) + MESSAGE_OVERHEAD_TOKENS;
+  const readState = async () => {
+    const state = await readThreadMemory(deps.storage, request.threadId);
+    const window = await readWindow(deps.storage, request.threadId, count, {
+      budgetTokens: memory.windowTokens - promptTokens,
+      maxMessages: memory.windowMessages,
+      ...(memory.summaryTokens > 0 && state.summary && { throughMessageId: state.summary.throughMessageId }),
+      ...(request.before && { before: request.before }),
+      ...(state.extractedThrough && { marker: state.extractedThrough }),
+    });
+    return { state, window };
+  };
+  const [flags, { state, window }, recalled] = await Promise.all([
+    deps.flags.effective(),
+    readState(),
+    recallMemories(deps.storage.store, {
+      userId: request.userId,
+      threadId: request.threadId,
+      query: request.prompt,
+      limit: memory.recallLimit,
+      embeddings: deps.embeddings,
+    }),
+  ]);
+  const tools = [
+    flags.diceRolling && 'roll dice (the engine rolls; you narrate the result)',
+    flags.imageGeneration && 'storyboard images of the scene',
+    flags.knowledge && 'lore from the knowledge base',
+  ].filter(Boolean);
+  const personaText = renderPersonaPrompt(persona, { tools: tools.join(', ') || 'tell the story' });
+  // a summary older than the chapter break the window stopped at belongs to the earlier chapter
+  const summary = memory.summaryTokens > 0 && window.stop !== 'reset' ? state.summary?.text : undefined;
+  const summaryText = summary ? `\n\n## The story so far\n${summary}` : '';
+  const recent = window.entries.map(({ role, content }) => ({ role, content }));
+  const late = await lateSections(deps, request, count, recalled, recent);
+  const block = late.filter((section) => section.text).map((section) => section.text);
+  const wrapped = block.length ? `<context>\n${block.join('\n\n')}\n</context>\n\n${promptText}` : promptText;
+  const messages: PromptMessage[] = [
+    { role: 'system', content: personaText + summaryText },
+    ...recent,
+    { role: 'user', content: wrapped },
+  ];
+  const wrapper = block.length ? count('<context>\n\n</context>\n\n') : 0;
+  const tokensOf: Record<PromptSectionName, number> = {
+    persona: count(personaText) + MESSAGE_OVERHEAD_TOKENS,
+    summary: summaryText ? count(summaryText) : 0,
+    window: window.tokens + promptTokens + wrapper,
+    lore: 0,
+    memory: 0,
+    knowledge: 0,
+    'authors-note': 0,
+  };
+  for (const section of late) tokensOf[section.name] = section.tokens;
+  const sections = PROMPT_SECTIONS.map((name) => ({ name, tokens: tokensOf[name] }));
+  const tokens = sections.reduce((sum, section) => sum + section.tokens, 0);
+  return {
+    messages,
+    tokens,
+    sections,
+    persona,
+    window,
+    state,
+    recalled: recalled.filter((record) => late.some((s) => s.name === 'memory' && s.ids?.includes(record.id))),
+    promptTokens,
+    count,
+  };
+}
+
+interface LateSection {
+  name: 'lore' | 'memory' | 'knowledge' | 'authors-note';
+  text: string;
+  tokens: number;
+  ids?: string[];
+}
+
+/** The per-turn sections, each within its budget: lore, recalled memory, knowledge, author's note. */
+async function lateSections(
+  deps: PromptDeps,
+  request: PromptRequest,
+  count: TokenCounter,
+  recalled: MemoryRecord[],
+  recent: PromptMessage[],
+): Promise<LateSection[]> {
+  const slotRequest: SlotRequest = { userId: request.userId, threadId: request.threadId, text: request.prompt, recent };
+  const fill = async (name: keyof PromptSlots): Promise<LateSection> => {
+    const filler = deps.promptSlots?.[name];
+    if (!filler) return { name, text: '', tokens: 0 };
+    try {
+      const { text, tokens } = fitLines(count, SLOT_HEADINGS[name], await filler(slotRequest), SLOT_BUDGETS[name]);
+      return { name, text, tokens };
+    } catch (error) {
+      // a section that cannot be filled leaves the prompt without it; the turn goes on
+      deps.logger.warn({ err: error, threadId: request.threadId, section: name }, 'prompt section left empty');
+      return { name, text: '', tokens: 0 };
+    }
+  };
+  const budget = deps.config().memory.recallTokens;
+  const kept: string[] = [];
+  const memoryLines = fitLines(
+    count,
+    'Remembered from earlier (facts to keep consistent; do not recite them unprompted):',
+    recalled.map((record) => record.text),
+    budget,
+    kept,
+  );
+  const ids = recalled.filter((record) => kept.includes(record.text)).map((record) => record.id);
+  const [lore, knowledge, note] = await Promise.all([fill('lore'), fill('knowledge'), fill('authors-note')]);
+  return [lore, { name: 'memory', text: memoryLines.text, tokens: memoryLines.tokens, ids }, knowledge, note];
+}
+
+/** A heading and `- ` lines, as many as fit in `budget` tokens (none: empty). `kept` collects the lines taken. */
+function fitLines(
+  count: TokenCounter,
+  heading: string,
+  lines: string[],
+  budget: number,
+  kept: string[] = [],
+): { text: string; tokens: number } {
+  if (lines.length === 0 || budget <= 0) return { text: '', tokens: 0 };
+  let tokens = count(heading);
+  const out: string[] = [heading];
+  for (const line of lines) {
+    const cost = count(`- ${line}`) + 1;
+    if (tokens + cost > budget) continue;
+    tokens += cost;
+    out.push(`- ${line}`);
+    kept.push(line);
+  }
+  return out.length > 1 ? { text: out.join('\n'), tokens } : { text: '', tokens: 0 };
+}

@@ -1,0 +1,56 @@
+import type { StorageAdapter } from '../storage/storage-adapter.js';
+import type { StorySummary } from './memory-types.js';
+
+// What memory keeps per thread, in the thread's key/values (encrypted at rest with the adapter's
+// `encryptionKey`, like messages): the rolling summary, and how far fact extraction has read.
+
+/** Thread data key of the rolling summary. */
+export const SUMMARY_KEY = 'dreamdeck:summary';
+/** Thread data key of the extraction cursor: the newest message the `remember` task has read. */
+export const EXTRACTED_KEY = 'dreamdeck:extracted-through';
+
+/** What memory read from a thread's data in one storage call. */
+export interface ThreadMemoryState {
+  /** The rolling summary, if one was written (maybe of an earlier chapter: see the window's `resetId`). */
+  summary: StorySummary | undefined;
+  /** The newest message fact extraction has read, if any. */
+  extractedThrough: string | undefined;
+}
+
+/** Reads the summary and the extraction cursor of a thread. */
+export async function readThreadMemory(storage: StorageAdapter, threadId: string): Promise<ThreadMemoryState> {
+  const data = await storage.getThreadData(threadId);
+  return { summary: toSummary(data[SUMMARY_KEY]), extractedThrough: stringOr(data[EXTRACTED_KEY]) };
+}
+
+/** Stores the summary (replacing the old one). */
+export function writeSummary(storage: StorageAdapter, threadId: string, summary: StorySummary): Promise<void> {
+  return storage.setThreadData(threadId, SUMMARY_KEY, { ...summary });
+}
+
+/** Moves the extraction cursor. */
+export function writeExtractedThrough(storage: StorageAdapter, threadId: string, messageId: string): Promise<void> {
+  return storage.setThreadData(threadId, EXTRACTED_KEY, messageId);
+}
+
+/** Deletes the summary and the cursor of a thread (a `/reset` keeps the cursor: extraction goes on). */
+export async function clearThreadMemory(
+  storage: StorageAdapter,
+  threadId: string,
+  options: { keepCursor?: boolean } = {},
+): Promise<void> {
+  await storage.setThreadData(threadId, SUMMARY_KEY, undefined);
+  if (!options.keepCursor) await storage.setThreadData(threadId, EXTRACTED_KEY, undefined);
+}
+
+function toSummary(value: unknown): StorySummary | undefined {
+  const summary = value as Partial<StorySummary> | undefined;
+  if (!summary || typeof summary.text !== 'string' || typeof summary.throughMessageId !== 'string') return undefined;
+  return {
+    text: summary.text,
+    throughMessageId: summary.throughMessageId,
+    updatedAt: String(summary.updatedAt ?? ''),
+  };
+}
+
+const stringOr = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
