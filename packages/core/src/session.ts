@@ -1,4 +1,7 @@
 import type { EngineContext } from './engine/engine-context.js';
+import type { StorySummary } from './memory/memory-types.js';
+import type { PromptContext } from './memory/prompt-assembly.js';
+import { promptContext, threadSummary } from './memory/session-memory.js';
 import { runTurn, type TurnRequest } from './engine/run-turn.js';
 import { replayOf, type TurnReplay } from './engine/turn-event-source.js';
 import { DreamdeckError } from './errors.js';
@@ -43,7 +46,7 @@ export class StorySession {
    * @internal
    */
   constructor(
-    private readonly context: EngineContext,
+    private readonly engine: EngineContext,
     /** The thread as it was when the session opened. */
     readonly thread: ThreadRecord,
   ) {}
@@ -60,11 +63,11 @@ export class StorySession {
 
   /** True while a turn runs on this thread in this engine, started from any session. */
   get turnRunning(): boolean {
-    return this.context.turns.running(this.threadId) !== undefined;
+    return this.engine.turns.running(this.threadId) !== undefined;
   }
 
   private get storage(): StorageAdapter {
-    return this.context.storage;
+    return this.engine.storage;
   }
 
   /**
@@ -77,7 +80,7 @@ export class StorySession {
     if (typeof text !== 'string')
       throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
     const clean = cleanText(text);
-    const max = this.context.config().input.maxLength;
+    const max = this.engine.config().input.maxLength;
     if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
     const length = clean.length > max ? graphemeLength(clean) : clean.length;
     if (length > max) {
@@ -95,7 +98,7 @@ export class StorySession {
           throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.', { cause: error });
         throw error;
       });
-      const flags = await this.context.flags.effective({ userId: this.userId });
+      const flags = await this.engine.flags.effective({ userId: this.userId });
       const input: TurnInput = {
         ...this.inputFor(thread, turnId, { type: 'send', text: clean, playerId }),
         storyboard: { imageGeneration: flags.imageGeneration, storyboardReview: flags.storyboardReview },
@@ -183,7 +186,7 @@ export class StorySession {
     const after = options.after ?? 0;
     if (!Number.isSafeInteger(after) || after < 0)
       throw new DreamdeckError('INVALID_INPUT', 'after is the sequence number of an event: a whole number from 0.');
-    const source = await this.context.journals.source(this.threadId, turnId, after);
+    const source = await this.engine.journals.source(this.threadId, turnId, after);
     return replayOf(source, after, options.signal);
   }
 
@@ -194,7 +197,7 @@ export class StorySession {
    * that cannot reach other instances); stopping a turn that already ended does nothing.
    */
   async stop(turnId: string): Promise<boolean> {
-    return this.context.journals.stop(this.threadId, turnId, new DOMException('Stopped by the player.', 'AbortError'));
+    return this.engine.journals.stop(this.threadId, turnId, new DOMException('Stopped by the player.', 'AbortError'));
   }
 
   /**
@@ -213,6 +216,19 @@ export class StorySession {
     const thread = (await this.storage.getThread(this.threadId)) ?? this.thread;
     const messages = await this.recoverInterrupted(await this.storage.listMessages(this.threadId));
     return exportStory(thread, messages, format);
+  }
+
+  /**
+   * The exact prompt the next narration would send for `text` (without it: for `/write`), as
+   * `{ messages, tokens, sections }`; sections per DESIGN, in prompt order (see docs/memory.md).
+   */
+  context(text?: string): Promise<PromptContext> {
+    return promptContext(this.engine.workflow.context, this.thread, text);
+  }
+
+  /** The rolling summary of the story (`{ text, throughMessageId, updatedAt }`), or null before the first. */
+  summary(): Promise<StorySummary | null> {
+    return threadSummary(this.engine.storage, this.threadId);
   }
 
   /** Records the player's thumbs up (1) or down (-1), with an optional comment, on a message. */
@@ -238,7 +254,7 @@ export class StorySession {
    */
   async pendingInterrupt(): Promise<InterruptRequest | undefined> {
     const [state, [latest]] = await Promise.all([
-      this.context.workflow.pausable.getState({ configurable: { thread_id: this.threadId } }),
+      this.engine.workflow.pausable.getState({ configurable: { thread_id: this.threadId } }),
       this.storage.listMessages(this.threadId, { limit: 1 }),
     ]);
     for (const task of state.tasks) {
@@ -264,7 +280,7 @@ export class StorySession {
         try {
           const stored = await this.storage.updateMessage(message.id, { status: 'aborted', ifStatus: 'streaming' });
           if (stored.status === 'aborted') {
-            this.context.logger.warn(
+            this.engine.logger.warn(
               { threadId: this.threadId, messageId: message.id },
               'reply left streaming by a stopped process marked aborted',
             );
@@ -272,7 +288,7 @@ export class StorySession {
           return stored;
         } catch (error) {
           // housekeeping only: a failure here surfaces on the next real write instead
-          this.context.logger.warn({ err: error, threadId: this.threadId }, 'could not mark an interrupted reply');
+          this.engine.logger.warn({ err: error, threadId: this.threadId }, 'could not mark an interrupted reply');
           return message;
         }
       }),
@@ -291,7 +307,7 @@ export class StorySession {
 
   /** Runs one turn on this session's thread (see {@link runTurn}). */
   private run(options: TurnOptions, prepare: TurnRequest['prepare'], countsAsTurn = true): Turn {
-    return runTurn(this.context, {
+    return runTurn(this.engine, {
       threadId: this.threadId,
       userId: this.userId,
       owner: this,
