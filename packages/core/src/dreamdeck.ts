@@ -1,4 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { EventEmitter } from 'eventemitter3';
 import type { DreamdeckConfig, DreamdeckConfigInput } from './config/config-schema.js';
@@ -13,6 +14,8 @@ import type { DreamdeckEvents } from './events.js';
 import { FeatureFlags } from './flags/feature-flags.js';
 import { RateLimiter } from './limits/rate-limiter.js';
 import { createLogger, type Logger, type LogLevel } from './logging/logger.js';
+import { createDreamdeckMemory } from './memory/dreamdeck-memory.js';
+import type { DreamdeckMemory } from './memory/memory-types.js';
 import { createDemoImages } from './models/demo-images.js';
 import { createDemoModel } from './models/demo-model.js';
 import { type ImageAdapter, type ModelAdapter, type SearchAdapter, toModelAdapter } from './models/model-adapter.js';
@@ -33,6 +36,8 @@ export interface DreamdeckOptions {
   images?: ImageAdapter;
   /** Optional web search. */
   search?: SearchAdapter;
+  /** Any LangChain `Embeddings`: memory recall ranks by meaning too (lexical BM25 without). */
+  embeddings?: EmbeddingsInterface;
   /** Configuration given in code; wins over the file and `DREAMDECK_*` env. */
   config?: DreamdeckConfigInput;
   /** A JSON or YAML config file (default: `DREAMDECK_CONFIG`). */
@@ -87,6 +92,8 @@ export interface Dreamdeck {
   readonly flags: FeatureFlags;
   /** Per-user rate limits and the image concurrency cap. */
   readonly limits: RateLimiter;
+  /** Long-term memory per user: list, remember, update, forget (see docs/memory.md). */
+  readonly memory: DreamdeckMemory;
   /** Typed events: `turn-start`, `turn-end`, `error`, `rate-limited`, `flag-change`, … */
   readonly events: EventEmitter<DreamdeckEvents>;
   /** Where the engine logs. */
@@ -155,6 +162,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     events,
     logger,
     sinks,
+    embeddings: options.embeddings,
   });
   const context: EngineContext = {
     storage,
@@ -224,6 +232,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     search: options.search,
     flags,
     limits,
+    memory: createDreamdeckMemory({ storage, config: getConfig, embeddings: options.embeddings }),
     events,
     logger,
     personas: () => [...personas.values()],
