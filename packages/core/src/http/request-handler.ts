@@ -9,6 +9,7 @@ import { createRouter } from './router.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { flagRoutes } from './routes/flags.js';
+import { memoryRoutes } from './routes/memory.js';
 import { personaRoutes } from './routes/personas.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { serviceRoutes } from './routes/service.js';
@@ -63,6 +64,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     ...turnEventRoutes(context),
     ...flagRoutes(context),
     ...preferenceRoutes(context),
+    ...memoryRoutes(context),
     ...adminRoutes(context),
   ]);
   const pipeline = createRequestPipeline(context, router);
