@@ -110,6 +110,8 @@ export function threadRoutes({ dd, maxBodyBytes, openSession }: HttpContext): Ro
         if (session.turnRunning) {
           throw new DreamdeckError('CONFLICT', 'A turn is running in this story. Stop it before deleting the story.');
         }
+        // what memory keeps of the story goes with it, for good (its user-wide memories stay)
+        await dd.memory.forgetThread(user.id, session.threadId);
         await dd.storage.deleteThread(session.threadId);
         return new Response(null, { status: 204 });
       },
