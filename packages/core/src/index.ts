@@ -18,6 +18,16 @@ export type { DreamdeckEvents } from './events.js';
 export type { FeatureFlags, Flags } from './flags/feature-flags.js';
 export type { LimitName, RateLimiter } from './limits/rate-limiter.js';
 export type { Logger, LogLevel } from './logging/logger.js';
+export type { PromptMessage } from './memory/context-window.js';
+export type {
+  DreamdeckMemory,
+  ListMemoriesOptions,
+  MemoryRecord,
+  MemoryScope,
+  RememberInput,
+  StorySummary,
+} from './memory/memory-types.js';
+export type { PromptContext, PromptSectionName, PromptSlots, SlotFiller, SlotRequest } from './memory/prompt-assembly.js';
 export { createDemoImages } from './models/demo-images.js';
 export type { DemoModelOptions } from './models/demo-model.js';
 export { createDemoModel, DemoChatModel } from './models/demo-model.js';
