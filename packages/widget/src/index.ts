@@ -8,6 +8,7 @@ export {
   DreamdeckClient,
   type DreamdeckClientOptions,
   readTurnEvents,
+  type TurnStreamOptions,
 } from './api-client.js';
 export { type BarChartOptions, type BarGroup, barChart } from './bar-chart.js';
 export { DreamdeckAdmin } from './dreamdeck-admin.js';
