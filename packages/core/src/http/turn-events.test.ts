@@ -145,6 +145,24 @@ describe('GET /threads/:id/turns/:turnId/events (rejoin)', () => {
     expect(narration.content.length).toBeGreaterThan(0);
   });
 
+  it('closing the handler also stops a turn whose client left and that still runs for a rejoin', async () => {
+    app = await serveForTests({ latencyMs: 15, config: { features: { imageGeneration: false } } });
+    const thread = await newThread(app, 'u1');
+    const client = new AbortController();
+    const response = await app.call('u1', `/threads/${thread.id}/turns`, {
+      method: 'POST',
+      json: { text: 'I tell a long story by the fire.' },
+      signal: client.signal,
+    });
+    await readStream(response, (event) => event.event === 'message-delta');
+    client.abort();
+    await waitFor(async () => (app!.handler.openStreams === 0 ? true : undefined));
+    await app.handler.close();
+    // closed only once the turn had ended: its reply is already settled
+    const [reply] = (await app.dd.storage.listMessages(thread.id)).filter((m: StoryMessage) => m.kind === 'narration');
+    expect(reply?.status).toBe('aborted');
+  });
+
   it('POST …/turns/:turnId/stop stops the turn at once; its stream ends with turn-end `aborted`', async () => {
     app = await serveForTests({ latencyMs: 15, config: { features: { imageGeneration: false } } });
     const server = app;

@@ -27,7 +27,10 @@ export interface TurnStreams {
    * {@link TurnStreams.closeAll} ends it too.
    */
   replay(context: RequestContext, threadId: string, turnId: string, after: number): Promise<Response>;
-  /** Aborts every running turn and resolves once each stream has closed (after its `turn-end`). */
+  /**
+   * Aborts every running turn started here (those whose client left too) and ends every rejoin;
+   * resolves once each stream has closed (after its `turn-end`) and each turn has ended.
+   */
   closeAll(): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export interface TurnStreamsOptions {
 export function createTurnStreams(options: TurnStreamsOptions): TurnStreams {
   const { openSession, metrics, heartbeatMs, rejoinGraceMs } = options;
   const streams = new Map<AbortController, Promise<void>>();
+  /** Turns started here that still run, their streams closed or not (a turn in its rejoin grace). */
+  const running = new Map<AbortController, Promise<unknown>>();
   /** Registers a stream until it closes; `abort` ends it when the server shuts down. */
   const track = (abort: AbortController) => {
     let done!: () => void;
@@ -79,6 +84,10 @@ export function createTurnStreams(options: TurnStreamsOptions): TurnStreams {
       // and it stops after the grace unless the client rejoins.
       const abort = new AbortController();
       const turn = begin(session, abort.signal);
+      running.set(
+        abort,
+        turn.result.finally(() => running.delete(abort)),
+      );
       const release = track(abort);
       // a client gone before the answer starts never learnt the turn's id and cannot rejoin it: stop it
       const { signal } = context.request;
@@ -101,8 +110,9 @@ export function createTurnStreams(options: TurnStreamsOptions): TurnStreams {
       return streamReplay(replay, streamOptions(context, abort, track(abort)));
     },
     async closeAll() {
-      const pending = [...streams.values()];
-      for (const controller of streams.keys())
+      // open streams, and turns whose client left and that still run for a rejoin
+      const pending = [...streams.values(), ...running.values()];
+      for (const controller of new Set([...streams.keys(), ...running.keys()]))
         controller.abort(new DOMException('The server is shutting down.', 'AbortError'));
       await Promise.all(pending);
     },
