@@ -26,6 +26,9 @@ export interface PromptContext {
   sections: Array<{ name: PromptSectionName; tokens: number }>;
 }
 
+const CONTEXT_OPEN = '<context>\n';
+const CONTEXT_CLOSE = '\n</context>\n\n';
+
 /** What a slot filler is asked for: the turn, and the window the prompt holds. */
 export interface SlotRequest {
   userId: string;
@@ -112,8 +115,10 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
   const config = deps.config();
   const memory = config.memory;
   const persona = personaFor(deps, request.persona);
-  const promptText = truncateToTokens(count, request.prompt, memory.windowTokens - MESSAGE_OVERHEAD_TOKENS);
-  const promptTokens = count(promptText) + MESSAGE_OVERHEAD_TOKENS;
+  // the `<context>` wrapper around the per-turn sections is reserved in the window's budget
+  const wrapper = count(CONTEXT_OPEN + CONTEXT_CLOSE);
+  const promptText = truncateToTokens(count, request.prompt, memory.windowTokens - MESSAGE_OVERHEAD_TOKENS - wrapper);
+  const promptTokens = count(promptText) + MESSAGE_OVERHEAD_TOKENS + wrapper;
   const readState = async () => {
     const state = await readThreadMemory(deps.storage, request.threadId);
     const window = await readWindow(deps.storage, request.threadId, count, {
@@ -148,17 +153,16 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
   const recent = window.entries.map(({ role, content }) => ({ role, content }));
   const late = await lateSections(deps, request, count, recalled, recent);
   const block = late.filter((section) => section.text).map((section) => section.text);
-  const wrapped = block.length ? `<context>\n${block.join('\n\n')}\n</context>\n\n${promptText}` : promptText;
+  const wrapped = block.length ? `${CONTEXT_OPEN}${block.join('\n\n')}${CONTEXT_CLOSE}${promptText}` : promptText;
   const messages: PromptMessage[] = [
     { role: 'system', content: personaText + summaryText },
     ...recent,
     { role: 'user', content: wrapped },
   ];
-  const wrapper = block.length ? count('<context>\n\n</context>\n\n') : 0;
   const tokensOf: Record<PromptSectionName, number> = {
     persona: count(personaText) + MESSAGE_OVERHEAD_TOKENS,
     summary: summaryText ? count(summaryText) : 0,
-    window: window.tokens + promptTokens + wrapper,
+    window: window.tokens + promptTokens - (block.length ? 0 : wrapper),
     lore: 0,
     memory: 0,
     knowledge: 0,
