@@ -94,10 +94,8 @@ export type MessagePart =
   | {
       /** Discriminant. */
       type: 'remembered';
-      /** The memory's id (`dd.memory`, `/memories/:id`). */
+      /** The memory's id (`dd.memory`, `/memories/:id`); the part goes when the memory is forgotten. */
       memoryId: string;
-      /** The fact as remembered then. */
-      text: string;
     };
 
 /** An earlier version of a regenerated reply. */
