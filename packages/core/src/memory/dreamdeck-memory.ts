@@ -86,8 +86,14 @@ export function createDreamdeckMemory(deps: MemoryDeps): DreamdeckMemory {
     },
 
     async forget(userId, id) {
-      await own(userId, id);
+      const record = await own(userId, id);
       await deleteMemory(store, userId, id);
+      // the "remembered" mark on the message it came from goes too
+      const source = record.messageId ? await storage.getMessage(record.messageId) : null;
+      if (source?.parts?.some((part) => part.type === 'remembered' && part.memoryId === id)) {
+        const parts = source.parts.filter((part) => part.type !== 'remembered' || part.memoryId !== id);
+        await storage.updateMessage(source.id, { parts });
+      }
     },
 
     async forgetThread(userId, threadId) {

@@ -71,7 +71,11 @@ describe('long-term memory in a story', () => {
     // the message a fact came from is marked, with the memory's id
     const first = (await session.history()).find((m) => m.content.startsWith('My name is Mira'));
     const name = records.find((r) => r.text.includes('Mira'));
-    expect(first?.parts).toContainEqual({ type: 'remembered', memoryId: name?.id, text: name?.text });
+    expect(first?.parts).toContainEqual({ type: 'remembered', memoryId: name?.id });
+    // forgetting it takes the mark away too
+    await dd.memory.forget('u1', name?.id as string);
+    const after = (await session.history()).find((m) => m.id === first?.id);
+    expect(after?.parts ?? []).not.toContainEqual({ type: 'remembered', memoryId: name?.id });
     await dd.close();
   });
 

@@ -79,7 +79,7 @@ export function createRememberTask(context: TurnContext) {
 /** Adds a `remembered` part to each message a fact came from (replacing an earlier one for the same memory). */
 async function markSources(
   context: TurnContext,
-  records: Array<{ id: string; text: string; messageId?: string }>,
+  records: Array<{ id: string; messageId?: string }>,
 ): Promise<void> {
   const bySource = new Map<string, typeof records>();
   for (const record of records) {
@@ -91,7 +91,7 @@ async function markSources(
     const ids = new Set(facts.map((fact) => fact.id));
     const parts: MessagePart[] = [
       ...(message.parts ?? []).filter((part) => part.type !== 'remembered' || !ids.has(part.memoryId)),
-      ...facts.map((fact): MessagePart => ({ type: 'remembered', memoryId: fact.id, text: fact.text })),
+      ...facts.map((fact): MessagePart => ({ type: 'remembered', memoryId: fact.id })),
     ];
     await context.storage.updateMessage(messageId, { parts });
   }
