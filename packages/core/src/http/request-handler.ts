@@ -71,17 +71,17 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
   const stopFlagPoll = startFlagPoll(dd.flags, options.flagPollMs ?? 1000, context.logger);
 
   const handler = (request: Request) => pipeline.answer(request, false);
-  return Object.assign(handler, {
+  Object.assign(handler, {
     [DIRECT_HANDLER]: (request: Request) => pipeline.answer(request, true),
     metrics: context.metrics,
-    get openStreams() {
-      return context.streams.size;
-    },
     async close() {
       pipeline.refuseNew();
       stopFlagPoll();
       await context.streams.closeAll();
       context.metrics.detach();
     },
-  }) as RequestHandler;
+  });
+  // a getter (Object.assign would copy its value once: 0 for ever)
+  Object.defineProperty(handler, 'openStreams', { get: () => context.streams.size, enumerable: true });
+  return handler as unknown as RequestHandler;
 }
