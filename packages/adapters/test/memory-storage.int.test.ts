@@ -52,7 +52,9 @@ const sqlite = (encrypted: boolean): Backend => {
       const db = (storage as SqliteStorage).database;
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
       return tables
-        .flatMap(({ name }) => (db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>).map(rawText))
+        .flatMap(({ name }) =>
+          (db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>).map(rawText),
+        )
         .join('\n');
     },
   };
@@ -117,54 +119,59 @@ async function play(session: StorySession, text: string) {
 }
 
 describe.each(backends)('memory on $name storage', (backend) => {
-  it.skipIf(backend.skip)('recalls facts, folds a summary, forgets for good, and keeps it all unreadable when encrypted', async () => {
-    const storage = backend.open();
-    const dd = await engine(storage);
-    const userId = `usr_${backend.name.replace(/\W+/g, '_')}`;
-    const session = await dd.openSession({ userId });
-    await play(session, `My name is ${SECRET_NAME}.`);
-    await play(session, `I owe the guild of ${SECRET_DEBT} 40 silver.`);
-    for (let i = 0; i < 8; i++) await play(session, `I ride north, mile ${i}.`);
-    // recall: the question finds the fact, long after it left the window
-    const context = await session.context('What is my name again?');
-    expect(context.messages.at(-1)?.content).toContain(`The player's name is ${SECRET_NAME}.`);
-    const summary = await session.summary();
-    expect(summary?.text).toContain(SECRET_NAME);
-    // the API: list, remember, update, forget
-    const mine = await dd.memory.remember(userId, { text: 'The player hums when nervous.' });
-    expect(await dd.memory.list(userId, { query: 'nervous humming' })).toEqual([mine]);
-    const changed = await dd.memory.update(userId, mine.id, { text: 'The player whistles when nervous.' });
-    expect(changed.text).toBe('The player whistles when nervous.');
-    await expect(dd.memory.update('someone-else', mine.id, { text: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    if (backend.dump) {
-      const dump = await backend.dump(storage);
-      if (backend.encrypted) {
-        expect(dump).toContain('dd:enc:v1:');
-        expect(dump).not.toContain(SECRET_NAME);
-        expect(dump).not.toContain(SECRET_DEBT);
-        expect(dump).not.toContain('whistles');
-      } else {
-        // the test can see what it looks for: the checks above would catch plaintext
-        expect(dump).toContain(SECRET_NAME);
-        expect(dump).toContain('whistles');
+  it.skipIf(backend.skip)(
+    'recalls facts, folds a summary, forgets for good, and keeps it all unreadable when encrypted',
+    async () => {
+      const storage = backend.open();
+      const dd = await engine(storage);
+      const userId = `usr_${backend.name.replace(/\W+/g, '_')}`;
+      const session = await dd.openSession({ userId });
+      await play(session, `My name is ${SECRET_NAME}.`);
+      await play(session, `I owe the guild of ${SECRET_DEBT} 40 silver.`);
+      for (let i = 0; i < 8; i++) await play(session, `I ride north, mile ${i}.`);
+      // recall: the question finds the fact, long after it left the window
+      const context = await session.context('What is my name again?');
+      expect(context.messages.at(-1)?.content).toContain(`The player's name is ${SECRET_NAME}.`);
+      const summary = await session.summary();
+      expect(summary?.text).toContain(SECRET_NAME);
+      // the API: list, remember, update, forget
+      const mine = await dd.memory.remember(userId, { text: 'The player hums when nervous.' });
+      expect(await dd.memory.list(userId, { query: 'nervous humming' })).toEqual([mine]);
+      const changed = await dd.memory.update(userId, mine.id, { text: 'The player whistles when nervous.' });
+      expect(changed.text).toBe('The player whistles when nervous.');
+      await expect(dd.memory.update('someone-else', mine.id, { text: 'x' })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      if (backend.dump) {
+        const dump = await backend.dump(storage);
+        if (backend.encrypted) {
+          expect(dump).toContain('dd:enc:v1:');
+          expect(dump).not.toContain(SECRET_NAME);
+          expect(dump).not.toContain(SECRET_DEBT);
+          expect(dump).not.toContain('whistles');
+        } else {
+          // the test can see what it looks for: the checks above would catch plaintext
+          expect(dump).toContain(SECRET_NAME);
+          expect(dump).toContain('whistles');
+        }
       }
-    }
-    await dd.memory.forget(userId, mine.id);
-    expect(await storage.store.get(['dreamdeck', 'memory', userId], mine.id)).toBeNull();
-    // deleting the story: its memories and summary go; the player's own user-wide memory stays
-    const keep = await dd.memory.remember(userId, { text: 'The player likes riddles.' });
-    await dd.memory.forgetThread(userId, session.threadId);
-    expect((await dd.memory.list(userId)).map((r) => r.id)).toEqual([keep.id]);
-    expect(await session.summary()).toBeNull();
-    if (backend.dump) {
-      const dump = await backend.dump(storage);
-      if (!backend.encrypted) expect(dump).not.toContain(`The player's name is ${SECRET_NAME}`);
-      expect(dump).not.toContain('whistles');
-      const rows = await storage.store.search(['dreamdeck', 'memory', userId], { limit: 100 });
-      expect(rows.map((row) => row.key)).toEqual([keep.id]);
-    }
-    await dd.close();
-  });
+      await dd.memory.forget(userId, mine.id);
+      expect(await storage.store.get(['dreamdeck', 'memory', userId], mine.id)).toBeNull();
+      // deleting the story: its memories and summary go; the player's own user-wide memory stays
+      const keep = await dd.memory.remember(userId, { text: 'The player likes riddles.' });
+      await dd.memory.forgetThread(userId, session.threadId);
+      expect((await dd.memory.list(userId)).map((r) => r.id)).toEqual([keep.id]);
+      expect(await session.summary()).toBeNull();
+      if (backend.dump) {
+        const dump = await backend.dump(storage);
+        if (!backend.encrypted) expect(dump).not.toContain(`The player's name is ${SECRET_NAME}`);
+        expect(dump).not.toContain('whistles');
+        const rows = await storage.store.search(['dreamdeck', 'memory', userId], { limit: 100 });
+        expect(rows.map((row) => row.key)).toEqual([keep.id]);
+      }
+      await dd.close();
+    },
+  );
 });
 
 describe('the summary survives a restart', () => {

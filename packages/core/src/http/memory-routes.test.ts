@@ -50,13 +50,18 @@ describe('memory over HTTP', () => {
     expect(ranked.memories.map((m) => m.id)).toEqual([memory.id]);
 
     // another player can neither read, change nor delete it: 404, as if it did not exist
-    expect((await app.call('bob', `/memories/${memory.id}`, { method: 'PATCH', json: { text: 'x' } })).status).toBe(404);
+    expect((await app.call('bob', `/memories/${memory.id}`, { method: 'PATCH', json: { text: 'x' } })).status).toBe(
+      404,
+    );
     expect((await app.call('bob', `/memories/${memory.id}`, { method: 'DELETE' })).status).toBe(404);
     expect((await app.call('bob', `/memories?threadId=${thread.id}`)).status).toBe(404);
     expect(await json<{ memories: unknown[] }>(await app.call('bob', '/memories'))).toEqual({ memories: [] });
     expect((await app.call('bob', `/threads/${thread.id}/context`)).status).toBe(404);
 
-    const patched = await app.call('ana', `/memories/${memory.id}`, { method: 'PATCH', json: { text: 'Ana fears boats.' } });
+    const patched = await app.call('ana', `/memories/${memory.id}`, {
+      method: 'PATCH',
+      json: { text: 'Ana fears boats.' },
+    });
     expect((await json<{ memory: MemoryRecord }>(patched)).memory.text).toBe('Ana fears boats.');
 
     expect((await app.call('ana', `/memories/${memory.id}`, { method: 'DELETE' })).status).toBe(204);

@@ -78,8 +78,7 @@ export async function readWindow(
   const window: StoryWindow = { entries, tokens: 0, read: 0, stop: 'start', overflow: false, stored };
   let before = options.before;
   while (window.read < options.maxMessages) {
-    const limit =
-      window.read === 0 ? Math.min(FIRST_PAGE, options.maxMessages) : options.maxMessages - window.read;
+    const limit = window.read === 0 ? Math.min(FIRST_PAGE, options.maxMessages) : options.maxMessages - window.read;
     const page = await storage.listMessages(threadId, { limit, ...(before && { before }) });
     for (let i = page.length - 1; i >= 0; i--) {
       const message = page[i] as StoryMessage;

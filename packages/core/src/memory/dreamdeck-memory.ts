@@ -2,9 +2,9 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { DreamdeckConfig } from '../config/config-schema.js';
 import { DreamdeckError } from '../errors.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
-import { cleanMemoryText } from './memory-text.js';
 import { deleteMemory, newMemory, normalizeFact, readMemories, readMemory, writeMemory } from './memory-book.js';
 import { rankMemories } from './memory-ranking.js';
+import { cleanMemoryText } from './memory-text.js';
 import type { DreamdeckMemory, MemoryRecord } from './memory-types.js';
 import { clearThreadMemory } from './summary-state.js';
 

@@ -14,9 +14,13 @@ export const factsSchema = z.object({
       z.object({
         subject: z
           .string()
-          .describe('What the fact is about, a few words ("name", "sister", "carries: lantern"); reuse a known subject to update it.'),
+          .describe(
+            'What the fact is about, a few words ("name", "sister", "carries: lantern"); reuse a known subject to update it.',
+          ),
         fact: z.string().describe('The fact as one short sentence about the player or the story.'),
-        kind: z.enum(FACT_KINDS).describe('name, place, relationship, inventory, preference (how the player wants the story told) or other.'),
+        kind: z
+          .enum(FACT_KINDS)
+          .describe('name, place, relationship, inventory, preference (how the player wants the story told) or other.'),
         message: z.number().int().optional().describe('The number of the message the fact comes from.'),
       }),
     )

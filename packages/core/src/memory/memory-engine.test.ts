@@ -65,9 +65,9 @@ describe('long-term memory in a story', () => {
       ].sort(),
     );
     const records = await dd.memory.list('u1');
-    expect(records.every((r) => r.source === 'extracted' && r.scope === 'thread' && r.threadId === session.threadId)).toBe(
-      true,
-    );
+    expect(
+      records.every((r) => r.source === 'extracted' && r.scope === 'thread' && r.threadId === session.threadId),
+    ).toBe(true);
     // the message a fact came from is marked, with the memory's id
     const first = (await session.history()).find((m) => m.content.startsWith('My name is Mira'));
     const name = records.find((r) => r.text.includes('Mira'));

@@ -35,7 +35,10 @@ export function planUpkeep(config: DreamdeckConfig, prompt: AssembledPrompt, rep
   const tokens = window.tokens + prompt.promptTokens + prompt.count(reply) + MESSAGE_OVERHEAD_TOKENS;
   const summarize =
     memory.summaryTokens > 0 &&
-    (window.overflow || window.stop === 'cap' || tokens > memory.windowTokens || window.read + 2 > memory.windowMessages);
+    (window.overflow ||
+      window.stop === 'cap' ||
+      tokens > memory.windowTokens ||
+      window.read + 2 > memory.windowMessages);
   const pending = (window.afterMarker ?? window.read) + 2;
   const extract =
     memory.extract && (summarize || pending >= EXTRACT_EVERY_MESSAGES || PERSONAL.test(playerText.slice(0, 4000)));

@@ -7,14 +7,24 @@ describe("the demo model's memory work", () => {
       [
         '[1] Player: My name is Mira Vell. My sister is called Lena, and I carry the lantern of Saint Bell.',
         '[2] GM: My name is Nobody, says the innkeeper.',
-        "[3] Player: I owe the smuggler Varo 30 gold crowns. I fear the deep sea. I come from Saltford. No gore, please.",
+        '[3] Player: I owe the smuggler Varo 30 gold crowns. I fear the deep sea. I come from Saltford. No gore, please.',
       ].join('\n'),
     );
     expect(facts).toEqual([
       { subject: 'name', fact: "The player's name is Mira Vell.", kind: 'name', message: 1 },
       { subject: 'sister', fact: "The player's sister is called Lena.", kind: 'relationship', message: 1 },
-      { subject: 'carries lantern of Saint Bell', fact: 'The player carries the lantern of Saint Bell.', kind: 'inventory', message: 1 },
-      { subject: 'owes smuggler Varo', fact: 'The player owes the smuggler Varo 30 gold crowns.', kind: 'other', message: 3 },
+      {
+        subject: 'carries lantern of Saint Bell',
+        fact: 'The player carries the lantern of Saint Bell.',
+        kind: 'inventory',
+        message: 1,
+      },
+      {
+        subject: 'owes smuggler Varo',
+        fact: 'The player owes the smuggler Varo 30 gold crowns.',
+        kind: 'other',
+        message: 3,
+      },
       { subject: 'fears deep sea', fact: 'The player fears the deep sea.', kind: 'other', message: 3 },
       { subject: 'home', fact: 'The player comes from Saltford.', kind: 'place', message: 3 },
       { subject: 'preference no gore', fact: 'The player wants no gore in the story.', kind: 'preference', message: 3 },

@@ -25,7 +25,10 @@ const PATTERNS: Array<{ pattern: RegExp; fact: (m: RegExpExecArray) => Omit<Demo
     fact: (m) => ({ subject: 'name', fact: `The player's name is ${m[1]}.`, kind: 'name' }),
   },
   {
-    pattern: new RegExp(`\\b[Mm]y ([a-z]+(?: (?!is\\b|was\\b)[a-z]+)?) (?:is called|is named|named|called|is) ${NAME}`, 'g'),
+    pattern: new RegExp(
+      `\\b[Mm]y ([a-z]+(?: (?!is\\b|was\\b)[a-z]+)?) (?:is called|is named|named|called|is) ${NAME}`,
+      'g',
+    ),
     fact: (m) =>
       m[1] === 'name'
         ? undefined
@@ -35,14 +38,20 @@ const PATTERNS: Array<{ pattern: RegExp; fact: (m: RegExpExecArray) => Omit<Demo
     pattern: new RegExp(`\\bi (?:carry|am carrying|hold|keep|wear|wield) ${PHRASE}${END}`, 'gi'),
     fact: (m) => {
       const item = clean(String(m[1]));
-      return { subject: `carries ${withoutArticle(item)}`, fact: `The player carries ${lowerFirst(item)}.`, kind: 'inventory' };
+      return {
+        subject: `carries ${withoutArticle(item)}`,
+        fact: `The player carries ${lowerFirst(item)}.`,
+        kind: 'inventory',
+      };
     },
   },
   {
     pattern: new RegExp(`\\bi owe ${PHRASE}${END}`, 'gi'),
     fact: (m) => {
       const debt = clean(String(m[1]));
-      const creditor = withoutArticle(debt.replace(/\s+(\d+|a hundred|a thousand|one|two|three|five|ten|my|for)\b.*$/i, ''));
+      const creditor = withoutArticle(
+        debt.replace(/\s+(\d+|a hundred|a thousand|one|two|three|five|ten|my|for)\b.*$/i, ''),
+      );
       return { subject: `owes ${creditor}`, fact: `The player owes ${lowerFirst(debt)}.`, kind: 'other' };
     },
   },
@@ -102,7 +111,10 @@ const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** A sentence's worth in a summary: the player's own lines most, then names and places (capitalised words inside it). */
 function worth(sentence: string): number {
-  const names = sentence.split(/\s+/).slice(1).filter((word) => /^[A-Z][a-z]/.test(word)).length;
+  const names = sentence
+    .split(/\s+/)
+    .slice(1)
+    .filter((word) => /^[A-Z][a-z]/.test(word)).length;
   return (sentence.startsWith('The player') ? 3 : 0) + names;
 }
 
@@ -121,7 +133,9 @@ export function demoSummary(system: string, request: string): string {
     const player = /^Player: (.*)$/.exec(line);
     if (player?.[1]) {
       const words = clean(player[1]).split(' ');
-      sentences.push(`The player: ${words.slice(0, 30).join(' ')}${words.length > 30 ? '…' : ''}.`.replace(/[.!?]\.$/, '.'));
+      sentences.push(
+        `The player: ${words.slice(0, 30).join(' ')}${words.length > 30 ? '…' : ''}.`.replace(/[.!?]\.$/, '.'),
+      );
       continue;
     }
     const gm = /^GM: (.*)$/.exec(line);
@@ -136,7 +150,8 @@ export function demoSummary(system: string, request: string): string {
   let total = sentences.reduce((sum, s) => sum + wordsOf(s), 0);
   while (total > maxWords && sentences.length > 1) {
     let drop = 0;
-    for (let i = 1; i < sentences.length; i++) if (worth(sentences[i] as string) < worth(sentences[drop] as string)) drop = i;
+    for (let i = 1; i < sentences.length; i++)
+      if (worth(sentences[i] as string) < worth(sentences[drop] as string)) drop = i;
     total -= wordsOf(sentences[drop] as string);
     sentences.splice(drop, 1);
   }

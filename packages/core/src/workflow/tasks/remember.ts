@@ -77,10 +77,7 @@ export function createRememberTask(context: TurnContext) {
 }
 
 /** Adds a `remembered` part to each message a fact came from (replacing an earlier one for the same memory). */
-async function markSources(
-  context: TurnContext,
-  records: Array<{ id: string; messageId?: string }>,
-): Promise<void> {
+async function markSources(context: TurnContext, records: Array<{ id: string; messageId?: string }>): Promise<void> {
   const bySource = new Map<string, typeof records>();
   for (const record of records) {
     if (record.messageId) bySource.set(record.messageId, [...(bySource.get(record.messageId) ?? []), record]);

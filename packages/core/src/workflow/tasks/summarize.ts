@@ -1,7 +1,7 @@
 import { task } from '@langchain/langgraph';
 import { readWindow } from '../../memory/context-window.js';
-import { readThreadMemory, writeSummary } from '../../memory/summary-state.js';
 import { summarizeStory } from '../../memory/summarize-story.js';
+import { readThreadMemory, writeSummary } from '../../memory/summary-state.js';
 import { loadTokenCounter } from '../../memory/token-count.js';
 import { planFold } from '../../memory/upkeep-plan.js';
 import { sinkFor, type TurnContext } from '../turn-context.js';
