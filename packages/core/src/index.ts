@@ -12,6 +12,7 @@ export type { DreamdeckConfig, DreamdeckConfigInput, FlagName, PersonaConfig } f
 export { configSchema, FLAG_NAMES } from './config/config-schema.js';
 export type { Dreamdeck, DreamdeckOptions, OpenSessionOptions } from './dreamdeck.js';
 export { createDreamdeck } from './dreamdeck.js';
+export type { TurnReplay } from './engine/turn-event-source.js';
 export type { DreamdeckErrorOptions, ErrorCode } from './errors.js';
 export { DreamdeckError, ERROR_CODES } from './errors.js';
 export type { DreamdeckEvents } from './events.js';
@@ -27,14 +28,19 @@ export type {
   RememberInput,
   StorySummary,
 } from './memory/memory-types.js';
-export type { PromptContext, PromptSectionName, PromptSlots, SlotFiller, SlotRequest } from './memory/prompt-assembly.js';
+export type {
+  PromptContext,
+  PromptSectionName,
+  PromptSlots,
+  SlotFiller,
+  SlotRequest,
+} from './memory/prompt-assembly.js';
 export { createDemoImages } from './models/demo-images.js';
 export type { DemoModelOptions } from './models/demo-model.js';
 export { createDemoModel, DemoChatModel } from './models/demo-model.js';
 export type { ImageAdapter, ImageRequest, ImageResult, ModelAdapter, SearchAdapter } from './models/model-adapter.js';
 export type { Persona } from './personas/personas.js';
 export { BUILT_IN_PERSONAS } from './personas/personas.js';
-export type { TurnReplay } from './engine/turn-event-source.js';
 export type { RejoinOptions, StorySession, TurnOptions } from './session.js';
 export { createMemoryStorage } from './storage/memory-storage.js';
 export type {

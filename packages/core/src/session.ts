@@ -1,10 +1,10 @@
 import type { EngineContext } from './engine/engine-context.js';
-import type { StorySummary } from './memory/memory-types.js';
-import type { PromptContext } from './memory/prompt-assembly.js';
-import { promptContext, threadSummary } from './memory/session-memory.js';
 import { runTurn, type TurnRequest } from './engine/run-turn.js';
 import { replayOf, type TurnReplay } from './engine/turn-event-source.js';
 import { DreamdeckError } from './errors.js';
+import type { StorySummary } from './memory/memory-types.js';
+import type { PromptContext } from './memory/prompt-assembly.js';
+import { promptContext, threadSummary } from './memory/session-memory.js';
 import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
 import { graphemeLength } from './text-length.js';
