@@ -1,5 +1,8 @@
 import type { ErrorCode } from './errors.js';
 
+// the memory API's wire types (`GET /memories` answers MemoryRecord[]); defined beside dd.memory
+export type { MemoryRecord, MemoryScope } from './memory/memory-types.js';
+
 /** Who wrote a message. */
 export type MessageRole = 'user' | 'assistant' | 'tool' | 'system';
 
