@@ -203,7 +203,8 @@ async function chooseModel(options: StartServerOptions, env: Record<string, stri
  * Starts the reference Dreamdeck server: the HTTP API under `/api` (guest mode on), a page hosting
  * `<dreamdeck-chat endpoint="/api">` at `/`, an admin page hosting `<dreamdeck-admin>` at `/admin`
  * (open it as `/admin#token=<admin token>`), and the bundles at `/dreamdeck-chat.js` and
- * `/dreamdeck-admin.js` (plus `/dreamdeck-locale-de.js`, which they load for German pages).
+ * `/dreamdeck-admin.js` (plus `/dreamdeck-locale-de.js`, which they load for German pages, and
+ * `/dreamdeck-memory.js`, the Memory panel the chat loads when it is first opened).
  * Usable in-process from tests (`port: 0`) and from `pnpm example` (see `main.ts`).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
@@ -252,8 +253,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (pathname === '/dreamdeck-admin.js' && existsSync(adminWidgetPath))
       return script(readFileSync(adminWidgetPath, 'utf8'));
     if (pathname === '/admin.js') return script(ADMIN_PAGE_SCRIPT);
-    // locales the bundles load on demand (German), served from beside the chat bundle
-    const locale = /^\/(dreamdeck-locale-[a-z]{2,3}\.js)$/.exec(pathname)?.[1];
+    // files the bundles load on demand (German, the Memory panel), served from beside the chat bundle
+    const locale = /^\/(dreamdeck-locale-[a-z]{2,3}\.js|dreamdeck-memory\.js)$/.exec(pathname)?.[1];
     const localePath = locale && resolve(dirname(widgetPath), locale);
     if (localePath && existsSync(localePath)) return script(readFileSync(localePath, 'utf8'));
     return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
