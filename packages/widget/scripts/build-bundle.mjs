@@ -393,6 +393,12 @@ const lazyLocales = {
       const language = /strings-(\w+)\.js$/.exec(args.path)[1];
       return { path: `./dreamdeck-locale-${language}.js`, external: true };
     });
+    // the Memory panel likewise: `import('./dreamdeck-memory.js')` stays a request for the file of
+    // that name beside the bundle (built below as its own entry, with its own copy of Lit, ~8 KB
+    // gzipped), fetched when a player first opens the panel
+    build.onResolve({ filter: /^\.\/dreamdeck-memory\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './dreamdeck-memory.js', external: true } : undefined,
+    );
   },
 };
 
@@ -452,6 +458,7 @@ const entries = {
   'dreamdeck-chat': 'src/dreamdeck-chat-bundle.ts',
   'dreamdeck-admin': 'src/dreamdeck-admin-bundle.ts',
   'dreamdeck-locale-de': 'src/strings-de.ts',
+  'dreamdeck-memory': 'src/dreamdeck-memory.ts',
 };
 await checkLexer();
 await checkSseParser();
@@ -509,6 +516,7 @@ const BUNDLE_TYPES = {
   'dreamdeck-chat': "export { DreamdeckChat } from './index.js';",
   'dreamdeck-admin': "export { DreamdeckAdmin } from './index.js';",
   'dreamdeck-locale-de': "export { de, de as default } from './index.js';",
+  'dreamdeck-memory': "export type { DreamdeckMemoryPanel } from './index.js';",
 };
 for (const [entry, types] of Object.entries(BUNDLE_TYPES)) {
   await writeFile(`dist/${entry}.d.ts`, `${types}\n`);

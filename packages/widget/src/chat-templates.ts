@@ -1,8 +1,63 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatError } from './connection-controller.js';
+import type { DreamdeckClient } from './api-client.js';
+import type { ChatError, ConnectionState } from './connection-controller.js';
 import { iconButton, icons } from './icons.js';
 import type { InterruptEvent, StoryImage } from './protocol.js';
 import type { DreamdeckStrings } from './strings.js';
+
+/** The chat's side panels. */
+export type ChatPanel = 'threads' | 'settings' | 'memory';
+
+/**
+ * The top bar (`part="header"`): the story list button, the title, the connection badge, and the
+ * Memory and Settings buttons.
+ *
+ * @param strings - the strings
+ * @param title - the open story's title
+ * @param state - the connection state
+ * @param panel - the open panel, if any
+ * @param toggle - opens or closes a panel
+ */
+export function renderHeader(
+  strings: DreamdeckStrings,
+  title: string,
+  state: ConnectionState,
+  panel: ChatPanel | undefined,
+  toggle: (panel: ChatPanel) => void,
+): TemplateResult {
+  const button = (name: ChatPanel, path: string) =>
+    iconButton(strings[name === 'threads' ? 'threads' : name], path, () => toggle(name), { expanded: panel === name });
+  return html`<header part="header">
+    ${button('threads', icons.menu)}
+    <h2>${title}</h2>
+    <span class="connection ${state}" part="connection" role="status">${strings[state]}</span>
+    ${button('memory', icons.memory)} ${button('settings', icons.settings)}
+  </header>`;
+}
+
+/**
+ * The Memory panel (`part="memory"`): `<dreamdeck-memory>`, defined by its own file that the chat
+ * imports when the panel first opens. A change there reloads the story (its "remembered" marks).
+ *
+ * @param client - the chat's API client
+ * @param threadId - the open story
+ * @param strings - the strings
+ * @param changed - called after a memory was added, edited or forgotten
+ */
+export function renderMemoryPanel(
+  client: DreamdeckClient | undefined,
+  threadId: string | undefined,
+  strings: DreamdeckStrings,
+  changed: () => void,
+): TemplateResult {
+  return html`<dreamdeck-memory
+    part="memory"
+    .client=${client}
+    .threadId=${threadId ?? ''}
+    .strings=${strings}
+    @dreamdeck-memory-change=${changed}
+  ></dreamdeck-memory>`;
+}
 
 /**
  * The question the GM waits on (`part="interrupt"`): a storyboard's prompts with Approve and Skip,

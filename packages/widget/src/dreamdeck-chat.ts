@@ -7,8 +7,14 @@ import './dreamdeck-message.js';
 import './dreamdeck-settings.js';
 import type { DreamdeckThreadList, ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
 import './dreamdeck-thread-list.js';
-import { renderErrorBanner, renderInterrupt, renderLightbox } from './chat-templates.js';
-import { iconButton, icons } from './icons.js';
+import {
+  type ChatPanel,
+  renderErrorBanner,
+  renderHeader,
+  renderInterrupt,
+  renderLightbox,
+  renderMemoryPanel,
+} from './chat-templates.js';
 import { type PreferenceChange, PreferencesController } from './preferences-controller.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
 import { StoryController } from './story-controller.js';
@@ -41,6 +47,7 @@ export type { PersistMode } from './thread-persistence.js';
  * @csspart header - the top bar
  * @csspart threads - the thread list panel (`<dreamdeck-thread-list>`)
  * @csspart settings - the settings panel (`<dreamdeck-settings>`)
+ * @csspart memory - the Memory panel (`<dreamdeck-memory>`, loaded on demand: what the GM remembers)
  * @csspart connection - the connection state badge
  * @csspart messages - the scrolling message list
  * @csspart message - each `<dreamdeck-message>`
@@ -114,7 +121,7 @@ export class DreamdeckChat extends LitElement {
   strings: DreamdeckStringsOverride | undefined;
 
   private loading = true;
-  private panel: 'threads' | 'settings' | undefined;
+  private panel: ChatPanel | undefined;
   private lightbox: StoryImage | undefined;
 
   readonly #connection = new ConnectionController(
@@ -253,10 +260,12 @@ export class DreamdeckChat extends LitElement {
     if (log.scrollTop < 120) void this.#story.showOlder(log);
   }
 
-  private togglePanel(panel: 'threads' | 'settings') {
+  private togglePanel(panel: ChatPanel) {
     this.panel = this.panel === panel ? undefined : panel;
     if (this.panel === 'threads') void this.#story.refreshThreads();
     if (this.panel === 'settings') void this.#preferences.loadFlags();
+    // its own file, fetched the first time the player opens it (the main bundle stays small)
+    if (this.panel === 'memory') void import('./dreamdeck-memory.js');
   }
 
   private pickThread(event: CustomEvent<ThreadDetail>) {
@@ -285,14 +294,7 @@ export class DreamdeckChat extends LitElement {
     const replyId = busy ? undefined : regenerableId(messages);
     const lastId = messages[messages.length - 1]?.id;
     return html`<div class="layout" part="container" lang=${this.locale || nothing}>
-      <header part="header">
-        ${iconButton(s.threads, icons.menu, () => this.togglePanel('threads'), { expanded: this.panel === 'threads' })}
-        <h2>${thread?.title || s.untitled}</h2>
-        <span class="connection ${state}" part="connection" role="status">${s[state]}</span>
-        ${iconButton(s.settings, icons.settings, () => this.togglePanel('settings'), {
-          expanded: this.panel === 'settings',
-        })}
-      </header>
+      ${renderHeader(s, thread?.title || s.untitled, state, this.panel, (panel) => this.togglePanel(panel))}
       <dreamdeck-thread-list
         part="threads"
         ?hidden=${this.panel !== 'threads'}
@@ -316,6 +318,7 @@ export class DreamdeckChat extends LitElement {
         .strings=${s}
         @dreamdeck-preference-change=${(event: CustomEvent<PreferenceChange>) => preferences.change(event.detail)}
       ></dreamdeck-settings>
+      ${this.panel === 'memory' ? renderMemoryPanel(this.#connection.client, thread?.id, s, () => story.reloadThread()) : nothing}
       <div class="log" part="messages" role="region" aria-label=${s.title} tabindex="0" @scroll=${this.onScroll}>
         ${
           story.windowStart > 0 || story.hasMore
@@ -328,7 +331,7 @@ export class DreamdeckChat extends LitElement {
           (message) =>
             html`<dreamdeck-message
               part="message"
-              exportparts="bubble, speaker, content, actions, roll, die, total, image, choice"
+              exportparts="bubble, speaker, remembered, content, actions, roll, die, total, image, choice"
               .message=${message}
               .strings=${s}
               .persona=${this.personaOf(message.persona)}

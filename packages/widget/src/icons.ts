@@ -21,6 +21,8 @@ export const icons = {
   chevron: 'M15 6l-6 6 6 6',
   rename: 'M4 20h4L20 8l-4-4L4 16z',
   delete: 'M4 7h16M6 7l1 13h10l1-13M9 7V4h6v3',
+  /** A bookmark: what the GM remembers. */
+  memory: 'M6 4h12v16l-6-4-6 4z',
 } as const;
 
 /**

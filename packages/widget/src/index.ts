@@ -19,6 +19,7 @@ export {
   type PersistMode,
 } from './dreamdeck-chat.js';
 export { DreamdeckDice } from './dreamdeck-dice.js';
+export type { DreamdeckMemoryPanel } from './dreamdeck-memory.js';
 export { DreamdeckMessage, type FeedbackDetail } from './dreamdeck-message.js';
 export { DreamdeckSettings } from './dreamdeck-settings.js';
 export { DreamdeckThreadList, type ThreadDetail, type ThreadRenameDetail } from './dreamdeck-thread-list.js';

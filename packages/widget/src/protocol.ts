@@ -6,6 +6,7 @@ import type {
   DiceRoll,
   FeedbackAggregate,
   FeedbackRecord,
+  MemoryRecord,
   MessageAlternative,
   MessagePart,
   StoryImage,
@@ -15,7 +16,16 @@ import type {
   UsageRecord,
 } from '@dreamdeck/core';
 
-export type { DiceRoll, MessageAlternative, MessagePart, StoryImage, StoryMessage, ThreadRecord, TurnEvent };
+export type {
+  DiceRoll,
+  MemoryRecord,
+  MessageAlternative,
+  MessagePart,
+  StoryImage,
+  StoryMessage,
+  ThreadRecord,
+  TurnEvent,
+};
 
 /** An `interrupt` event: the turn waits for the player's answer. */
 export type InterruptEvent = Extract<

@@ -106,6 +106,24 @@ export interface DreamdeckStrings {
   chapterBreak: string;
   /** Accessible name of the GM's choice buttons. */
   choices: string;
+  /** The Memory button and panel's accessible name (what the GM remembers). */
+  memory: string;
+  /** The mark on a message a remembered fact came from. */
+  remembered: string;
+  /** Deletes a memory for good. */
+  forget: string;
+  /** Edits a memory. */
+  edit: string;
+  /** Adds the fact in the Memory panel's input. */
+  remember: string;
+  /** Label of the Memory panel's input for a new fact. */
+  rememberLabel: string;
+  /** Heading of the story's rolling summary in the Memory panel. */
+  storySoFar: string;
+  /** Shown in the Memory panel when nothing is remembered. */
+  nothingRemembered: string;
+  /** Marks a memory that applies in every story of the player. */
+  everyStory: string;
   /** Slash-command hints by command (`/roll` → what it does); only listed commands are hinted (and only while their feature is on). */
   commands: Record<string, string>;
   /** Display names of feature flags by flag name; unlisted flags show their name. */
