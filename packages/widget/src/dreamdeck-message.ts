@@ -29,6 +29,7 @@ export interface FeedbackDetail {
  *
  * @csspart bubble - the message box
  * @csspart speaker - persona icon and name, or "You"
+ * @csspart remembered - the mark on a message the GM took a fact from into its memory
  * @csspart content - the markdown body
  * @csspart roll - a dice roll; `die` and `total` its chips
  * @csspart die - one die of a roll
@@ -267,6 +268,7 @@ export class DreamdeckMessage extends LitElement {
           : nothing
       }
       ${parts.map((part) => (part.type === 'error' ? html`<div class="note error" role="note">${part.message}</div>` : nothing))}
+      ${parts.some((part) => part.type === 'remembered') ? html`<div class="note" part="remembered">✓ ${s.remembered}</div>` : nothing}
       ${shown.status === 'aborted' ? html`<div class="note">${s.stopped}</div>` : nothing}
       ${shown.status === 'error' && !parts.some((part) => part.type === 'error') ? html`<div class="note error">${s.failed}</div>` : nothing}
       ${isReply && message.status !== 'streaming' ? this.renderActions(message, alternatives.length) : nothing}
