@@ -1,8 +1,9 @@
 /**
  * The example pages as a visitor's browser sees them: axe-core's WCAG 2.1 A/AA rules in several
  * states (light, dark, after a dice roll with a dropped die, settings open, the admin page with a
- * feedback chart), one `<h1>`, a description, a favicon that needs no request, no failed request
- * and no console error on load, and the admin chart drawn at its own width.
+ * feedback chart), one `<h1>`, a description, a favicon, no failed request and no console error
+ * on load, and the admin chart drawn at its own width. Static files go out compressed, with
+ * validators and cache headers that fit a versioned URL.
  */
 import { createRequire } from 'node:module';
 import type { RunningServer } from '@dreamdeck/example-server';
@@ -70,13 +71,13 @@ describe.skipIf(!run)('the example pages in Chromium', () => {
     return { page, problems };
   }
 
-  it('the chat page: one h1, a description and an inline favicon; nothing fails on load', async () => {
+  it('the chat page: one h1, a description and a favicon; nothing fails on load', async () => {
     const { page, problems } = await watchedPage();
     await openChat(page, server.url);
     expect(await page.locator('h1').count()).toBe(1);
     expect(await page.locator('h1').textContent()).toContain('Dreamdeck');
     expect(await page.locator('meta[name="description"]').getAttribute('content')).toMatch(/\w{3,}/);
-    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^\/favicon\.svg\?v=[\w-]+$/);
     // the page declares its colours, so a dark OS setting gets a dark page around the widget
     const colours = await page.evaluate(() => {
       const style = getComputedStyle(document.body);
@@ -155,5 +156,38 @@ describe.skipIf(!run)('the example pages in Chromium', () => {
     expect(await wcagViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('serves the bundles compressed, versioned for good, and revalidated when unversioned', async () => {
+    const page = await (await fetch(server.url)).text();
+    const src = /<script type="module" src="([^"]+)"/.exec(page)?.[1] ?? '';
+    expect(src).toMatch(/^\/dreamdeck-chat\.js\?v=[\w-]{16}$/);
+    const plain = await fetch(`${server.url}${src}`, { headers: { 'accept-encoding': 'identity' } });
+    const size = (await plain.arrayBuffer()).byteLength;
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const encoding of ['br', 'gzip'] as const) {
+      const response = await fetch(`${server.url}${src}`, { headers: { 'accept-encoding': encoding } });
+      expect(response.headers.get('content-encoding')).toBe(encoding);
+      expect(response.headers.get('vary')).toBe('accept-encoding');
+      const sent = Number(response.headers.get('content-length'));
+      // fetch decodes the body: the text is the same bundle, sent at well under half its size
+      expect((await response.arrayBuffer()).byteLength).toBe(size);
+      expect(sent).toBeGreaterThan(0);
+      expect(sent).toBeLessThan(size / 2.5);
+    }
+    // without the version the browser must revalidate, and an unchanged file answers 304
+    const unversioned = await fetch(`${server.url}/dreamdeck-chat.js`);
+    expect(unversioned.headers.get('cache-control')).toBe('no-cache');
+    const etag = unversioned.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await fetch(`${server.url}/dreamdeck-chat.js`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    // a stale version is not cached for good
+    const stale = await fetch(`${server.url}/dreamdeck-chat.js?v=old`);
+    expect(stale.headers.get('cache-control')).toBe('no-cache');
+    const icon = await fetch(`${server.url}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
   });
 });

@@ -423,8 +423,10 @@ describe.skipIf(!run)('<dreamdeck-chat> in Chromium', () => {
     const admin = await newPage();
     const violations = watchCsp(admin);
     const token = await server.auth.issueToken({ id: 'admin', roles: ['admin'] });
-    // the example server's own /admin page, with the bundle it serves at /dreamdeck-admin.js
-    const bundle = admin.waitForResponse((response) => response.url() === `${server.url}/dreamdeck-admin.js`);
+    // the example server's own /admin page, with the bundle it serves at /dreamdeck-admin.js?v=<hash>
+    const bundle = admin.waitForResponse((response) =>
+      response.url().startsWith(`${server.url}/dreamdeck-admin.js?v=`),
+    );
     const page = await admin.goto(`${server.url}/admin#token=${encodeURIComponent(token)}`);
     expect(page?.status()).toBe(200);
     expect(page?.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);

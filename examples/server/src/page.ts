@@ -4,19 +4,23 @@ export interface PageOptions {
   endpoint: string;
   /** Whether the `<dreamdeck-chat>` bundle is available at `/dreamdeck-chat.js`. */
   widget: boolean;
+  /** The bundle's URL, versioned (`/dreamdeck-chat.js?v=<hash>`) so it can be cached for good; default `/dreamdeck-chat.js`. */
+  widgetUrl?: string;
+  /** The favicon's URL (default `/favicon.svg`). */
+  faviconUrl?: string;
 }
 
-/** An inline favicon (a die), so no request for `/favicon.ico` ever 404s. */
-const FAVICON = `data:image/svg+xml,${encodeURIComponent(
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="3" y="3" width="26" height="26" rx="6" fill="#6b4fd8"/><g fill="#fff"><circle cx="11" cy="11" r="2.6"/><circle cx="21" cy="21" r="2.6"/><circle cx="16" cy="16" r="2.6"/></g></svg>',
-)}`;
+/** `value` safe inside a double-quoted HTML attribute. */
+function attribute(value: string): string {
+  return value.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
 
 /** The `<head>` both pages share. */
-function head(title: string, description: string): string {
+function head(title: string, description: string, faviconUrl = '/favicon.svg'): string {
   return `<meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="description" content="${description}">
-<link rel="icon" href="${FAVICON}">
+<link rel="icon" type="image/svg+xml" href="${attribute(faviconUrl)}">
 <title>${title}</title>
 <style>${STYLE}</style>`;
 }
@@ -43,7 +47,7 @@ const STYLE = `
 export function renderPage(options: PageOptions): string {
   const endpoint = JSON.stringify(options.endpoint);
   const body = options.widget
-    ? `<script type="module" src="/dreamdeck-chat.js"></script>
+    ? `<script type="module" src="${attribute(options.widgetUrl ?? '/dreamdeck-chat.js')}"></script>
 <dreamdeck-chat endpoint="${options.endpoint.replace(/[^\w/-]/g, '')}" theme="auto"></dreamdeck-chat>`
     : `<div id="log" aria-live="polite"></div>
 <form id="form"><input id="text" autocomplete="off" placeholder="What do you do?" aria-label="What do you do?" required maxlength="4000"><button>Send</button></form>
@@ -103,7 +107,7 @@ document.getElementById('form').addEventListener('submit', async (event) => {
   return `<!doctype html>
 <html lang="en">
 <head>
-${head('Dreamdeck', 'Play a story with an AI game master: Dreamdeck’s demo, running on its offline demo model.')}
+${head('Dreamdeck', 'Play a story with an AI game master: Dreamdeck’s demo, running on its offline demo model.', options.faviconUrl)}
 </head>
 <body>
 <header><h1><strong>Dreamdeck</strong> — an AI game master</h1></header>
@@ -121,6 +125,10 @@ export interface AdminPageOptions {
   endpoint: string;
   /** Whether the `<dreamdeck-admin>` bundle is available at `/dreamdeck-admin.js`. */
   widget: boolean;
+  /** The bundle's URL, versioned like {@link PageOptions.widgetUrl}; default `/dreamdeck-admin.js`. */
+  widgetUrl?: string;
+  /** The favicon's URL (default `/favicon.svg`). */
+  faviconUrl?: string;
 }
 
 /**
@@ -137,13 +145,13 @@ export function renderAdminPage(options: AdminPageOptions): string {
 <button>Open</button>
 </form>
 <dreamdeck-admin endpoint="${endpoint}" theme="auto"></dreamdeck-admin>
-<script type="module" src="/dreamdeck-admin.js"></script>
+<script type="module" src="${attribute(options.widgetUrl ?? '/dreamdeck-admin.js')}"></script>
 <script type="module" src="/admin.js"></script>`
     : '<p>The admin view is not built yet: run <code>pnpm --filter @dreamdeck/widget bundle</code> (or start the server with <code>pnpm example</code>, which builds it).</p>';
   return `<!doctype html>
 <html lang="en">
 <head>
-${head('Dreamdeck admin', 'Dreamdeck admin: feature flags, usage and feedback.')}
+${head('Dreamdeck admin', 'Dreamdeck admin: feature flags, usage and feedback.', options.faviconUrl)}
 </head>
 <body>
 <header><h1><strong>Dreamdeck</strong> — admin</h1></header>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -25,6 +25,7 @@ import {
   toNodeListener,
 } from '@dreamdeck/core/http';
 import { ADMIN_PAGE_SCRIPT, renderAdminPage, renderPage } from './page.js';
+import { createStaticAssets } from './static-assets.js';
 
 /** Options for {@link startServer}. Everything falls back to the environment, then to a demo default. */
 export interface StartServerOptions {
@@ -124,6 +125,7 @@ export interface RunningServer {
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-chat.js');
 const DEFAULT_ADMIN_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-admin.js');
+const FAVICON = resolve(here, '../assets/favicon.svg');
 
 /** Content-Security-Policy for the pages: scripts only from this origin, except the fallback page's inline one. */
 function contentSecurityPolicy(inlineScript: boolean): string {
@@ -237,6 +239,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const widgetPath = options.widgetPath ?? DEFAULT_WIDGET;
   const adminWidgetPath = options.adminWidgetPath ?? DEFAULT_ADMIN_WIDGET;
 
+  const assets = createStaticAssets();
   const app = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
     if (pathname === basePath || pathname.startsWith(`${basePath}/`)) return handler(request);
@@ -244,19 +247,37 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (pathname === '/' || pathname === '/index.html') {
       const widget = existsSync(widgetPath);
       // only the fallback page (no widget bundle yet) has an inline script
-      return html(renderPage({ endpoint: basePath, widget }), !widget);
+      return html(
+        renderPage({
+          endpoint: basePath,
+          widget,
+          ...(widget && { widgetUrl: `/dreamdeck-chat.js?v=${assets.version(widgetPath)}` }),
+          faviconUrl: `/favicon.svg?v=${assets.version(FAVICON)}`,
+        }),
+        !widget,
+      );
     }
     if (pathname === '/admin' || pathname === '/admin/') {
-      return html(renderAdminPage({ endpoint: basePath, widget: existsSync(adminWidgetPath) }), false);
+      const widget = existsSync(adminWidgetPath);
+      return html(
+        renderAdminPage({
+          endpoint: basePath,
+          widget,
+          ...(widget && { widgetUrl: `/dreamdeck-admin.js?v=${assets.version(adminWidgetPath)}` }),
+          faviconUrl: `/favicon.svg?v=${assets.version(FAVICON)}`,
+        }),
+        false,
+      );
     }
-    if (pathname === '/dreamdeck-chat.js' && existsSync(widgetPath)) return script(readFileSync(widgetPath, 'utf8'));
-    if (pathname === '/dreamdeck-admin.js' && existsSync(adminWidgetPath))
-      return script(readFileSync(adminWidgetPath, 'utf8'));
+    if (pathname === '/favicon.svg') return assets.serve(request, FAVICON, 'image/svg+xml');
     if (pathname === '/admin.js') return script(ADMIN_PAGE_SCRIPT);
-    // files the bundles load on demand (German, the Memory panel), served from beside the chat bundle
-    const locale = /^\/(dreamdeck-locale-[a-z]{2,3}\.js|dreamdeck-memory\.js)$/.exec(pathname)?.[1];
-    const localePath = locale && resolve(dirname(widgetPath), locale);
-    if (localePath && existsSync(localePath)) return script(readFileSync(localePath, 'utf8'));
+    // the bundles, and the files they load on demand (German, the Memory panel) from beside them
+    const bundle = /^\/(dreamdeck-(?:chat|admin|memory|locale-[a-z]{2,3})\.js)$/.exec(pathname)?.[1];
+    const bundlePath =
+      bundle && resolve(dirname(bundle === 'dreamdeck-admin.js' ? adminWidgetPath : widgetPath), bundle);
+    const path =
+      bundle === 'dreamdeck-chat.js' ? widgetPath : bundle === 'dreamdeck-admin.js' ? adminWidgetPath : bundlePath;
+    if (path && existsSync(path)) return assets.serve(request, path, 'text/javascript; charset=utf-8');
     return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   };
 
