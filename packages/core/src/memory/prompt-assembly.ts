@@ -10,11 +10,19 @@ import { recallMemories } from './recall.js';
 import { readThreadMemory, type ThreadMemoryState } from './summary-state.js';
 import { loadTokenCounter, MESSAGE_OVERHEAD_TOKENS, type TokenCounter, truncateToTokens } from './token-count.js';
 
-/** The sections of a prompt, in the order they appear in it. */
-export const PROMPT_SECTIONS = ['persona', 'summary', 'window', 'lore', 'memory', 'knowledge', 'authors-note'] as const;
-
 /** A section of a prompt: `persona`, `lore`, `memory`, `summary`, `knowledge`, `authors-note` or `window`. */
-export type PromptSectionName = (typeof PROMPT_SECTIONS)[number];
+export type PromptSectionName = 'persona' | 'summary' | 'window' | 'lore' | 'memory' | 'knowledge' | 'authors-note';
+
+/** The sections of a prompt, in the order they appear in it. */
+const PROMPT_SECTIONS: readonly PromptSectionName[] = [
+  'persona',
+  'summary',
+  'window',
+  'lore',
+  'memory',
+  'knowledge',
+  'authors-note',
+];
 
 /** The prompt the next narration sends (`session.context()`), with its token count per section. */
 export interface PromptContext {
@@ -23,7 +31,12 @@ export interface PromptContext {
   /** Tokens of the whole prompt (the sum of `sections`). */
   tokens: number;
   /** Tokens per section, in prompt order; empty sections count 0. */
-  sections: Array<{ name: PromptSectionName; tokens: number }>;
+  sections: Array<{
+    /** The section. */
+    name: PromptSectionName;
+    /** Its tokens (cl100k_base), message overheads included. */
+    tokens: number;
+  }>;
 }
 
 const CONTEXT_OPEN = '<context>\n';
@@ -31,7 +44,9 @@ const CONTEXT_CLOSE = '\n</context>\n\n';
 
 /** What a slot filler is asked for: the turn, and the window the prompt holds. */
 export interface SlotRequest {
+  /** The player. */
   userId: string;
+  /** The story. */
   threadId: string;
   /** The player's newest words (and tool lines). */
   text: string;
