@@ -68,6 +68,8 @@ const ITEMS = [
   'a cracked lantern',
   'a letter from the queen',
   'an iron key',
+  'a coil of elven rope',
+  'a wolf-tooth charm',
 ];
 const FACTS: Array<[string, string, string]> = [
   ['My name is Mira Vell.', 'What is my name again?', 'Mira Vell'],
@@ -108,7 +110,7 @@ const textAt = (turn: number) => statedAt.get(turn)?.[0] ?? askedAt.get(turn)?.[
 const base: DreamdeckConfigInput = {
   logging: { level: 'silent' },
   features: { imageGeneration: false },
-  limits: { turnsPerMinute: 1_000_000, apiCallsPerHour: 100_000_000 },
+  limits: { turnsPerMinute: 100_000, apiCallsPerHour: 10_000_000 },
 };
 const windowOnly: DreamdeckConfigInput['memory'] = { summaryTokens: 0, extract: false, recallLimit: 0 };
 
@@ -120,25 +122,46 @@ async function timeTurn(session: StorySession, text: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** Plays the story on an engine with `memory`; returns its prompts, turn times, and the stored story. */
-async function play(memory: DreamdeckConfigInput['memory']) {
+/** An engine with `memory` config and a model that records its narration prompts. */
+async function engine(memory: DreamdeckConfigInput['memory']) {
   const model = new RecordingDemo({ latencyMs: 0 });
   const dd = await createDreamdeck({ model, env: false, config: { ...base, memory } });
+  return { model, dd, first: [] as number[], times: [] as number[] };
+}
+
+/**
+ * Plays the story on both engines in lockstep (a turn on one, then the same turn on the other), so
+ * a change in the machine's load during the run weighs on both alike; returns each one's prompts,
+ * turn times and stored story.
+ */
+async function playBoth(engines: Array<Awaited<ReturnType<typeof engine>>>) {
   // warm up (JIT, GC heuristics) so the figures compare thread lengths, not process age
   for (let i = 0; i < 30; i++) {
-    const warm = await dd.openSession({ userId: `warm${i}` });
-    for (let turn = 1; turn <= 40; turn++) await timeTurn(warm, textAt(turn));
+    const warm = await Promise.all(engines.map((e) => e.dd.openSession({ userId: `warm${i}` })));
+    for (let turn = 1; turn <= 40; turn++) for (const session of warm) await timeTurn(session, textAt(turn));
   }
-  const first: number[] = [];
-  for (let i = 0; i < 200; i++) first.push(await timeTurn(await dd.openSession({ userId: `u${i}` }), textAt(1)));
-  const session = await dd.openSession({ userId: 'player' });
-  model.prompts = [];
-  const times: number[] = [];
-  for (let turn = 1; turn <= TURNS; turn++) times.push(await timeTurn(session, textAt(turn)));
-  const history = await session.history();
-  const summary = await session.summary();
-  await dd.close();
-  return { prompts: model.prompts, first, times, history, summary };
+  for (let i = 0; i < 200; i++) {
+    for (const e of engines) e.first.push(await timeTurn(await e.dd.openSession({ userId: `u${i}` }), textAt(1)));
+  }
+  const sessions = await Promise.all(engines.map((e) => e.dd.openSession({ userId: 'player' })));
+  for (const e of engines) e.model.prompts = [];
+  for (let turn = 1; turn <= TURNS; turn++) {
+    for (const [i, e] of engines.entries()) e.times.push(await timeTurn(sessions[i]!, textAt(turn)));
+  }
+  return Promise.all(
+    engines.map(async (e, i) => {
+      const session = sessions[i]!;
+      const result = {
+        prompts: e.model.prompts,
+        first: e.first,
+        times: e.times,
+        history: await session.history(),
+        summary: await session.summary(),
+      };
+      await e.dd.close();
+      return result;
+    }),
+  );
 }
 
 /** Tokens of the longest common start of two prompts, over the tokens of `next`. */
@@ -148,8 +171,9 @@ function cachedShare(previous: string, next: string): number {
   return count(next.slice(0, i)) / count(next);
 }
 
-const dreamdeck = await play({});
-const window = await play(windowOnly);
+const runs = await playBoth([await engine(windowOnly), await engine({})]);
+const window = runs[0]!;
+const dreamdeck = runs[1]!;
 
 // naive: the persona and every message so far, as the whole-history pattern sends them
 const persona = dreamdeck.prompts[0]!.split('\nhuman: ')[0]!;
@@ -171,6 +195,13 @@ printTable(
     promptTokens(window.prompts, turn),
     promptTokens(dreamdeck.prompts, turn),
   ]),
+);
+// the window grows from about half its budget to its budget between folds, so single turns sit
+// anywhere on that saw-tooth: the means over a hundred turns compare like with like
+const meanTokens = (prompts: string[], from: number, to: number) =>
+  prompts.slice(from - 1, to).reduce((sum, p) => sum + count(p), 0) / (to - from + 1);
+console.log(
+  `\nmean prompt tokens, turns 51–150 / 901–1000: window only ${meanTokens(window.prompts, 51, 150).toFixed(0)} / ${meanTokens(window.prompts, 901, 1000).toFixed(0)}, Dreamdeck ${meanTokens(dreamdeck.prompts, 51, 150).toFixed(0)} / ${meanTokens(dreamdeck.prompts, 901, 1000).toFixed(0)} (${(meanTokens(dreamdeck.prompts, 901, 1000) / meanTokens(dreamdeck.prompts, 51, 150)).toFixed(2)}x)`,
 );
 const ratio = promptTokens(dreamdeck.prompts, 1000) / promptTokens(dreamdeck.prompts, 100);
 const maxTokens = Math.max(...dreamdeck.prompts.map((p) => count(p)));
