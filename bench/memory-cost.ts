@@ -14,7 +14,6 @@
  */
 
 import {
-  createDemoModel,
   createDreamdeck,
   DemoChatModel,
   type DreamdeckConfigInput,
