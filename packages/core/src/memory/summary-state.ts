@@ -8,6 +8,8 @@ import type { StorySummary } from './memory-types.js';
 export const SUMMARY_KEY = 'dreamdeck:summary';
 /** Thread data key of the extraction cursor: the newest message the `remember` task has read. */
 export const EXTRACTED_KEY = 'dreamdeck:extracted-through';
+/** Thread data key set while an extraction failed: the next turn tries again. */
+export const EXTRACT_RETRY_KEY = 'dreamdeck:extract-retry';
 
 /** What memory read from a thread's data in one storage call. */
 export interface ThreadMemoryState {
@@ -15,17 +17,28 @@ export interface ThreadMemoryState {
   summary: StorySummary | undefined;
   /** The newest message fact extraction has read, if any. */
   extractedThrough: string | undefined;
+  /** The last extraction failed: run it on the next turn. */
+  extractRetry: boolean;
 }
 
 /** Reads the summary and the extraction cursor of a thread. */
 export async function readThreadMemory(storage: StorageAdapter, threadId: string): Promise<ThreadMemoryState> {
   const data = await storage.getThreadData(threadId);
-  return { summary: toSummary(data[SUMMARY_KEY]), extractedThrough: stringOr(data[EXTRACTED_KEY]) };
+  return {
+    summary: toSummary(data[SUMMARY_KEY]),
+    extractedThrough: stringOr(data[EXTRACTED_KEY]),
+    extractRetry: data[EXTRACT_RETRY_KEY] === true,
+  };
 }
 
 /** Stores the summary (replacing the old one). */
 export function writeSummary(storage: StorageAdapter, threadId: string, summary: StorySummary): Promise<void> {
   return storage.setThreadData(threadId, SUMMARY_KEY, { ...summary });
+}
+
+/** Marks (or clears) a failed extraction, so the next turn runs one. */
+export function writeExtractRetry(storage: StorageAdapter, threadId: string, retry: boolean): Promise<void> {
+  return storage.setThreadData(threadId, EXTRACT_RETRY_KEY, retry ? true : undefined);
 }
 
 /** Moves the extraction cursor. */
@@ -40,7 +53,9 @@ export async function clearThreadMemory(
   options: { keepCursor?: boolean } = {},
 ): Promise<void> {
   await storage.setThreadData(threadId, SUMMARY_KEY, undefined);
-  if (!options.keepCursor) await storage.setThreadData(threadId, EXTRACTED_KEY, undefined);
+  if (options.keepCursor) return;
+  await storage.setThreadData(threadId, EXTRACTED_KEY, undefined);
+  await storage.setThreadData(threadId, EXTRACT_RETRY_KEY, undefined);
 }
 
 function toSummary(value: unknown): StorySummary | undefined {

@@ -13,21 +13,22 @@ export interface UpkeepHints {
 
 /**
  * Extraction runs at once when the player says something about themselves or how they want the
- * story told; otherwise every few turns, over the messages since the last run (a model call per
- * turn would double the calls a turn costs, and the facts are still in the window meanwhile).
+ * story told, and when messages are about to fold out of the window; otherwise every sixteen turns
+ * at least, over the messages since the last run. A model call on every turn would double what a
+ * turn costs, and until they fold the facts are in the window, in front of the model, anyway.
  */
 const PERSONAL =
   /\b(my|mine|i am|i'm|im|call me|i (?:carry|have|hold|owe|fear|hate|love|like|prefer|promised|swore|come from|live)|please (?:no|don't|do not|avoid)|no (?:gore|violence|romance|spiders|horror))\b/i;
 
-/** Extraction runs at least once per this many stored messages (four turns). */
-export const EXTRACT_EVERY_MESSAGES = 8;
+/** Extraction runs at least once per this many stored messages (sixteen turns). */
+export const EXTRACT_EVERY_MESSAGES = 32;
 
 /**
  * Decides, once the reply is written, whether memory upkeep runs this turn: `summarize` when the
  * window with this turn's messages passes `memory.windowTokens` or `memory.windowMessages` (or was
- * already cut by its budget), `extract` when the player's words sound personal, when enough
- * messages went unread since the last extraction, or when a fold is due (nothing leaves the window
- * unread).
+ * already cut by its budget), `extract` when the player's words sound personal, when a fold is due
+ * (nothing leaves the window unread), when the last extraction failed, or when enough messages went
+ * unread since the last one.
  */
 export function planUpkeep(config: DreamdeckConfig, prompt: AssembledPrompt, reply: string, playerText: string) {
   const memory = config.memory;
@@ -41,7 +42,11 @@ export function planUpkeep(config: DreamdeckConfig, prompt: AssembledPrompt, rep
       window.read + 2 > memory.windowMessages);
   const pending = (window.afterMarker ?? window.read) + 2;
   const extract =
-    memory.extract && (summarize || pending >= EXTRACT_EVERY_MESSAGES || PERSONAL.test(playerText.slice(0, 4000)));
+    memory.extract &&
+    (summarize ||
+      prompt.state.extractRetry ||
+      pending >= EXTRACT_EVERY_MESSAGES ||
+      PERSONAL.test(playerText.slice(0, 4000)));
   return { summarize, extract } satisfies UpkeepHints;
 }
 

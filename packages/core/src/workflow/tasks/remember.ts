@@ -3,7 +3,7 @@ import { readWindow } from '../../memory/context-window.js';
 import { extractFacts, type FactSource } from '../../memory/extract-facts.js';
 import { readMemories } from '../../memory/memory-book.js';
 import { mergeFacts } from '../../memory/merge-facts.js';
-import { readThreadMemory, writeExtractedThrough } from '../../memory/summary-state.js';
+import { readThreadMemory, writeExtractedThrough, writeExtractRetry } from '../../memory/summary-state.js';
 import { loadTokenCounter } from '../../memory/token-count.js';
 import type { MessagePart } from '../../types.js';
 import { sinkFor, type TurnContext } from '../turn-context.js';
@@ -23,8 +23,8 @@ const MAX_SOURCES = 24;
  * thread data) for facts worth keeping, with the model's structured output, and merges them into
  * the player's memories (duplicates skipped, a known subject updated: see `mergeFacts`). Each
  * message a fact came from gets a `remembered` part. A model failure is logged and leaves the
- * cursor where it was, so the next turn reads those messages again; the player's turn never fails
- * for it. Resolves to the ids of the memories written.
+ * cursor where it was and marks the thread, so the next turn reads those messages again; the
+ * player's turn never fails for it. Resolves to the ids of the memories written.
  */
 export function createRememberTask(context: TurnContext) {
   return task('remember', async (input: RememberFactsInput): Promise<string[]> => {
@@ -69,9 +69,11 @@ export function createRememberTask(context: TurnContext) {
         { err: error, threadId: input.threadId },
         'facts not extracted: the model failed; the next turn reads these messages again',
       );
+      if (!state.extractRetry) await writeExtractRetry(storage, input.threadId, true);
       return [];
     }
     await writeExtractedThrough(storage, input.threadId, newest.id);
+    if (state.extractRetry) await writeExtractRetry(storage, input.threadId, false);
     return written;
   });
 }
