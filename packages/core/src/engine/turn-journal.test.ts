@@ -56,6 +56,22 @@ describe('TurnJournal', () => {
     expect(record(journal, 5).state).toEqual({ ended: true });
   });
 
+  it('a reader that asks for a seq not reached yet gets only what comes after it', async () => {
+    const journal = new TurnJournal('turn_1', 'thr_1');
+    const ahead = record(journal, 3);
+    journal.push(start);
+    await tick();
+    journal.push({ type: 'status', text: 'two' });
+    await tick();
+    journal.push({ type: 'status', text: 'three' });
+    journal.push({ type: 'status', text: 'four' });
+    await tick();
+    journal.push(end);
+    await tick();
+    expect(ahead.seen).toEqual(['4:status', '5:turn-end']);
+    expect(ahead.state).toEqual({ ended: true });
+  });
+
   it('hands the raw queue every event as pushed, unjoined and unchanged', async () => {
     const journal = new TurnJournal('turn_1', 'thr_1');
     const queue = new EventQueue<TurnEvent>();

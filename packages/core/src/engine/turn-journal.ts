@@ -295,8 +295,9 @@ export class TurnJournal implements TurnEventSource {
       return;
     }
     const offset = reader.position + 1 - from;
-    reader.position = from + batch.length - 1;
+    // a reader that asked for a seq not reached yet stays where it asked
     if (offset >= batch.length) return;
+    reader.position = from + batch.length - 1;
     reader.onEvents(offset > 0 ? batch.slice(offset) : batch, from + offset);
   }
 
