@@ -29,6 +29,7 @@ export interface TurnRequest {
   countsAsTurn: boolean;
 }
 
+const BUSY_ELSEWHERE = 'Another turn is running in this story. Try again when it has ended.';
 const BUSY_MESSAGE = 'A turn is already running in this story. Wait for it or stop it first.';
 
 /**
@@ -76,16 +77,22 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
 
   const result = (async (): Promise<TurnResult> => {
     let status: TurnStatus = 'complete';
+    let usage: Promise<unknown> | undefined;
     journal.push({ type: 'turn-start', turnId, threadId });
     events.emit('turn-start', eventContext);
     try {
-      if (!claim || !(await turns.lease(claim, lost))) {
-        throw new DreamdeckError('CONFLICT', 'Another turn is running in this story. Try again when it has ended.');
-      }
+      if (!claim) throw new DreamdeckError('CONFLICT', BUSY_ELSEWHERE);
+      // The lease and the rate limit are a storage round trip each: taken side by side. Both
+      // settle before either is read, so a lease taken for a turn the limit refuses is held in
+      // `claim` and released below.
+      const [leased, allowed] = await Promise.allSettled([
+        turns.lease(claim, lost),
+        request.countsAsTurn ? limits.consume(userId, 'turnsPerMinute') : undefined,
+      ]);
+      if (leased.status === 'rejected') throw leased.reason;
+      if (!leased.value) throw new DreamdeckError('CONFLICT', BUSY_ELSEWHERE);
+      if (allowed.status === 'rejected') throw allowed.reason;
       sinks.set(threadId, sink);
-      if (request.countsAsTurn) {
-        await limits.consume(userId, 'turnsPerMinute');
-      }
       const prepared = await request.prepare(turnId);
       // the turn runs for real: from now on other instances can read it (a refused turn never writes)
       journals.share(journal);
@@ -118,7 +125,11 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
         }
       }
       if (controller.signal.aborted) status = 'aborted';
-      if (request.countsAsTurn) await storage.addUsage?.(userId, 'turns');
+      // counted while the turn settles and the lease is released (a failed count is logged, not the turn's failure)
+      if (request.countsAsTurn)
+        usage = storage
+          .addUsage?.(userId, 'turns')
+          .catch((usageError: unknown) => logger.warn({ err: usageError, ...eventContext }, 'usage count failed'));
     } catch (caught) {
       if (controller.signal.aborted || isAbortError(caught)) {
         status = 'aborted';
@@ -137,7 +148,7 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
       await settle(sink.settling);
       if (sinks.get(threadId) === sink) sinks.delete(threadId);
       // the thread is free (here and for other instances) before `turn-end` tells anyone
-      if (claim) await turns.release(claim);
+      await Promise.all([claim && turns.release(claim), usage]);
       signal?.removeEventListener('abort', onAbort);
     }
     journal.push({ type: 'turn-end', turnId, status });
