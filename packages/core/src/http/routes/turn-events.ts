@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HttpContext } from '../http-context.js';
 import type { Route } from '../router.js';
-import { parse } from '../validation.js';
+import { parse, parseQuery } from '../validation.js';
 
 /** A sequence number as a client sends it back (`Last-Event-ID`, `?after=`). */
 const seqSchema = z
@@ -25,7 +25,7 @@ export function turnEventRoutes({ streams, openSession }: HttpContext): Route[] 
       pattern: ['threads', ':id', 'turns', ':turnId', 'events'],
       name: '/threads/:id/turns/:turnId/events',
       handle: async (context) => {
-        const query = parse(eventsQuery, Object.fromEntries(context.url.searchParams), 'query');
+        const query = parseQuery(eventsQuery, context.url);
         const header = context.request.headers.get('last-event-id');
         const fromHeader =
           header === null || header.trim() === '' ? undefined : parse(seqSchema, header.trim(), 'Last-Event-ID');
