@@ -63,11 +63,16 @@ export async function streamTurn(turn: Turn, options: StreamTurnOptions): Promis
   journal.stopWhenUnread(options.rejoinGraceMs ?? 0);
   await feed.peek(options.peekMs ?? 1000);
   const [first, second] = feed.peeked();
-  if (first?.type === 'turn-start' && second?.type === 'error' && EARLY_CODES.has(second.code)) {
-    await turn.result;
-    feed.close();
-    const retryAfterMs = (second as { retryAfterMs?: number }).retryAfterMs;
-    throw new DreamdeckError(second.code, second.message, retryAfterMs === undefined ? {} : { retryAfterMs });
+  if (first?.type === 'turn-start' && second?.type === 'error') {
+    // A turn that failed before it stored anything is answered as a JSON error: it was refused
+    // (429/404/400/409) or storage failed before the player's message landed (503), so the client
+    // knows nothing was accepted and may send it again. Once the message is stored, the stream goes out.
+    const { messages } = await turn.result;
+    if (EARLY_CODES.has(second.code) || messages.length === 0) {
+      feed.close();
+      const retryAfterMs = (second as { retryAfterMs?: number }).retryAfterMs;
+      throw new DreamdeckError(second.code, second.message, retryAfterMs === undefined ? {} : { retryAfterMs });
+    }
   }
   return respond(feed, turn.turnId, options, () => {});
 }
