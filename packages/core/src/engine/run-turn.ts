@@ -81,18 +81,10 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
     journal.push({ type: 'turn-start', turnId, threadId });
     events.emit('turn-start', eventContext);
     try {
-      if (!claim) throw new DreamdeckError('CONFLICT', BUSY_ELSEWHERE);
-      // The lease and the rate limit are a storage round trip each: taken side by side. Both
-      // settle before either is read, so a lease taken for a turn the limit refuses is held in
-      // `claim` and released below.
-      const [leased, allowed] = await Promise.allSettled([
-        turns.lease(claim, lost),
-        request.countsAsTurn ? limits.consume(userId, 'turnsPerMinute') : undefined,
-      ]);
-      if (leased.status === 'rejected') throw leased.reason;
-      if (!leased.value) throw new DreamdeckError('CONFLICT', BUSY_ELSEWHERE);
-      if (allowed.status === 'rejected') throw allowed.reason;
+      // the lease first: a turn refused with CONFLICT (and retried by its client) spends no rate limit
+      if (!claim || !(await turns.lease(claim, lost))) throw new DreamdeckError('CONFLICT', BUSY_ELSEWHERE);
       sinks.set(threadId, sink);
+      if (request.countsAsTurn) await limits.consume(userId, 'turnsPerMinute');
       const prepared = await request.prepare(turnId);
       // the turn runs for real: from now on other instances can read it (a refused turn never writes)
       journals.share(journal);
