@@ -13,12 +13,7 @@
  * the prompt of the turn that asks; and per-turn engine time at turns 1, 100, 1,000. Asserts nothing.
  */
 
-import {
-  createDreamdeck,
-  DemoChatModel,
-  type DreamdeckConfigInput,
-  type StorySession,
-} from '@dreamdeck/core';
+import { createDreamdeck, DemoChatModel, type DreamdeckConfigInput, type StorySession } from '@dreamdeck/core';
 import type { BaseMessage } from '@langchain/core/messages';
 // the engine's own counter (cl100k_base, offline), so the figures match what the budgets count
 import { loadTokenCounter } from '../packages/core/src/memory/token-count.js';

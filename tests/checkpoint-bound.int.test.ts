@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { createPostgresStorage } from '@dreamdeck/adapters/postgres';
 import { createSqliteStorage } from '@dreamdeck/adapters/sqlite';
 import { createDemoModel, createDreamdeck, createMemoryStorage, type StorageAdapter } from '@dreamdeck/core';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
+import { dropSchemas, POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
 
 const TURNS = 50;
 /** docs/storage.md: the engine prunes every 8th finished turn, so a thread holds at most 8 checkpoints. */
@@ -23,11 +22,7 @@ const DOCUMENTED_MAX = 8;
 const postgres = await requirePostgres();
 const schemas: string[] = [];
 afterAll(async () => {
-  if (!postgres || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  for (const name of schemas) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-  await client.end();
+  if (postgres) await dropSchemas(schemas);
 });
 
 const backends: Array<[string, () => StorageAdapter, boolean]> = [

@@ -10,9 +10,8 @@ import {
   type TurnEvent,
 } from '@dreamdeck/core';
 import { createRequestHandler, createTokenAuth, type RequestHandler, toNodeListener } from '@dreamdeck/core/http';
-import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
+import { dropSchemas, POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
 import { readEventStream, storyOf } from './support/sse.js';
 
 /**
@@ -37,11 +36,7 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((engine) => engine.close()));
 });
 afterAll(async () => {
-  if (!postgres || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  for (const name of schemas) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-  await client.end();
+  if (postgres) await dropSchemas(schemas);
 });
 
 /** `count` engines on one fresh schema. */

@@ -9,9 +9,8 @@ import {
   type Turn,
   type TurnResult,
 } from '@dreamdeck/core';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
+import { dropSchemas, POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
 
 /**
  * One turn per thread across server instances: two Dreamdeck engines in two Node processes share
@@ -21,11 +20,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const postgres = await requirePostgres();
 const schemas: string[] = [];
 afterAll(async () => {
-  if (!postgres || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  for (const name of schemas) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-  await client.end();
+  if (postgres) await dropSchemas(schemas);
 });
 
 interface Holder {

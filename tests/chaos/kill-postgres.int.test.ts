@@ -1,17 +1,12 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chaosSeed } from '../support/chaos.js';
-import { POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from '../support/postgres.js';
+import { dropSchemas, POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from '../support/postgres.js';
 import { runKillScenario } from './kill-scenario.js';
 
 const postgres = await requirePostgres();
 const schema = uniqueSchema('dd_chaos_kill');
 afterAll(async () => {
-  if (!postgres) return;
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  if (postgres) await dropSchemas([schema]);
 });
 
 describe.skipIf(!postgres)('chaos on PostgreSQL', () => {

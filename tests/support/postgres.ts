@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
+import pg from 'pg';
 
 /** The test server: `DREAMDECK_TEST_DATABASE_URL`, else postgres@127.0.0.1:5432/test (trust auth). */
 export const POSTGRES_TEST_URL = process.env.DREAMDECK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -42,4 +43,16 @@ export async function requirePostgres(url = POSTGRES_TEST_URL): Promise<boolean>
 /** A schema name unique to this test run, so parallel runs never collide. */
 export function uniqueSchema(prefix = 'dd_test'): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Drops `schemas` (and everything in them) from the test server; for a test file's `afterAll`. */
+export async function dropSchemas(schemas: readonly string[], url = POSTGRES_TEST_URL): Promise<void> {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const name of schemas) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
