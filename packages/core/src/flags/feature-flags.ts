@@ -26,7 +26,7 @@ export function isFlagName(name: string): name is FlagName {
  * Feature flags: defaults from config's `features`, global overrides persisted in storage (seen by
  * every instance; cached for `refreshMs`), and per-user overrides of the flags players may toggle
  * (`imageGeneration`, `storyboardReview`, `diceRolling`). When the storage has notifications
- * (capability `notifications`, PostgreSQL), a change is announced on {@link FLAG_CHANNEL} and
+ * (capability `notifications`, PostgreSQL), a change is announced on `FLAG_CHANNEL` and
  * every instance applies it at once ({@link FeatureFlags.applyAnnounced}); the poll of
  * `refreshMs` (and the HTTP handler's `flagPollMs`) stays as the fallback.
  */
@@ -107,7 +107,7 @@ export class FeatureFlags {
   }
 
   /**
-   * Applies a change announced on {@link FLAG_CHANNEL} (by any instance, this one too): a global
+   * Applies a change announced on `FLAG_CHANNEL` (by any instance, this one too): a global
    * change re-reads the overrides at once (emitting `flag-change` for what changed here); a user's
    * toggle drops that user's cached toggles. Malformed payloads are ignored.
    */

@@ -41,7 +41,7 @@ export function formatEventText(event: TurnEvent, seq?: number): string {
   return `${id}event: ${event.type}\ndata: ${data}\n\n`;
 }
 
-/** One server-sent event, encoded (see {@link formatEventText}). */
+/** One server-sent event, encoded (see `formatEventText`). */
 export function formatEvent(event: TurnEvent, seq?: number): Uint8Array {
   return encoder.encode(formatEventText(event, seq));
 }
