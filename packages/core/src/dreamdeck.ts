@@ -164,9 +164,11 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     sinks,
     embeddings: options.embeddings,
   });
+  const memory = createDreamdeckMemory({ storage, config: getConfig, embeddings: options.embeddings });
   const context: EngineContext = {
     storage,
     config: getConfig,
+    memory,
     workflow,
     sinks,
     turns: new TurnRegistry({ storage, leaseMs, logger }),
@@ -232,7 +234,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     search: options.search,
     flags,
     limits,
-    memory: createDreamdeckMemory({ storage, config: getConfig, embeddings: options.embeddings }),
+    memory,
     events,
     logger,
     personas: () => [...personas.values()],

@@ -231,6 +231,18 @@ export class StorySession {
     return threadSummary(this.engine.storage, this.threadId);
   }
 
+  /**
+   * Deletes the story: its messages and thread data, and what memory keeps of it (its thread-scoped
+   * memories and its summary; the player's user-wide memories stay). Throws `CONFLICT` while a turn
+   * runs on it in this engine.
+   */
+  async delete(): Promise<void> {
+    if (this.turnRunning)
+      throw new DreamdeckError('CONFLICT', 'A turn is running in this story. Stop it before deleting the story.');
+    await this.engine.memory.forgetThread(this.userId, this.threadId);
+    await this.storage.deleteThread(this.threadId);
+  }
+
   /** Records the player's thumbs up (1) or down (-1), with an optional comment, on a message. */
   async feedback(messageId: string, value: 1 | -1, comment?: string): Promise<void> {
     const message = await this.storage.getMessage(messageId);

@@ -4,6 +4,7 @@ import type { DreamdeckEvents } from '../events.js';
 import type { FeatureFlags } from '../flags/feature-flags.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
+import type { DreamdeckMemory } from '../memory/memory-types.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import type { StoryWorkflow } from '../workflow/story-workflow.js';
 import type { TurnSink } from '../workflow/turn-sink.js';
@@ -18,6 +19,8 @@ import type { TurnRegistry } from './turn-registry.js';
 export interface EngineContext {
   storage: StorageAdapter;
   config: () => DreamdeckConfig;
+  /** Long-term memory (`dd.memory`). */
+  memory: DreamdeckMemory;
   /** The story workflow every turn runs. */
   workflow: StoryWorkflow;
   /** The running turn's sink per thread, where the workflow's tasks send events. */

@@ -1,4 +1,3 @@
-import { DreamdeckError } from '../../errors.js';
 import type { HttpContext } from '../http-context.js';
 import { jsonResponse } from '../http-errors.js';
 import {
@@ -106,13 +105,8 @@ export function threadRoutes({ dd, maxBodyBytes, openSession }: HttpContext): Ro
       pattern: ['threads', ':id'],
       name: '/threads/:id',
       handle: async ({ user, params }) => {
-        const session = await openSession(user, params.id!);
-        if (session.turnRunning) {
-          throw new DreamdeckError('CONFLICT', 'A turn is running in this story. Stop it before deleting the story.');
-        }
         // what memory keeps of the story goes with it, for good (its user-wide memories stay)
-        await dd.memory.forgetThread(user.id, session.threadId);
-        await dd.storage.deleteThread(session.threadId);
+        await (await openSession(user, params.id!)).delete();
         return new Response(null, { status: 204 });
       },
     },
