@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { createDemoModel, createMemoryStorage } from '@dreamdeck/core';
 import { type RunningServer, startServer } from '@dreamdeck/example-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietLogger } from './support/quiet-logger.js';
 
 /**
  * Regression (issue 18, finding 6): the example server set no request or header timeout and no
@@ -9,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * real sockets against the real server with short limits; the test's own timeout is the only clock.
  */
 let app: RunningServer;
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child: () => quiet };
 
 beforeAll(async () => {
   app = await startServer({
@@ -17,7 +17,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     storage: createMemoryStorage(),
     model: { name: 'demo', model: createDemoModel({ latencyMs: 25 }) },
-    logger: quiet,
+    logger: quietLogger,
     flagPollMs: 0,
     env: {},
     server: {

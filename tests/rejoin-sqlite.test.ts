@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDemoModel, type Logger, type ModelAdapter } from '@dreamdeck/core';
+import { createDemoModel, type ModelAdapter } from '@dreamdeck/core';
 import { type RunningServer, startServer } from '@dreamdeck/example-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { quietLogger } from './support/quiet-logger.js';
 import { type NumberedEvent, readEventStream, storyOf } from './support/sse.js';
 
 /**
@@ -11,15 +12,6 @@ import { type NumberedEvent, readEventStream, storyOf } from './support/sse.js';
  * a client whose stream drops mid-turn rejoins with `Last-Event-ID` and gets what an
  * uninterrupted reader of the same turn got, none of it lost or doubled (issue 18).
  */
-const quiet: Logger = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  fatal() {},
-  child: () => quiet,
-};
 let server: RunningServer;
 
 beforeAll(async () => {
@@ -28,7 +20,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     databasePath: join(mkdtempSync(join(tmpdir(), 'dd-rejoin-')), 'story.db'),
     model: { name: 'demo', model: createDemoModel({ latencyMs: 10 }) } as ModelAdapter,
-    logger: quiet,
+    logger: quietLogger,
     flagPollMs: 0,
     config: { features: { imageGeneration: false } },
   });

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '@dreamdeck/core';
 import { type RunningServer, type StartServerOptions, startServer } from '@dreamdeck/example-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { quietLogger } from '../support/quiet-logger.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -28,16 +28,6 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-const quiet: Logger = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  fatal() {},
-  child: () => quiet,
-};
-
 /** Starts the example server on a free port with a fresh SQLite file. */
 export function startExample(options: StartServerOptions = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dreamdeck-e2e-'));
@@ -45,7 +35,7 @@ export function startExample(options: StartServerOptions = {}): Promise<RunningS
     port: 0,
     host: '127.0.0.1',
     databasePath: join(dir, 'dreamdeck.db'),
-    logger: quiet,
+    logger: quietLogger,
     flagPollMs: 0,
     ...options,
     config: { limits: { turnsPerMinute: 1000, apiCallsPerHour: 100_000, imagesPerMinute: 1000 }, ...options.config },

@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createTokenAuth } from '@dreamdeck/core/http';
+// the demo model's mulberry32: the same seed gives the same kill moments (DREAMDECK_CHAOS_SEED replays a run)
+import { seededRandom } from '../../packages/core/src/models/seeded-random.js';
 import { bundleServer } from './bundle-server.js';
+
+export { seededRandom };
 
 /** The token secret the chaos servers and the tests share. */
 export const CHAOS_SECRET = 'chaos-tests-secret-0123456789abcdefghijklmnop';
@@ -9,21 +13,6 @@ export const CHAOS_SECRET = 'chaos-tests-secret-0123456789abcdefghijklmnop';
 /** A bearer token for `userId`, signed as the chaos servers expect. */
 export function chaosToken(userId: string): Promise<string> {
   return createTokenAuth({ secret: CHAOS_SECRET }).issueToken({ id: userId });
-}
-
-/**
- * A seeded pseudo-random generator (mulberry32): the same seed gives the same kill moments, so a
- * failing run can be replayed with `DREAMDECK_CHAOS_SEED=<seed>`.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The seed of this run: `DREAMDECK_CHAOS_SEED`, else `fallback`. */

@@ -151,15 +151,7 @@ export class TurnJournal implements TurnEventSource {
     this.tailJoinable = false;
     const size = measure(event);
     if (size === undefined || size > this.maxEventBytes) {
-      const replacement: TurnEvent = {
-        type: 'error',
-        code: 'INTERNAL',
-        message:
-          event.type === 'message-end'
-            ? 'A message was too large to send. Reload the story to read it.'
-            : 'An event was too large to send.',
-        retryable: false,
-      };
+      const replacement = unsendableEvent(event);
       this.append(replacement, measure(replacement) ?? 0);
     } else this.append(event, size);
     if (event.type === 'turn-end') this.endPushed = true;
@@ -315,6 +307,22 @@ export class TurnJournal implements TurnEventSource {
     }, grace);
     this.graceTimer.unref?.();
   }
+}
+
+/**
+ * What readers get instead of an event that cannot be sent (too large, or not serialisable): an
+ * `error` event (code `INTERNAL`, not retryable). The journal and the SSE formatter both use it.
+ */
+export function unsendableEvent(event: TurnEvent | undefined): TurnEvent {
+  return {
+    type: 'error',
+    code: 'INTERNAL',
+    message:
+      event?.type === 'message-end'
+        ? 'A message was too large to send. Reload the story to read it.'
+        : 'An event was too large to send.',
+    retryable: false,
+  };
 }
 
 /** The size of an event as JSON, or `undefined` when it cannot be serialised. */

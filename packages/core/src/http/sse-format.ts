@@ -1,3 +1,4 @@
+import { unsendableEvent } from '../engine/turn-journal.js';
 import { type DreamdeckError, publicMessage } from '../errors.js';
 import type { TurnEvent } from '../types.js';
 
@@ -6,19 +7,6 @@ export const MAX_SSE_EVENT_CHARS = 4 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 const EVENT_TYPE = /^[a-z][a-z-]{0,39}$/;
-
-/** What a stream sends instead of an event it cannot send (too large, or not serialisable). */
-function unsendable(event: TurnEvent | undefined): TurnEvent {
-  return {
-    type: 'error',
-    code: 'INTERNAL',
-    message:
-      event?.type === 'message-end'
-        ? 'A message was too large to send. Reload the story to read it.'
-        : 'An event could not be sent.',
-    retryable: false,
-  };
-}
 
 /**
  * One server-sent event as text: `id: <seq>` (when given), `event: <type>` and `data: <json>`.
@@ -35,7 +23,7 @@ export function formatEventText(event: TurnEvent, seq?: number): string {
     data = undefined;
   }
   if (data === undefined || data.length > MAX_SSE_EVENT_CHARS || !EVENT_TYPE.test(String(event?.type))) {
-    const replacement = unsendable(event);
+    const replacement = unsendableEvent(event);
     return `${id}event: error\ndata: ${JSON.stringify(replacement)}\n\n`;
   }
   return `${id}event: ${event.type}\ndata: ${data}\n\n`;
