@@ -1,54 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoryMessage, ThreadRecord } from '../types.js';
-import { serveForTests, type TestServer } from './serve-for-tests.js';
+import {
+  type NumberedEvent as Numbered,
+  readEventStream as readStream,
+  serveForTests,
+  type TestServer,
+} from './serve-for-tests.js';
 
 let app: TestServer | undefined;
 afterEach(async () => {
   await app?.close();
   app = undefined;
 });
-
-/** One event of a stream with its `id:` (undefined for an event without one). */
-interface Numbered {
-  id: number | undefined;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads an event stream, calling `onEvent` with each event as it arrives; resolves them all at the end. */
-async function readStream(response: Response, onEvent: (event: Numbered) => boolean | undefined = () => undefined) {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: Numbered[] = [];
-  let buffer = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
-      let id: number | undefined;
-      let name = 'message';
-      let data: string | undefined;
-      for (const line of block.split('\n')) {
-        if (line.startsWith('id: ')) id = Number(line.slice(4));
-        else if (line.startsWith('event: ')) name = line.slice(7);
-        else if (line.startsWith('data: ')) data = line.slice(6);
-      }
-      if (data === undefined) continue;
-      const event = { id, event: name, data: JSON.parse(data) as Record<string, unknown> };
-      events.push(event);
-      if (onEvent(event) === true) {
-        await reader.cancel();
-        return events;
-      }
-    }
-  }
-  return events;
-}
 
 async function newThread(server: TestServer, user: string): Promise<ThreadRecord> {
   const response = await server.call(user, '/threads', { method: 'POST', json: {} });
