@@ -135,8 +135,21 @@ export interface StoryMessage {
   status: MessageStatus;
   /** The turn that produced it. */
   turnId?: string;
+  /** The persona's prompt variant that wrote it, when its persona runs a prompt experiment (see docs/prompt-experiments.md). */
+  variant?: string;
   /** Replies replaced by `regenerate`, oldest first; the player can switch back. */
   alternatives?: MessageAlternative[];
+  /**
+   * With `alternatives`: where the shown version sits among all versions (the alternatives in
+   * order with the shown one inserted at this index; `session.selectAlternative` sets it). Absent
+   * means last: the newest version is shown.
+   */
+  alternativeIndex?: number;
+  /**
+   * When the message was rewound out of the story (ISO 8601; `session.rewind`, or `session.edit`
+   * with `rerun`). Only `session.history({ includeRewound: true })` returns such messages.
+   */
+  rewoundAt?: string;
 }
 
 /** The kinds of human-in-the-loop pauses. */
@@ -294,7 +307,10 @@ export interface ThreadRecord {
   /** ISO 8601. */
   createdAt: string;
   /** When a turn last started in it (ISO 8601; at first its creation); thread lists sort by it, newest first. A rename or persona switch leaves it unchanged. */
-  updatedAt: string;
+  updatedAt: string /** The thread it was branched from (`session.branch`), when it is a branch. */;
+  parentThreadId?: string;
+  /** The message of the parent thread the branch was made at (the branch holds the story up to it). */
+  branchedFromMessageId?: string;
 }
 
 /** One feedback entry: a player's thumbs on a message. */

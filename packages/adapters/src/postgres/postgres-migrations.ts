@@ -119,6 +119,39 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
   );
   CREATE INDEX IF NOT EXISTS dd_turn_events_by_time ON ${s}.dd_turn_events (created_at);
   `,
+  // 4 (issue 21, story controls): rewound messages stay stored but leave the story; the shown
+  // version of a regenerated reply; where a branch came from. The partial index keeps a turn's
+  // window read (the newest messages still in the story) as cheap after a long rewind as before.
+  (s) => `
+  ALTER TABLE ${s}.dd_messages ADD COLUMN IF NOT EXISTS rewound_at TEXT;
+  ALTER TABLE ${s}.dd_messages ADD COLUMN IF NOT EXISTS alternative_index INTEGER;
+  ALTER TABLE ${s}.dd_threads ADD COLUMN IF NOT EXISTS parent_thread_id TEXT;
+  ALTER TABLE ${s}.dd_threads ADD COLUMN IF NOT EXISTS branched_from_message_id TEXT;
+  CREATE INDEX IF NOT EXISTS dd_messages_in_story ON ${s}.dd_messages (thread_id, seq) WHERE rewound_at IS NULL;
+  `,
+  // issue 20 (knowledge base): documents with their scope (no user: global; a thread: that story
+  // only) and title; chunks point at their document through `source` and may carry an embedding
+  // (real[], with its norm, so exact cosine needs no extension; pgvector is used when installed)
+  (s) => `
+  CREATE TABLE IF NOT EXISTS ${s}.dd_knowledge_documents (
+    id TEXT PRIMARY KEY,
+    user_id TEXT,
+    thread_id TEXT,
+    title TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS dd_knowledge_documents_by_user ON ${s}.dd_knowledge_documents (user_id, thread_id);
+  ALTER TABLE ${s}.dd_knowledge ADD COLUMN IF NOT EXISTS embedding REAL[];
+  ALTER TABLE ${s}.dd_knowledge ADD COLUMN IF NOT EXISTS embedding_norm REAL;
+  `,
+  // issue 22 (prompt experiments): the persona's prompt variant that wrote a GM message
+  (s) => `
+  ALTER TABLE ${s}.dd_messages ADD COLUMN IF NOT EXISTS variant TEXT;
+  `,
 ];
 
 /** What {@link migratePostgres} needs. */

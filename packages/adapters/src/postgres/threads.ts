@@ -37,9 +37,17 @@ export function createPostgresThreads({ s, query, run }: PostgresContext): UserS
         const id = input.id ?? newId('thr');
         try {
           const [row] = await query<StoredThread>(
-            `INSERT INTO ${s}.dd_threads (id, user_id, title, persona, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING *`,
-            [id, input.userId, input.title ?? 'New story', input.persona, now],
+            `INSERT INTO ${s}.dd_threads (id, user_id, title, persona, created_at, updated_at, parent_thread_id, branched_from_message_id)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING *`,
+            [
+              id,
+              input.userId,
+              input.title ?? 'New story',
+              input.persona,
+              now,
+              input.parentThreadId ?? null,
+              input.branchedFromMessageId ?? null,
+            ],
           );
           return rowToThread(row as StoredThread);
         } catch (error) {

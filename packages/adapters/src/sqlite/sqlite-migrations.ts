@@ -131,6 +131,38 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     done_at TEXT NOT NULL
   );
   `,
+  // 4 (issue 21, story controls): rewound messages stay stored but leave the story; the shown
+  // version of a regenerated reply; where a branch came from. The partial index keeps a turn's
+  // window read (the newest messages still in the story) as cheap after a long rewind as before.
+  `
+  ALTER TABLE dd_messages ADD COLUMN rewound_at TEXT;
+  ALTER TABLE dd_messages ADD COLUMN alternative_index INTEGER;
+  ALTER TABLE dd_threads ADD COLUMN parent_thread_id TEXT;
+  ALTER TABLE dd_threads ADD COLUMN branched_from_message_id TEXT;
+  CREATE INDEX IF NOT EXISTS dd_messages_in_story ON dd_messages (thread_id, seq) WHERE rewound_at IS NULL;
+  `,
+  // issue 20 (knowledge base): documents with their scope (no user: global; a thread: that story
+  // only) and title; chunks point at their document through \`source\` and may carry an embedding
+  // (little-endian float32)
+  `
+  CREATE TABLE IF NOT EXISTS dd_knowledge_documents (
+    id TEXT PRIMARY KEY,
+    user_id TEXT,
+    thread_id TEXT,
+    title TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS dd_knowledge_documents_by_user ON dd_knowledge_documents (user_id, thread_id);
+  ALTER TABLE dd_knowledge ADD COLUMN embedding BLOB;
+  `,
+  // issue 22 (prompt experiments): the persona's prompt variant that wrote a GM message
+  `
+  ALTER TABLE dd_messages ADD COLUMN variant TEXT;
+  `,
 ];
 
 /**

@@ -42,9 +42,18 @@ export function createSqliteThreads({ sql, run, withTransaction }: SqliteContext
         const id = input.id ?? newId('thr');
         try {
           const row = sql(
-            `INSERT INTO dd_threads (id, user_id, title, persona, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-          ).get(id, input.userId, input.title ?? 'New story', input.persona, now, now) as StoredThread;
+            `INSERT INTO dd_threads (id, user_id, title, persona, created_at, updated_at, parent_thread_id, branched_from_message_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          ).get(
+            id,
+            input.userId,
+            input.title ?? 'New story',
+            input.persona,
+            now,
+            now,
+            input.parentThreadId ?? null,
+            input.branchedFromMessageId ?? null,
+          ) as StoredThread;
           return rowToThread(row);
         } catch (error) {
           throw insertError(error, SQLITE_UNIQUE, 'thread', id);

@@ -30,6 +30,12 @@ export interface MessageRow {
   turn_id: string | null;
   status: string;
   created_at: string;
+  /** When it was rewound out of the story (ISO text), or null. */
+  rewound_at?: string | null;
+  /** Where the shown version sits among all versions, or null (the newest). */
+  alternative_index?: number | null;
+  /** The persona's prompt variant that wrote it, or null. */
+  variant?: string | null;
 }
 
 /** Encodes a message for storage; content, parts and alternatives go through the cipher. */
@@ -46,6 +52,9 @@ export function messageToRow(message: StoryMessage, cipher: FieldCipher): Messag
     turn_id: message.turnId ?? null,
     status: message.status,
     created_at: message.createdAt,
+    rewound_at: message.rewoundAt ?? null,
+    alternative_index: message.alternativeIndex ?? null,
+    variant: message.variant ?? null,
   };
 }
 
@@ -64,6 +73,10 @@ export function rowToMessage(row: MessageRow, cipher: FieldCipher): StoryMessage
   if (row.parts !== null) message.parts = cipher.decryptJson(row.parts);
   if (row.turn_id !== null) message.turnId = row.turn_id;
   if (row.alternatives !== null) message.alternatives = cipher.decryptJson(row.alternatives);
+  if (row.alternative_index !== null && row.alternative_index !== undefined)
+    message.alternativeIndex = Number(row.alternative_index);
+  if (row.rewound_at !== null && row.rewound_at !== undefined) message.rewoundAt = row.rewound_at;
+  if (row.variant !== null && row.variant !== undefined) message.variant = row.variant;
   return message;
 }
 
@@ -73,6 +86,7 @@ export interface MessagePatchColumns {
   status?: string;
   parts?: string;
   alternatives?: string;
+  alternative_index?: number;
 }
 
 /** Encodes the fields of a message patch (content, parts and alternatives through the cipher). */
@@ -82,6 +96,7 @@ export function patchToColumns(patch: MessagePatch, cipher: FieldCipher): Messag
   if (patch.status !== undefined) columns.status = patch.status;
   if (patch.parts !== undefined) columns.parts = cipher.encryptJson(patch.parts);
   if (patch.alternatives !== undefined) columns.alternatives = cipher.encryptJson(patch.alternatives);
+  if (patch.alternativeIndex !== undefined) columns.alternative_index = patch.alternativeIndex;
   return columns;
 }
 
@@ -93,6 +108,10 @@ export interface ThreadRow {
   persona: string;
   created_at: StoredTime;
   updated_at: StoredTime;
+  /** A branch's parent thread, or null. */
+  parent_thread_id?: string | null;
+  /** The parent's message a branch was made at, or null. */
+  branched_from_message_id?: string | null;
 }
 
 /** Decodes a stored thread row. */
@@ -104,6 +123,8 @@ export function rowToThread(row: ThreadRow): ThreadRecord {
     persona: row.persona,
     createdAt: isoString(row.created_at),
     updatedAt: isoString(row.updated_at),
+    ...(row.parent_thread_id && { parentThreadId: row.parent_thread_id }),
+    ...(row.branched_from_message_id && { branchedFromMessageId: row.branched_from_message_id }),
   };
 }
 

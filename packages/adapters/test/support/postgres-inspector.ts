@@ -33,6 +33,10 @@ export function postgresInspector(adapter: PostgresStorage, encryptionKey?: Encr
             title: row.title as string,
             persona: row.persona as string,
             deleted: row.deleted_at !== null,
+            ...(row.parent_thread_id != null && { parentThreadId: row.parent_thread_id as string }),
+            ...(row.branched_from_message_id != null && {
+              branchedFromMessageId: row.branched_from_message_id as string,
+            }),
           }
         : null;
     },
@@ -47,6 +51,8 @@ export function postgresInspector(adapter: PostgresStorage, encryptionKey?: Encr
         ...(row.persona !== null && { persona: row.persona as string }),
         ...(row.parts !== null && { parts: json(row.parts) as unknown[] }),
         ...(row.alternatives !== null && { alternatives: json(row.alternatives) as unknown[] }),
+        ...(row.alternative_index != null && { alternativeIndex: Number(row.alternative_index) }),
+        ...(row.rewound_at != null && { rewoundAt: row.rewound_at as string }),
       }));
     },
     async feedback(messageId, userId) {

@@ -16,7 +16,15 @@ function memoryInspector(adapter: MemoryStorage): StorageInspector {
     async thread(id) {
       const row = raw.threads.get(id);
       return row
-        ? { id: row.id, userId: row.userId, title: row.title, persona: row.persona, deleted: row.deleted }
+        ? {
+            id: row.id,
+            userId: row.userId,
+            title: row.title,
+            persona: row.persona,
+            deleted: row.deleted,
+            ...(row.parentThreadId && { parentThreadId: row.parentThreadId }),
+            ...(row.branchedFromMessageId && { branchedFromMessageId: row.branchedFromMessageId }),
+          }
         : null;
     },
     async messages(threadId) {

@@ -14,6 +14,7 @@ import type {
   StorageInspector,
   StorageSuiteContext,
 } from './storage/storage-inspector.js';
+import { describeStoryControls } from './storage/story-controls.js';
 import { describeUsersAndThreads } from './storage/users-and-threads.js';
 
 /**
@@ -77,6 +78,7 @@ export function describeStorageAdapter<A extends StorageAdapter>(options: Descri
 
     describeUsersAndThreads(context);
     describeMessages(context);
+    describeStoryControls(context);
     describeFeedback(context);
     describeKeyValues(context);
     describeRateLimits(context, options.concurrency);

@@ -30,7 +30,16 @@ export interface UserStorage {
 /** Story threads of each user. */
 export interface ThreadStorage {
   /** Creates a thread; `id` is generated when absent. An `id` that exists fails with INVALID_INPUT. */
-  createThread(input: { id?: string; userId: string; title?: string; persona: string }): Promise<ThreadRecord>;
+  createThread(input: {
+    id?: string;
+    userId: string;
+    title?: string;
+    persona: string;
+    /** A branch: the thread it was branched from. */
+    parentThreadId?: string;
+    /** A branch: the parent's message it was branched at. */
+    branchedFromMessageId?: string;
+  }): Promise<ThreadRecord>;
   /** A thread that is not deleted, or null. */
   getThread(id: string): Promise<ThreadRecord | null>;
   /** A user's threads, most recently updated (by story activity: see `updateThread`) first. */

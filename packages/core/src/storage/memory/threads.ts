@@ -44,6 +44,8 @@ export function createMemoryThreads(raw: MemoryStorageRaw): UserStorage & Thread
         persona: input.persona,
         createdAt: now,
         updatedAt: now,
+        ...(input.parentThreadId !== undefined && { parentThreadId: input.parentThreadId }),
+        ...(input.branchedFromMessageId !== undefined && { branchedFromMessageId: input.branchedFromMessageId }),
         deleted: false,
         seq: ++threadSeq,
       };

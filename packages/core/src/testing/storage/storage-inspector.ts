@@ -12,6 +12,10 @@ export interface RawThread {
   persona: string;
   /** Whether it is soft-deleted. */
   deleted: boolean;
+  /** A branch's parent thread, when stored. */
+  parentThreadId?: string;
+  /** The parent's message a branch was made at, when stored. */
+  branchedFromMessageId?: string;
 }
 
 /** A message row as the backend holds it (decrypted when the adapter encrypts). */
@@ -34,6 +38,10 @@ export interface RawMessage {
   parts?: unknown[];
   /** Earlier versions of a regenerated reply, decrypted, when stored. */
   alternatives?: unknown[];
+  /** Where the shown version sits among all versions, when stored. */
+  alternativeIndex?: number;
+  /** When it was rewound out of the story, when it was. */
+  rewoundAt?: string;
 }
 
 /** A feedback row as the backend holds it. */
