@@ -7,6 +7,7 @@ export default defineConfig({
     'ollama/index': 'src/ollama/index.ts',
     'a1111/index': 'src/a1111/index.ts',
     'env/index': 'src/env/index.ts',
+    'search/index': 'src/search/index.ts',
     'sqlite/index': 'src/sqlite/index.ts',
     'postgres/index': 'src/postgres/index.ts',
   },

@@ -247,8 +247,10 @@ import { createOpenAIImages, createOpenAIModel } from '@dreamdeck/adapters/opena
 import { createOllamaModel } from '@dreamdeck/adapters/ollama';
 import { createA1111Images } from '@dreamdeck/adapters/a1111';
 import { imagesFromEnv, modelFromEnv } from '@dreamdeck/adapters/env';
+import { createSearxngSearch, searchFromEnv, type SearxngSearchOptions } from '@dreamdeck/adapters/search';
 
 const options: SqliteStorageOptions = { path: ':memory:' };
+const searxng: SearxngSearchOptions = { baseUrl: 'http://127.0.0.1:8888' };
 export async function main(): Promise<StoryMessage[]> {
   const storage = process.env.DATABASE_URL
     ? createPostgresStorage({ connectionString: process.env.DATABASE_URL })
@@ -263,6 +265,7 @@ export async function main(): Promise<StoryMessage[]> {
     storage,
     model: process.env.DREAMDECK_MODEL ? fromEnv.adapter : model,
     images: imagesEnv.adapter ?? images,
+    search: (await searchFromEnv({})).adapter ?? createSearxngSearch(searxng),
   });
   const auth = createTokenAuth({ secret: 'x'.repeat(32) });
   createServer(toNodeListener(createRequestHandler(dd, { authenticate: auth.authenticate }))).listen(0);

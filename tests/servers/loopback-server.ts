@@ -37,6 +37,8 @@ export interface ReplyScript {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters (the last value of a repeated one). */
+  query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, or the raw text when it is not JSON. Loosely typed so tests can reach into it. */
   // biome-ignore lint/suspicious/noExplicitAny: request bodies are whatever the client sent
@@ -232,6 +234,7 @@ export async function startLoopbackServer(protocol: ProtocolHandler): Promise<Lo
     const record: RecordedRequest = {
       method: request.method ?? 'GET',
       path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
       headers: request.headers,
       body,
       closedEarly: false,

@@ -87,10 +87,12 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof fet
 async function errorDetail(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
-    // OpenAI: { error: { message } }; Ollama: { error }; A1111: { error, detail, errors }.
+    // OpenAI: { error: { message } }; Ollama, SerpApi: { error }; A1111: { error, detail, errors }.
     const body = JSON.parse(text) as { error?: unknown; detail?: unknown; errors?: unknown; message?: unknown };
     const error = body.error as { message?: unknown } | string | undefined;
-    const parts = [typeof error === 'string' ? error : error?.message, body.detail, body.errors, body.message];
+    // Tavily: { detail: { error } }
+    const detail = (body.detail as { error?: unknown } | undefined)?.error ?? body.detail;
+    const parts = [typeof error === 'string' ? error : error?.message, detail, body.errors, body.message];
     const message = parts.filter((part): part is string => typeof part === 'string' && part !== '').join(': ');
     if (message) return message.slice(0, 300);
   } catch {
