@@ -19,6 +19,17 @@ export type { DreamdeckEvents } from './events.js';
 export type { FeatureFlags, Flags } from './flags/feature-flags.js';
 export type { LimitName, RateLimiter } from './limits/rate-limiter.js';
 export type { Logger, LogLevel } from './logging/logger.js';
+export type {
+  CardImport,
+  DreamdeckLore,
+  ListLoreOptions,
+  LoreEntry,
+  LoreEntryPatch,
+  LoreScope,
+  NewLoreEntry,
+  StoredLoreEntry,
+  WorldInfoImport,
+} from './lore/lore-types.js';
 export type { PromptMessage } from './memory/context-window.js';
 export type {
   DreamdeckMemory,
@@ -48,7 +59,11 @@ export type {
   AuditType,
   FeedbackAggregate,
   FeedbackRecord,
+  KnowledgeChunkInput,
+  KnowledgeDocument,
   KnowledgeHit,
+  KnowledgePassage,
+  KnowledgeVisibility,
   ListMessagesOptions,
   ListThreadsOptions,
   Page,

@@ -1,9 +1,68 @@
-import type { KnowledgeHit, KnowledgeStorage } from '@dreamdeck/core/adapter-kit';
+import {
+  type KnowledgeDocument,
+  type KnowledgeHit,
+  type KnowledgePassage,
+  type KnowledgeStorage,
+  knowledgeLimit,
+} from '@dreamdeck/core/adapter-kit';
 import { searchTerms } from '../storage-shared/search-text.js';
 import type { PostgresContext } from './postgres-runner.js';
 
-/** Knowledge chunks on PostgreSQL (`dd_knowledge`, a generated `tsvector` with a GIN index, ranked by `ts_rank_cd`). */
+interface DocumentRow {
+  id: string;
+  user_id: string | null;
+  thread_id: string | null;
+  title: string;
+  mime_type: string;
+  bytes: number;
+  chunk_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toDocument(row: DocumentRow): KnowledgeDocument {
+  return {
+    id: row.id,
+    title: row.title,
+    mimeType: row.mime_type,
+    ...(row.user_id !== null && { userId: row.user_id }),
+    ...(row.thread_id !== null && { threadId: row.thread_id }),
+    chunks: row.chunk_count,
+    bytes: row.bytes,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** "Documents `d` the reader sees", with the user id and thread id at parameters `$n` and `$n+1`. */
+const visible = (n: number) =>
+  `(d.user_id IS NULL OR (d.user_id = $${n} AND (d.thread_id IS NULL OR d.thread_id = $${n + 1})))`;
+
+const norm = (vector: number[]) => Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
+
+const PASSAGE_COLUMNS = `d.id AS "documentId", d.title, k.id AS "chunkId", k.text`;
+
+/**
+ * Knowledge chunks on PostgreSQL (`dd_knowledge`, a generated `tsvector` with a GIN index, ranked
+ * by `ts_rank_cd`). Vector search is exact cosine: with pgvector's `<=>` when the `vector`
+ * extension is installed (it is created when the server offers it), else in SQL over `real[]`.
+ */
 export function createPostgresKnowledge({ s, query, run, withTransaction }: PostgresContext): KnowledgeStorage {
+  let pgvector: Promise<boolean> | undefined;
+  const detectPgvector = () => {
+    pgvector ??= (async () => {
+      const installed = await query(`SELECT 1 FROM pg_extension WHERE extname = 'vector'`);
+      if (installed.length > 0) return true;
+      const available = await query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);
+      if (available.length === 0) return false;
+      // offered but not installed: install it when this role may, else stay on the exact SQL path
+      return query('CREATE EXTENSION IF NOT EXISTS vector').then(
+        () => true,
+        () => false,
+      );
+    })();
+    return pgvector;
+  };
   return {
     addKnowledge: (source, chunks) =>
       run(() =>
@@ -34,6 +93,113 @@ export function createPostgresKnowledge({ s, query, run, withTransaction }: Post
     deleteKnowledge: (source) =>
       run(async () => {
         await query(`DELETE FROM ${s}.dd_knowledge WHERE source = $1`, [source]);
+      }),
+    putKnowledgeDocument: (document, chunks) =>
+      run(() =>
+        withTransaction(async (client) => {
+          const { rows } = await client.query<DocumentRow>(
+            `INSERT INTO ${s}.dd_knowledge_documents (id, user_id, thread_id, title, mime_type, bytes, chunk_count, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, mime_type = excluded.mime_type, bytes = excluded.bytes,
+               chunk_count = excluded.chunk_count, updated_at = excluded.updated_at
+             RETURNING *`,
+            [
+              document.id,
+              document.userId ?? null,
+              document.threadId ?? null,
+              document.title,
+              document.mimeType,
+              document.bytes,
+              chunks.length,
+            ],
+          );
+          await client.query(`DELETE FROM ${s}.dd_knowledge WHERE source = $1`, [document.id]);
+          if (chunks.length > 0) {
+            // vectors travel as JSON (one parameter for every chunk's array), unpacked in SQL
+            await client.query(
+              `INSERT INTO ${s}.dd_knowledge (id, source, position, text, embedding, embedding_norm)
+               SELECT $1 || '#' || (n - 1), $1, n - 1, t,
+                 CASE WHEN v IS NULL OR v = 'null'::jsonb THEN NULL
+                   ELSE ARRAY(SELECT jsonb_array_elements_text(v)::real) END,
+                 nn
+               FROM unnest($2::text[], $3::jsonb[], $4::real[]) WITH ORDINALITY AS u(t, v, nn, n)`,
+              [
+                document.id,
+                chunks.map((chunk) => chunk.text),
+                chunks.map((chunk) => JSON.stringify(chunk.vector ?? null)),
+                chunks.map((chunk) => (chunk.vector ? norm(chunk.vector) : null)),
+              ],
+            );
+          }
+          return toDocument(rows[0] as DocumentRow);
+        }),
+      ),
+    getKnowledgeDocument: (id) =>
+      run(async () => {
+        const [row] = await query<DocumentRow>(`SELECT * FROM ${s}.dd_knowledge_documents WHERE id = $1`, [id]);
+        return row ? toDocument(row) : null;
+      }),
+    listKnowledgeDocuments: (visibility) =>
+      run(async () =>
+        (
+          await query<DocumentRow>(
+            `SELECT * FROM ${s}.dd_knowledge_documents d WHERE ${visible(1)} ORDER BY updated_at DESC, id`,
+            [visibility.userId, visibility.threadId ?? null],
+          )
+        ).map(toDocument),
+      ),
+    deleteKnowledgeDocument: (id) =>
+      run(() =>
+        withTransaction(async (client) => {
+          await client.query(`DELETE FROM ${s}.dd_knowledge WHERE source = $1`, [id]);
+          const result = await client.query(`DELETE FROM ${s}.dd_knowledge_documents WHERE id = $1`, [id]);
+          return (result.rowCount ?? 0) > 0;
+        }),
+      ),
+    getKnowledgeChunk: (chunkId) =>
+      run(async () => {
+        const [row] = await query<KnowledgePassage>(
+          `SELECT ${PASSAGE_COLUMNS}, 0 AS score
+             FROM ${s}.dd_knowledge k JOIN ${s}.dd_knowledge_documents d ON d.id = k.source WHERE k.id = $1`,
+          [chunkId],
+        );
+        return row ?? null;
+      }),
+    searchKnowledgeText: (text, visibility) =>
+      run(async () => {
+        const terms = searchTerms(text);
+        if (terms.length === 0) return [];
+        const rows = await query<KnowledgePassage>(
+          `SELECT ${PASSAGE_COLUMNS}, ts_rank_cd(k.tsv, q) AS score
+             FROM ${s}.dd_knowledge k JOIN ${s}.dd_knowledge_documents d ON d.id = k.source,
+               to_tsquery('english', $1) AS q
+             WHERE k.tsv @@ q AND ${visible(2)}
+             ORDER BY score DESC, k.id LIMIT $4`,
+          [terms.join(' | '), visibility.userId, visibility.threadId ?? null, knowledgeLimit(visibility)],
+        );
+        return rows.map((row) => ({ ...row, score: Number(row.score) }));
+      }),
+    searchKnowledgeVectors: (vector, visibility) =>
+      run(async () => {
+        const withExtension = await detectPgvector();
+        // pgvector's `<=>` is the cosine distance; without it, the dot product over stored norms
+        const score = withExtension
+          ? `1 - (k.embedding::vector <=> $3::real[]::vector)`
+          : `(SELECT sum(a::float8 * b) FROM unnest(k.embedding, $3::real[]) AS t(a, b)) / nullif(k.embedding_norm::float8 * $5, 0)`;
+        const rows = await query<KnowledgePassage>(
+          `SELECT ${PASSAGE_COLUMNS}, ${score} AS score
+             FROM ${s}.dd_knowledge k JOIN ${s}.dd_knowledge_documents d ON d.id = k.source
+             WHERE k.embedding IS NOT NULL AND ${visible(1)}
+             ORDER BY score DESC NULLS LAST, k.id LIMIT $4`,
+          [
+            visibility.userId,
+            visibility.threadId ?? null,
+            vector,
+            knowledgeLimit(visibility),
+            ...(withExtension ? [] : [norm(vector)]),
+          ],
+        );
+        return rows.map((row) => ({ ...row, score: Number(row.score ?? 0) }));
       }),
   };
 }

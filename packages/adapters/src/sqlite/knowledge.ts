@@ -1,9 +1,65 @@
-import type { KnowledgeHit, KnowledgeStorage } from '@dreamdeck/core/adapter-kit';
+import {
+  cosineSimilarity,
+  type KnowledgeDocument,
+  type KnowledgeHit,
+  type KnowledgePassage,
+  type KnowledgeStorage,
+  type KnowledgeVisibility,
+  knowledgeLimit,
+} from '@dreamdeck/core/adapter-kit';
 import { searchTerms } from '../storage-shared/search-text.js';
 import type { SqliteContext } from './sqlite-runner.js';
 
+interface DocumentRow {
+  id: string;
+  user_id: string | null;
+  thread_id: string | null;
+  title: string;
+  mime_type: string;
+  bytes: number;
+  chunk_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toDocument(row: DocumentRow): KnowledgeDocument {
+  return {
+    id: row.id,
+    title: row.title,
+    mimeType: row.mime_type,
+    ...(row.user_id !== null && { userId: row.user_id }),
+    ...(row.thread_id !== null && { threadId: row.thread_id }),
+    chunks: row.chunk_count,
+    bytes: row.bytes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The SQL of "documents `d` the reader sees" (parameters: user id, thread id or null). */
+const VISIBLE = '(d.user_id IS NULL OR (d.user_id = ? AND (d.thread_id IS NULL OR d.thread_id = ?)))';
+const visibleParameters = (visibility: KnowledgeVisibility) => [visibility.userId, visibility.threadId ?? null];
+
+/** A vector as stored: little-endian float32. */
+function vectorBlob(vector: number[]): Buffer {
+  return Buffer.from(new Float32Array(vector).buffer);
+}
+
 /** Knowledge chunks on SQLite (`dd_knowledge`, searched through the FTS5 table `dd_knowledge_fts`, BM25-ranked). */
-export function createSqliteKnowledge({ sql, run, withTransaction }: SqliteContext): KnowledgeStorage {
+export function createSqliteKnowledge({ db, sql, run, withTransaction }: SqliteContext): KnowledgeStorage {
+  // the query vector of the running vector search: better-sqlite3 runs a statement synchronously,
+  // so the SQL function reads it without racing another search
+  let queryVector: Float32Array = new Float32Array(0);
+  let functionReady = false;
+  const cosine = () => {
+    if (functionReady) return;
+    db.function('dd_knowledge_cosine', { deterministic: false }, (blob: unknown) => {
+      if (!Buffer.isBuffer(blob)) return null;
+      const stored = new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+      return cosineSimilarity(stored, queryVector);
+    });
+    functionReady = true;
+  };
   return {
     addKnowledge: (source, chunks) =>
       run(() =>
@@ -30,6 +86,101 @@ export function createSqliteKnowledge({ sql, run, withTransaction }: SqliteConte
     deleteKnowledge: (source) =>
       run(() => {
         sql('DELETE FROM dd_knowledge WHERE source = ?').run(source);
+      }),
+    putKnowledgeDocument: (document, chunks) =>
+      run(() =>
+        withTransaction(() => {
+          const now = new Date().toISOString();
+          sql(
+            `INSERT INTO dd_knowledge_documents (id, user_id, thread_id, title, mime_type, bytes, chunk_count, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, mime_type = excluded.mime_type, bytes = excluded.bytes,
+               chunk_count = excluded.chunk_count, updated_at = excluded.updated_at`,
+          ).run(
+            document.id,
+            document.userId ?? null,
+            document.threadId ?? null,
+            document.title,
+            document.mimeType,
+            document.bytes,
+            chunks.length,
+            now,
+            now,
+          );
+          sql('DELETE FROM dd_knowledge WHERE source = ?').run(document.id);
+          const insert = sql('INSERT INTO dd_knowledge (id, source, position, text, embedding) VALUES (?, ?, ?, ?, ?)');
+          chunks.forEach((chunk, index) => {
+            insert.run(
+              `${document.id}#${index}`,
+              document.id,
+              index,
+              chunk.text,
+              chunk.vector ? vectorBlob(chunk.vector) : null,
+            );
+          });
+          return toDocument(sql('SELECT * FROM dd_knowledge_documents WHERE id = ?').get(document.id) as DocumentRow);
+        }),
+      ),
+    getKnowledgeDocument: (id) =>
+      run(() => {
+        const row = sql('SELECT * FROM dd_knowledge_documents WHERE id = ?').get(id) as DocumentRow | undefined;
+        return row ? toDocument(row) : null;
+      }),
+    listKnowledgeDocuments: (visibility) =>
+      run(() =>
+        (
+          sql(`SELECT * FROM dd_knowledge_documents d WHERE ${VISIBLE} ORDER BY updated_at DESC, id`).all(
+            ...visibleParameters(visibility),
+          ) as DocumentRow[]
+        ).map(toDocument),
+      ),
+    deleteKnowledgeDocument: (id) =>
+      run(() =>
+        withTransaction(() => {
+          sql('DELETE FROM dd_knowledge WHERE source = ?').run(id);
+          return sql('DELETE FROM dd_knowledge_documents WHERE id = ?').run(id).changes > 0;
+        }),
+      ),
+    getKnowledgeChunk: (chunkId) =>
+      run(() => {
+        const row = sql(
+          `SELECT d.id AS documentId, d.title, k.id AS chunkId, k.text, 0 AS score
+             FROM dd_knowledge k JOIN dd_knowledge_documents d ON d.id = k.source WHERE k.id = ?`,
+        ).get(chunkId) as KnowledgePassage | undefined;
+        return row ?? null;
+      }),
+    searchKnowledgeText: (query, visibility) =>
+      run(() => {
+        const terms = searchTerms(query);
+        if (terms.length === 0) return [];
+        return sql(
+          `SELECT d.id AS documentId, d.title, k.id AS chunkId, k.text, -bm25(dd_knowledge_fts) AS score
+             FROM dd_knowledge_fts
+             JOIN dd_knowledge k ON k.rowid = dd_knowledge_fts.rowid
+             JOIN dd_knowledge_documents d ON d.id = k.source
+             WHERE dd_knowledge_fts MATCH ? AND ${VISIBLE}
+             ORDER BY bm25(dd_knowledge_fts) LIMIT ?`,
+        ).all(
+          terms.map((term) => `"${term}"`).join(' OR '),
+          ...visibleParameters(visibility),
+          knowledgeLimit(visibility),
+        ) as KnowledgePassage[];
+      }),
+    searchKnowledgeVectors: (vector, visibility) =>
+      run(() => {
+        cosine();
+        queryVector = new Float32Array(vector);
+        try {
+          return sql(
+            `SELECT documentId, title, chunkId, text, score FROM (
+               SELECT d.id AS documentId, d.title, k.id AS chunkId, k.text, dd_knowledge_cosine(k.embedding) AS score
+                 FROM dd_knowledge k JOIN dd_knowledge_documents d ON d.id = k.source
+                 WHERE k.embedding IS NOT NULL AND ${VISIBLE})
+             ORDER BY score DESC, chunkId LIMIT ?`,
+          ).all(...visibleParameters(visibility), knowledgeLimit(visibility)) as KnowledgePassage[];
+        } finally {
+          queryVector = new Float32Array(0);
+        }
       }),
   };
 }

@@ -28,6 +28,7 @@ export {
 export { THREAD_STORAGE_METHODS } from '../storage/domains/thread-storage.js';
 export { TURN_EVENT_STORAGE_METHODS } from '../storage/domains/turn-event-storage.js';
 export { fixedWindow, newId, utcDay } from '../storage/ids.js';
+export { cosineSimilarity, knowledgeLimit, knowledgeVisible } from '../storage/knowledge-rules.js';
 export { createMemoryLeases, type MemoryLease } from '../storage/memory-leases.js';
 export { consumeOutcome, leaseTtlMs, mergePreferences, nextTimestamp, pageSize } from '../storage/record-rules.js';
 export type {
@@ -40,9 +41,14 @@ export type {
   FeedbackAggregate,
   FeedbackRecord,
   FeedbackStorage,
+  VariantFeedback,
   KeyValueStorage,
+  KnowledgeChunkInput,
+  KnowledgeDocument,
   KnowledgeHit,
+  KnowledgePassage,
   KnowledgeStorage,
+  KnowledgeVisibility,
   LeaseStorage,
   ListMessagesOptions,
   ListThreadsOptions,

@@ -20,9 +20,16 @@ import { TURN_EVENT_STORAGE_METHODS, type TurnEventStorage } from './domains/tur
 export type { AuditEvent, AuditStorage, AuditType } from './domains/audit-storage.js';
 export type { CheckpointUpkeep } from './domains/checkpoint-upkeep.js';
 export type { ConsumeResult, CounterStorage, UsageStorage } from './domains/counter-storage.js';
-export type { FeedbackStorage } from './domains/feedback-storage.js';
+export type { FeedbackStorage, VariantFeedback } from './domains/feedback-storage.js';
 export type { KeyValueStorage } from './domains/key-value-storage.js';
-export type { KnowledgeHit, KnowledgeStorage } from './domains/knowledge-storage.js';
+export type {
+  KnowledgeChunkInput,
+  KnowledgeDocument,
+  KnowledgeHit,
+  KnowledgePassage,
+  KnowledgeStorage,
+  KnowledgeVisibility,
+} from './domains/knowledge-storage.js';
 export type { LeaseStorage } from './domains/lease-storage.js';
 export type { ListMessagesOptions, MessagePatch, MessageStorage } from './domains/message-storage.js';
 export type { NotificationStorage } from './domains/notification-storage.js';
@@ -105,6 +112,20 @@ export interface StorageAdapter
   searchKnowledge?: KnowledgeStorage['searchKnowledge'];
   /** Capability `knowledge`: removes every chunk of a source. */
   deleteKnowledge?: KnowledgeStorage['deleteKnowledge'];
+  /** Capability `knowledge`: stores a document and its chunks, replacing an earlier one with its id. */
+  putKnowledgeDocument?: KnowledgeStorage['putKnowledgeDocument'];
+  /** Capability `knowledge`: one document, or `null`. */
+  getKnowledgeDocument?: KnowledgeStorage['getKnowledgeDocument'];
+  /** Capability `knowledge`: the documents a reader sees, newest first. */
+  listKnowledgeDocuments?: KnowledgeStorage['listKnowledgeDocuments'];
+  /** Capability `knowledge`: deletes a document and its chunks. */
+  deleteKnowledgeDocument?: KnowledgeStorage['deleteKnowledgeDocument'];
+  /** Capability `knowledge`: one chunk of a document, or `null`. */
+  getKnowledgeChunk?: KnowledgeStorage['getKnowledgeChunk'];
+  /** Capability `knowledge`: full-text search over the chunks a reader sees. */
+  searchKnowledgeText?: KnowledgeStorage['searchKnowledgeText'];
+  /** Capability `knowledge`: exact cosine search over the chunk vectors a reader sees. */
+  searchKnowledgeVectors?: KnowledgeStorage['searchKnowledgeVectors'];
   /** Capability `audit`: records an event, stamped with the current time. */
   recordAudit?: AuditStorage['recordAudit'];
   /** Capability `audit`: the newest events first, optionally of one type. */

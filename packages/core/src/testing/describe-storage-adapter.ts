@@ -4,6 +4,7 @@ import { CAPABILITY_METHODS, REQUIRED_STORAGE_METHODS } from '../storage/storage
 import { describeFeedback } from './storage/feedback.js';
 import { describeKeyValues } from './storage/key-values.js';
 import { describeAudit, describeKnowledge } from './storage/knowledge-and-audit.js';
+import { describeKnowledgeDocuments } from './storage/knowledge-documents.js';
 import { describeLangGraph } from './storage/langgraph.js';
 import { describeLeases } from './storage/leases.js';
 import { describeMessages } from './storage/messages.js';
@@ -85,6 +86,7 @@ export function describeStorageAdapter<A extends StorageAdapter>(options: Descri
     describeLeases(context);
     describeLangGraph(context);
     describeKnowledge(context);
+    describeKnowledgeDocuments(context);
     describeAudit(context);
     describeNotifications(context);
     describeTurnEvents(context);

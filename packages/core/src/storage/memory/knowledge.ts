@@ -1,5 +1,6 @@
-import type { KnowledgeHit, KnowledgeStorage } from '../domains/knowledge-storage.js';
-import type { MemoryStorageRaw } from './memory-raw.js';
+import type { KnowledgeHit, KnowledgePassage, KnowledgeStorage } from '../domains/knowledge-storage.js';
+import { cosineSimilarity, knowledgeLimit, knowledgeVisible } from '../knowledge-rules.js';
+import { clone, type MemoryStorageRaw } from './memory-raw.js';
 
 /** Splits text into lowercase search terms. */
 export function searchTerms(text: string): string[] {
@@ -20,6 +21,29 @@ export function snippetAround(text: string, terms: string[], width = 200): strin
 
 /** Knowledge chunks in memory, searched by term counts (a small stand-in for BM25). */
 export function createMemoryKnowledge(raw: MemoryStorageRaw): KnowledgeStorage {
+  /** The visible chunks that `score` scores (undefined: not a hit), best first. */
+  const rank = (
+    visibility: Parameters<KnowledgeStorage['searchKnowledgeText']>[1],
+    score: (text: string, vector: number[] | undefined) => number | undefined,
+  ): KnowledgePassage[] => {
+    const passages: KnowledgePassage[] = [];
+    for (const chunk of raw.knowledge) {
+      const document = raw.knowledgeDocuments.get(chunk.source);
+      if (!document || !knowledgeVisible(document, visibility)) continue;
+      const value = score(chunk.text, chunk.vector);
+      if (value === undefined) continue;
+      passages.push({
+        documentId: document.id,
+        title: document.title,
+        chunkId: chunk.id,
+        text: chunk.text,
+        score: value,
+      });
+    }
+    return passages
+      .sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId))
+      .slice(0, knowledgeLimit(visibility));
+  };
   return {
     async addKnowledge(source, chunks) {
       raw.knowledge = raw.knowledge.filter((chunk) => chunk.source !== source);
@@ -49,6 +73,59 @@ export function createMemoryKnowledge(raw: MemoryStorageRaw): KnowledgeStorage {
     },
     async deleteKnowledge(source) {
       raw.knowledge = raw.knowledge.filter((chunk) => chunk.source !== source);
+    },
+    async putKnowledgeDocument(document, chunks) {
+      const now = new Date().toISOString();
+      const stored = {
+        ...clone(document),
+        chunks: chunks.length,
+        createdAt: raw.knowledgeDocuments.get(document.id)?.createdAt ?? now,
+        updatedAt: now,
+      };
+      raw.knowledge = raw.knowledge.filter((chunk) => chunk.source !== document.id);
+      chunks.forEach((chunk, index) => {
+        raw.knowledge.push({
+          id: `${document.id}#${index}`,
+          source: document.id,
+          text: chunk.text,
+          ...(chunk.vector && { vector: [...chunk.vector] }),
+        });
+      });
+      raw.knowledgeDocuments.set(document.id, stored);
+      return clone(stored);
+    },
+    async getKnowledgeDocument(id) {
+      const document = raw.knowledgeDocuments.get(id);
+      return document ? clone(document) : null;
+    },
+    async listKnowledgeDocuments(visibility) {
+      return [...raw.knowledgeDocuments.values()]
+        .filter((document) => knowledgeVisible(document, visibility))
+        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id))
+        .map(clone);
+    },
+    async deleteKnowledgeDocument(id) {
+      raw.knowledge = raw.knowledge.filter((chunk) => chunk.source !== id);
+      return raw.knowledgeDocuments.delete(id);
+    },
+    async getKnowledgeChunk(chunkId) {
+      const chunk = raw.knowledge.find((candidate) => candidate.id === chunkId);
+      const document = chunk && raw.knowledgeDocuments.get(chunk.source);
+      if (!chunk || !document) return null;
+      return { documentId: document.id, title: document.title, chunkId, text: chunk.text, score: 0 };
+    },
+    async searchKnowledgeText(query, visibility) {
+      const terms = searchTerms(query);
+      if (terms.length === 0) return [];
+      return rank(visibility, (text) => {
+        const words = searchTerms(text);
+        let score = 0;
+        for (const term of terms) score += words.filter((w) => w === term).length;
+        return score > 0 ? score / Math.sqrt(words.length) : undefined;
+      });
+    },
+    async searchKnowledgeVectors(vector, visibility) {
+      return rank(visibility, (_text, stored) => (stored ? cosineSimilarity(vector, stored) : undefined));
     },
   };
 }

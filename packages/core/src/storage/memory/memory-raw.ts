@@ -1,5 +1,6 @@
 import type { FeedbackRecord, StoryMessage, ThreadRecord, UsageRecord, UserRecord } from '../../types.js';
 import type { AuditEvent } from '../domains/audit-storage.js';
+import type { KnowledgeDocument } from '../domains/knowledge-storage.js';
 import type { MemoryLease } from '../memory-leases.js';
 
 /** A thread as the memory adapter keeps it. */
@@ -57,7 +58,11 @@ export interface MemoryStorageRaw {
     source: string;
     /** The chunk's text. */
     text: string;
+    /** Its embedding, when the document was added with embeddings. */
+    vector?: number[];
   }>;
+  /** Knowledge documents by id (their chunks are in `knowledge`, `source` = document id). */
+  knowledgeDocuments: Map<string, KnowledgeDocument>;
   /** Audit events, oldest first. */
   audit: AuditEvent[];
   /** Usage counters by `<userId>\u0000<day>\u0000<metric>`. */
@@ -79,6 +84,7 @@ export function createMemoryRaw(): MemoryStorageRaw {
     flags: new Map(),
     counters: new Map(),
     knowledge: [],
+    knowledgeDocuments: new Map(),
     audit: [],
     usage: new Map(),
     leases: new Map(),
