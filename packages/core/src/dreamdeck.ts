@@ -14,6 +14,10 @@ import type { DreamdeckEvents } from './events.js';
 import { FeatureFlags } from './flags/feature-flags.js';
 import { RateLimiter } from './limits/rate-limiter.js';
 import { createLogger, type Logger, type LogLevel } from './logging/logger.js';
+import { createDreamdeckLore } from './lore/dreamdeck-lore.js';
+import { readUserPersona } from './lore/lore-book.js';
+import { createLoreSlots } from './lore/lore-slots.js';
+import type { DreamdeckLore } from './lore/lore-types.js';
 import { createDreamdeckMemory } from './memory/dreamdeck-memory.js';
 import type { DreamdeckMemory } from './memory/memory-types.js';
 import { createDemoImages } from './models/demo-images.js';
@@ -94,6 +98,8 @@ export interface Dreamdeck {
   readonly limits: RateLimiter;
   /** Long-term memory per user: list, remember, update, forget (see docs/memory.md). */
   readonly memory: DreamdeckMemory;
+  /** The lorebook per user: world-info entries, character card and world-info imports (see docs/lore.md). */
+  readonly lore: DreamdeckLore;
   /** Typed events: `turn-start`, `turn-end`, `error`, `rate-limited`, `flag-change`, … */
   readonly events: EventEmitter<DreamdeckEvents>;
   /** Where the engine logs. */
@@ -163,8 +169,11 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     logger,
     sinks,
     embeddings: options.embeddings,
+    // the lorebook and the author's note fill their prompt sections
+    promptSlots: { ...createLoreSlots({ storage, config: getConfig }) },
   });
   const memory = createDreamdeckMemory({ storage, config: getConfig, embeddings: options.embeddings });
+  const lore = createDreamdeckLore({ storage });
   const context: EngineContext = {
     storage,
     config: getConfig,
@@ -232,6 +241,7 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     model,
     images,
     search: options.search,
+    lore,
     flags,
     limits,
     memory,
@@ -249,7 +259,8 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         return new StorySession(context, thread);
       }
       const persona = open.persona ?? config.defaultPersona;
-      if (!personas.has(persona)) throw new DreamdeckError('INVALID_INPUT', `There is no persona "${persona}".`);
+      if (!personas.has(persona) && !(await readUserPersona(storage.store, open.userId, persona)))
+        throw new DreamdeckError('INVALID_INPUT', `There is no persona "${persona}".`);
       if (!(await storage.getUser(open.userId))) await storage.upsertUser({ id: open.userId });
       const thread = await storage.createThread({
         userId: open.userId,

@@ -2,6 +2,8 @@ import type { EngineContext } from './engine/engine-context.js';
 import { runTurn, type TurnRequest } from './engine/run-turn.js';
 import { replayOf, type TurnReplay } from './engine/turn-event-source.js';
 import { DreamdeckError } from './errors.js';
+import { forgetThreadLore } from './lore/lore-book.js';
+import { cleanAuthorsNote, readAuthorsNote, writeAuthorsNote } from './lore/lore-slots.js';
 import type { StorySummary } from './memory/memory-types.js';
 import type { PromptContext } from './memory/prompt-assembly.js';
 import { promptContext, threadSummary } from './memory/session-memory.js';
@@ -226,6 +228,24 @@ export class StorySession {
     return promptContext(this.engine.workflow.context, this.thread, text);
   }
 
+  /**
+   * Sets the story's author's note (`null` or empty text clears it): a short instruction the
+   * prompt holds near its end, in the `authors-note` section, every turn until changed (at most
+   * 1,000 characters; hostile markup refused with `INVALID_INPUT`). Resolves the note as stored.
+   */
+  async setAuthorsNote(text: string | null): Promise<string | null> {
+    const note = cleanAuthorsNote(text);
+    if (!(await this.storage.getThread(this.threadId)))
+      throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.');
+    await writeAuthorsNote(this.storage, this.threadId, note);
+    return note;
+  }
+
+  /** The story's author's note, or null. */
+  authorsNote(): Promise<string | null> {
+    return readAuthorsNote(this.storage, this.threadId);
+  }
+
   /** The rolling summary of the story (`{ text, throughMessageId, updatedAt }`), or null before the first. */
   summary(): Promise<StorySummary | null> {
     return threadSummary(this.engine.storage, this.threadId);
@@ -240,6 +260,7 @@ export class StorySession {
     if (this.turnRunning)
       throw new DreamdeckError('CONFLICT', 'A turn is running in this story. Stop it before deleting the story.');
     await this.engine.memory.forgetThread(this.userId, this.threadId);
+    await forgetThreadLore(this.storage.store, this.userId, this.threadId);
     await this.storage.deleteThread(this.threadId);
   }
 

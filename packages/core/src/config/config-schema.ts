@@ -75,6 +75,13 @@ const memorySchema = z.strictObject({
   maxRecords: z.number().int().min(1).max(100_000).default(1000),
 });
 
+const loreSchema = z.strictObject({
+  /** How many of the newest messages (the player's new one included) are scanned for lore keys (default 4; `0`: only constant entries). */
+  scanDepth: z.number().int().min(0).max(100).default(4),
+  /** Token budget of the lore entries in a prompt, filled by priority (default 800). */
+  budgetTokens: z.number().int().min(0).max(100_000).default(800),
+});
+
 const inputSchema = z.strictObject({
   /**
    * The longest player message accepted, in characters as a person sees them (grapheme clusters:
@@ -116,6 +123,8 @@ export const configSchema = z.strictObject({
   memory: memorySchema.prefault({}),
   /** Limits on what the player writes. */
   input: inputSchema.prefault({}),
+  /** The lorebook (world info, `dd.lore`): how far back keys are looked for and how much lore a prompt holds. */
+  lore: loreSchema.prefault({}),
   /** Storyboards: when they are offered and how many images they hold. */
   storyboard: storyboardSchema.prefault({}),
   /** How input that is not a slash command is routed. */

@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { DreamdeckConfig } from '../config/config-schema.js';
 import type { FeatureFlags } from '../flags/feature-flags.js';
 import type { Logger } from '../logging/logger.js';
+import { readUserPersona } from '../lore/lore-book.js';
 import { type Persona, renderPersonaPrompt } from '../personas/personas.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import { type PromptMessage, readWindow, type StoryWindow } from './context-window.js';
@@ -129,7 +130,9 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
   const count = await loadTokenCounter();
   const config = deps.config();
   const memory = config.memory;
-  const persona = personaFor(deps, request.persona);
+  // a persona the player imported from a character card (`persona_…`), else a configured one
+  const persona =
+    (await readUserPersona(deps.storage.store, request.userId, request.persona)) ?? personaFor(deps, request.persona);
   // the `<context>` wrapper around the per-turn sections is reserved in the window's budget
   const wrapper = count(CONTEXT_OPEN + CONTEXT_CLOSE);
   const promptText = truncateToTokens(count, request.prompt, memory.windowTokens - MESSAGE_OVERHEAD_TOKENS - wrapper);
@@ -219,7 +222,9 @@ async function lateSections(
     const filler = deps.promptSlots?.[name];
     if (!filler) return { name, text: '', tokens: 0 };
     try {
-      const { text, tokens } = fitLines(count, SLOT_HEADINGS[name], await filler(slotRequest), SLOT_BUDGETS[name]);
+      // the lorebook's budget is config `lore.budgetTokens`
+      const budget = name === 'lore' ? deps.config().lore.budgetTokens : SLOT_BUDGETS[name];
+      const { text, tokens } = fitLines(count, SLOT_HEADINGS[name], await filler(slotRequest), budget);
       return { name, text, tokens };
     } catch (error) {
       // a section that cannot be filled leaves the prompt without it; the turn goes on
