@@ -271,8 +271,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }
     if (pathname === '/favicon.svg') return assets.serve(request, FAVICON, 'image/svg+xml');
     if (pathname === '/admin.js') return script(ADMIN_PAGE_SCRIPT);
-    // the bundles, and the files they load on demand (German, the Memory panel) from beside them
-    const bundle = /^\/(dreamdeck-(?:chat|admin|memory|locale-[a-z]{2,3})\.js)$/.exec(pathname)?.[1];
+    // the bundles, and the files they load on demand (German, the Memory panel, the story list and
+    // settings, the turn stream's parser, …) from beside them: any dreamdeck-*.js the build wrote
+    const bundle = /^\/(dreamdeck-[a-z]+(?:-[a-z]+){0,3}\.js)$/.exec(pathname)?.[1];
     const bundlePath =
       bundle && resolve(dirname(bundle === 'dreamdeck-admin.js' ? adminWidgetPath : widgetPath), bundle);
     const path =

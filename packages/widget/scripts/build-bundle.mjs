@@ -399,6 +399,15 @@ const lazyLocales = {
     build.onResolve({ filter: /^\.\/dreamdeck-memory\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './dreamdeck-memory.js', external: true } : undefined,
     );
+    // the story list and settings panels too (issue 21: the main bundle's budget)
+    build.onResolve({ filter: /^\.\/dreamdeck-panels\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './dreamdeck-panels.js', external: true } : undefined,
+    );
+    // and the turn stream's parser (eventsource-parser), fetched once the story shows: nothing
+    // streams before the player's first turn
+    build.onResolve({ filter: /^\.\/turn-events\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './dreamdeck-turn-events.js', external: true } : undefined,
+    );
   },
 };
 
@@ -459,6 +468,8 @@ const entries = {
   'dreamdeck-admin': 'src/dreamdeck-admin-bundle.ts',
   'dreamdeck-locale-de': 'src/strings-de.ts',
   'dreamdeck-memory': 'src/dreamdeck-memory.ts',
+  'dreamdeck-panels': 'src/dreamdeck-panels.ts',
+  'dreamdeck-turn-events': 'src/turn-events.ts',
 };
 await checkLexer();
 await checkSseParser();
@@ -517,6 +528,8 @@ const BUNDLE_TYPES = {
   'dreamdeck-admin': "export { DreamdeckAdmin } from './index.js';",
   'dreamdeck-locale-de': "export { de, de as default } from './index.js';",
   'dreamdeck-memory': "export type { DreamdeckMemoryPanel } from './index.js';",
+  'dreamdeck-panels': "export type { DreamdeckSettings, DreamdeckThreadList } from './index.js';",
+  'dreamdeck-turn-events': "export { readTurnEvents } from './index.js';",
 };
 for (const [entry, types] of Object.entries(BUNDLE_TYPES)) {
   await writeFile(`dist/${entry}.d.ts`, `${types}\n`);

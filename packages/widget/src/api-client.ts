@@ -1,4 +1,3 @@
-import { createParser } from 'eventsource-parser';
 import type { ThreadRecord, TurnEvent } from './protocol.js';
 
 /** An HTTP or network failure, with the server's error `code` when it sent one. */
@@ -86,7 +85,9 @@ export interface TurnStreamOptions {
 /**
  * Reads a `text/event-stream` body and calls `onEvent` with each parsed `TurnEvent` and its `id:`
  * (the event's sequence number in its turn) when it has one. Resolves when the stream ends;
- * rejects on network failure or abort.
+ * rejects on network failure or abort. The parser lives in its own module (`turn-events.ts`,
+ * fetched once the story shows, or on the first turn), so the chat's first screen does not wait
+ * for it.
  *
  * @param body - the response body
  * @param onEvent - receives each event in order, with its sequence number
@@ -95,27 +96,7 @@ export async function readTurnEvents(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: TurnEvent, seq?: number) => void,
 ): Promise<void> {
-  const parser = createParser({
-    onEvent(message) {
-      if (!message.data) return;
-      let event: TurnEvent;
-      try {
-        event = JSON.parse(message.data) as TurnEvent;
-      } catch {
-        return;
-      }
-      const seq = message.id && /^\d{1,10}$/.test(message.id) ? Number(message.id) : undefined;
-      if (event && typeof event === 'object' && typeof event.type === 'string') onEvent(event, seq);
-    },
-  });
-  const reader = body
-    .pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>)
-    .getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parser.feed(value);
-  }
+  return (await import('./turn-events.js')).readTurnEvents(body, onEvent);
 }
 
 /**
@@ -153,12 +134,26 @@ export class DreamdeckClient {
     }
   }
 
-  /** Makes sure a token is set: the given one, a stored guest token that still works, or a new guest token. */
-  async ensureToken(): Promise<string> {
+  /**
+   * Whether {@link DreamdeckClient.ensureToken} fetched a new guest token: a new player, who has no
+   * stories yet (the chat skips listing them).
+   */
+  newGuest = false;
+
+  /**
+   * Makes sure a token is set: the given one, a stored guest token that still works, or a new guest
+   * token. With `check: false` a stored token is taken without asking `GET /me` first (the caller's
+   * own first requests tell; {@link DreamdeckClient.renewGuestToken} replaces it when they are refused
+   * with 401), which saves a round trip before anything else can start.
+   *
+   * @param options - `check`: ask `GET /me` whether a stored token still works (default true)
+   */
+  async ensureToken(options: { check?: boolean } = {}): Promise<string> {
     if (this.token) return this.token;
     const stored = this.storage?.getItem(this.storageKey);
     if (stored) {
       this.token = stored;
+      if (options.check === false) return stored;
       try {
         await this.json('GET', '/me');
         return stored;
@@ -166,12 +161,18 @@ export class DreamdeckClient {
         // only a refused token is dropped; a server without `/me` (404) keeps it
         if (!(error instanceof DreamdeckApiError) || error.status === 0) throw error;
         if (error.status !== 401) return stored;
-        this.token = undefined;
-        this.storage?.removeItem(this.storageKey);
       }
     }
+    return this.renewGuestToken();
+  }
+
+  /** Forgets the stored guest token (the server refused it) and fetches a new one. */
+  async renewGuestToken(): Promise<string> {
+    this.token = undefined;
+    this.storage?.removeItem(this.storageKey);
     const answer = await this.json<{ token: string }>('POST', '/auth/guest', undefined, { auth: false });
     this.token = answer.token;
+    this.newGuest = true;
     this.storage?.setItem(this.storageKey, answer.token);
     return answer.token;
   }

@@ -84,17 +84,35 @@ export class ConnectionController extends ChatController<ConnectionController> {
    * Makes a client for the element's `endpoint` and gives it a token: `token`, else a stored
    * guest token that still works, else a new guest token. Rejects when the server cannot be
    * reached or refuses.
+   *
+   * @param options - `check: false`: take a stored guest token without asking `GET /me` first
+   * (the chat's start-up does, then calls {@link ConnectionController.renew} on a 401)
    */
-  async connect(): Promise<DreamdeckClient> {
+  async connect(options: { check?: boolean } = {}): Promise<DreamdeckClient> {
     const client = new DreamdeckClient({
       endpoint: this.host.endpoint,
       token: this.host.token || undefined,
       onRetry: (attempt) => this.set({ state: attempt === 0 ? 'online' : attempt < 0 ? 'offline' : 'reconnecting' }),
     });
     this.client = client;
-    await client.ensureToken();
+    await client.ensureToken(options);
     this.set({ state: 'online' });
     return client;
+  }
+
+  /**
+   * After a start-up request failed: when the server refused (401) a stored guest token that
+   * {@link ConnectionController.connect} took unchecked, fetches a new guest token and resolves
+   * `true` (start again); otherwise `false`. A token the page gave is never replaced.
+   *
+   * @param error - what the request threw
+   */
+  async renew(error: unknown): Promise<boolean> {
+    const client = this.client;
+    if (!client || this.host.token || client.newGuest) return false;
+    if (!(error instanceof DreamdeckApiError) || error.status !== 401) return false;
+    await client.renewGuestToken();
+    return true;
   }
 
   /** Reads the input limit from `GET /me` (`limits.inputMaxLength`); a server that does not say gets the default. */

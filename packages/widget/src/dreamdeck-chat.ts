@@ -4,9 +4,6 @@ import { ComposerController } from './composer-controller.js';
 import { ConnectionController } from './connection-controller.js';
 import type { FeedbackDetail } from './dreamdeck-message.js';
 import './dreamdeck-message.js';
-import './dreamdeck-settings.js';
-import type { DreamdeckThreadList, ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
-import './dreamdeck-thread-list.js';
 import {
   type ChatPanel,
   renderErrorBanner,
@@ -15,6 +12,7 @@ import {
   renderLightbox,
   renderMemoryPanel,
 } from './chat-templates.js';
+import type { DreamdeckThreadList, ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
 import { type PreferenceChange, PreferencesController } from './preferences-controller.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
 import { StoryController } from './story-controller.js';
@@ -195,24 +193,38 @@ export class DreamdeckChat extends LitElement {
     if (changed.has('lightbox') && this.lightbox && dialog && !dialog.open) dialog.showModal();
   }
 
-  /** Starts (or restarts) the session: token, threads, personas, flags, input limit, then a thread. */
-  private async start() {
+  /**
+   * Starts (or restarts) the session. Everything it needs goes out at once (issue 23: it was a chain
+   * of round trips): with a stored token, the story to show (the `thread-id`, else the kept one),
+   * the story list, personas, flags and input limit in parallel; a new guest first gets a token,
+   * then starts its first story beside the rest (it has no stories to list). A stored guest token
+   * the server refuses is replaced once and the start tried again.
+   */
+  private async start(renewed = false): Promise<void> {
     if (!this.endpoint) return;
     this.loading = true;
     const connection = this.#connection;
     const story = this.#story;
     try {
-      const client = await connection.connect();
-      const [threads] = await Promise.all([
-        client.listThreads(),
+      const client = renewed ? connection.client! : await connection.connect({ check: false });
+      const fresh = client.newGuest;
+      const candidate = this.threadId || this.#persistence.readPersisted();
+      const [threads, shown] = await Promise.all([
+        fresh ? undefined : client.listThreads(),
+        candidate ? story.openThread(candidate, { quiet: true }) : fresh && story.newThread().then(() => true),
         this.#preferences.loadPersonas(),
         this.#preferences.loadFlags(),
         connection.loadLimits(),
       ]);
-      story.set({ threads });
-      const candidate = this.threadId || this.#persistence.readPersisted() || threads[0]?.id;
-      if (!candidate || !(await story.openThread(candidate, { quiet: true }))) await story.newThread();
+      if (threads) story.set({ threads });
+      if (!shown) {
+        const first = threads?.find((thread) => thread.id !== candidate);
+        if (!first || !(await story.openThread(first.id, { quiet: true }))) await story.newThread();
+      }
+      // the turn stream's parser, its own file: fetched now, before the player's first turn needs it
+      void import('./turn-events.js').catch(() => undefined);
     } catch (error) {
+      if (!renewed && (await connection.renew(error).catch(() => false))) return await this.start(true);
       connection.fail(error, true);
     } finally {
       this.loading = false;
@@ -224,7 +236,7 @@ export class DreamdeckChat extends LitElement {
     if (this.#turns.busy) {
       event.preventDefault();
       this.stop();
-    } else if (this.renderRoot.querySelector<DreamdeckThreadList>('dreamdeck-thread-list')?.cancelEdit()) {
+    } else if (this.renderRoot.querySelector<DreamdeckThreadList>('dreamdeck-thread-list')?.cancelEdit?.()) {
       // renaming or the delete question is left; the panel stays open
     } else if (this.panel) {
       this.panel = undefined;
@@ -266,6 +278,8 @@ export class DreamdeckChat extends LitElement {
     if (this.panel === 'settings') void this.#preferences.loadFlags();
     // its own file, fetched the first time the player opens it (the main bundle stays small)
     if (this.panel === 'memory') void import('./dreamdeck-memory.js');
+    // the story list and the settings likewise (one file for both)
+    else if (this.panel) void import('./dreamdeck-panels.js');
   }
 
   private pickThread(event: CustomEvent<ThreadDetail>) {

@@ -64,9 +64,10 @@ async function openChat(inputMaxLength?: number) {
   const root = chat.shadowRoot!;
   await until(() => root.querySelector('textarea:not([disabled])'));
   (await until(() => root.querySelector<HTMLButtonElement>('button[aria-label="Stories"]'))).click();
-  // the thread list is <dreamdeck-thread-list>, with a shadow root of its own
+  // the thread list is <dreamdeck-thread-list>, with a shadow root of its own once its module (loaded
+  // when the panel first opens: dreamdeck-panels.ts) has defined it
   const list = root.querySelector('dreamdeck-thread-list')!;
-  const rows = list.shadowRoot!;
+  const rows = await until(() => list.shadowRoot);
   const button = (label: string) => until(() => rows.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`));
   return { chat, root, list, rows, button, calls: server.calls };
 }
