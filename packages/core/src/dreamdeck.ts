@@ -14,6 +14,9 @@ import type { DreamdeckEvents } from './events.js';
 import { FeatureFlags } from './flags/feature-flags.js';
 import { RateLimiter } from './limits/rate-limiter.js';
 import { createLogger, type Logger, type LogLevel } from './logging/logger.js';
+import { createDreamdeckKnowledge } from './knowledge/dreamdeck-knowledge.js';
+import { createKnowledgeSlots } from './knowledge/knowledge-slots.js';
+import type { DreamdeckKnowledge } from './knowledge/knowledge-types.js';
 import { createDreamdeckLore } from './lore/dreamdeck-lore.js';
 import { readUserPersona } from './lore/lore-book.js';
 import { createLoreSlots } from './lore/lore-slots.js';
@@ -23,10 +26,16 @@ import type { DreamdeckMemory } from './memory/memory-types.js';
 import { createDemoImages } from './models/demo-images.js';
 import { createDemoModel } from './models/demo-model.js';
 import { type ImageAdapter, type ModelAdapter, type SearchAdapter, toModelAdapter } from './models/model-adapter.js';
+import { createDreamdeckVariants, type DreamdeckVariants } from './personas/dreamdeck-variants.js';
 import { type Persona, resolvePersonas } from './personas/personas.js';
+import { VariantPromotions } from './personas/prompt-variants.js';
 import { StorySession } from './session.js';
 import { createMemoryStorage } from './storage/memory-storage.js';
 import { missingStorageMethods, type StorageAdapter } from './storage/storage-adapter.js';
+import { importStory } from './story-controls/import-story.js';
+import { createDreamdeckSurveys } from './surveys/dreamdeck-surveys.js';
+import type { DreamdeckSurveys } from './surveys/survey-types.js';
+import { TodoBook } from './todos/todo-book.js';
 import { createStoryWorkflow } from './workflow/story-workflow.js';
 import type { TurnSink } from './workflow/turn-sink.js';
 
@@ -40,7 +49,7 @@ export interface DreamdeckOptions {
   images?: ImageAdapter;
   /** Optional web search. */
   search?: SearchAdapter;
-  /** Any LangChain `Embeddings`: memory recall ranks by meaning too (lexical BM25 without). */
+  /** Any LangChain `Embeddings`: memory recall and knowledge search rank by meaning too (lexical BM25 without). */
   embeddings?: EmbeddingsInterface;
   /** Configuration given in code; wins over the file and `DREAMDECK_*` env. */
   config?: DreamdeckConfigInput;
@@ -92,14 +101,22 @@ export interface Dreamdeck {
   readonly images: ImageAdapter | undefined;
   /** Web search, if configured. */
   readonly search: SearchAdapter | undefined;
+  /** Each player's to-do list and daily report (`/todo`, `/report`, `GET /todos`; see docs/user-manual.md). */
+  readonly todos: TodoBook;
   /** Feature flags: config defaults, global and per-user overrides. */
   readonly flags: FeatureFlags;
   /** Per-user rate limits and the image concurrency cap. */
   readonly limits: RateLimiter;
   /** Long-term memory per user: list, remember, update, forget (see docs/memory.md). */
   readonly memory: DreamdeckMemory;
+  /** The knowledge base: documents the GM draws on and cites, global, per user or per story (see docs/knowledge.md). */
+  readonly knowledge: DreamdeckKnowledge;
   /** The lorebook per user: world-info entries, character card and world-info imports (see docs/lore.md). */
   readonly lore: DreamdeckLore;
+  /** Surveys asked after a number of turns: responses and their aggregates (see docs/surveys.md). */
+  readonly surveys: DreamdeckSurveys;
+  /** Prompt experiments: thumbs per persona variant, and promoting one (see docs/prompt-experiments.md). */
+  readonly variants: DreamdeckVariants;
   /** Typed events: `turn-start`, `turn-end`, `error`, `rate-limited`, `flag-change`, … */
   readonly events: EventEmitter<DreamdeckEvents>;
   /** Where the engine logs. */
@@ -108,6 +125,12 @@ export interface Dreamdeck {
   personas(): Persona[];
   /** Opens a new thread, or resumes one the user owns. */
   openSession(options: OpenSessionOptions): Promise<StorySession>;
+  /**
+   * Imports a story as a new thread of `userId`: `session.export('json')` output (its text or the
+   * parsed object) or a SillyTavern chat `.jsonl` (see docs/story-controls.md). Resolves a session
+   * on the new thread. Anything else fails with `INVALID_INPUT` and nothing is stored.
+   */
+  importThread(userId: string, exported: unknown): Promise<StorySession>;
   /**
    * Reads config sources again (file, env) and applies the result. On an invalid config the old
    * one stays and the error is thrown (and emitted as `config-reload`). When the storage has
@@ -157,10 +180,12 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
   const flags = new FeatureFlags(storage, getConfig, events, logger);
   const limits = new RateLimiter(storage, getConfig, events);
   const sinks = new Map<string, TurnSink>();
+  const promotions = new VariantPromotions(storage.store);
   const workflow = createStoryWorkflow({
     storage,
     model: () => model,
     images: () => images,
+    search: () => options.search,
     config: getConfig,
     personas: () => personas,
     flags,
@@ -170,7 +195,11 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     sinks,
     embeddings: options.embeddings,
     // the lorebook and the author's note fill their prompt sections
-    promptSlots: { ...createLoreSlots({ storage, config: getConfig }) },
+    promptSlots: {
+      ...createLoreSlots({ storage, config: getConfig }),
+      ...createKnowledgeSlots({ storage, embeddings: options.embeddings, flags }),
+    },
+    variants: promotions,
   });
   const memory = createDreamdeckMemory({ storage, config: getConfig, embeddings: options.embeddings });
   const lore = createDreamdeckLore({ storage });
@@ -241,10 +270,14 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
     model,
     images,
     search: options.search,
+    todos: new TodoBook(storage),
     lore,
+    knowledge: createDreamdeckKnowledge({ storage, embeddings: options.embeddings }),
     flags,
     limits,
     memory,
+    surveys: createDreamdeckSurveys({ storage, config: getConfig }),
+    variants: createDreamdeckVariants({ storage, personas: () => personas, promotions }),
     events,
     logger,
     personas: () => [...personas.values()],
@@ -267,6 +300,17 @@ export async function createDreamdeck(options: DreamdeckOptions = {}): Promise<D
         persona,
         ...(open.title && { title: open.title.slice(0, 200) }),
       });
+      return new StorySession(context, thread);
+    },
+    async importThread(userId, exported) {
+      if (closed) throw new DreamdeckError('INTERNAL', '[dreamdeck] this Dreamdeck is closed');
+      if (!userId || typeof userId !== 'string')
+        throw new DreamdeckError('INVALID_INPUT', 'importThread needs a userId.');
+      const thread = await importStory(
+        { storage, hasPersona: (id) => personas.has(id), defaultPersona: config.defaultPersona },
+        userId,
+        exported,
+      );
       return new StorySession(context, thread);
     },
     reloadConfig: (override) => reload(override, true),

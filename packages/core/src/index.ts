@@ -8,7 +8,15 @@
  * @packageDocumentation
  */
 
-export type { DreamdeckConfig, DreamdeckConfigInput, FlagName, PersonaConfig } from './config/config-schema.js';
+export type {
+  DreamdeckConfig,
+  DreamdeckConfigInput,
+  FlagName,
+  PersonaConfig,
+  PromptVariant,
+  SurveyConfig,
+  SurveyQuestion,
+} from './config/config-schema.js';
 export { configSchema, FLAG_NAMES } from './config/config-schema.js';
 export type { Dreamdeck, DreamdeckOptions, OpenSessionOptions } from './dreamdeck.js';
 export { createDreamdeck } from './dreamdeck.js';
@@ -50,9 +58,16 @@ export { createDemoImages } from './models/demo-images.js';
 export type { DemoModelOptions } from './models/demo-model.js';
 export { createDemoModel, DemoChatModel } from './models/demo-model.js';
 export type { ImageAdapter, ImageRequest, ImageResult, ModelAdapter, SearchAdapter } from './models/model-adapter.js';
+export type {
+  DreamdeckVariants,
+  PersonaExperiment,
+  VariantStats,
+} from './personas/dreamdeck-variants.js';
 export type { Persona } from './personas/personas.js';
 export { BUILT_IN_PERSONAS } from './personas/personas.js';
-export type { RejoinOptions, StorySession, TurnOptions } from './session.js';
+export type { VariantPromotion } from './personas/prompt-variants.js';
+export { assignVariant, wilsonInterval } from './personas/prompt-variants.js';
+export type { EditOptions, RejoinOptions, StorySession, TurnOptions } from './session.js';
 export { createMemoryStorage } from './storage/memory-storage.js';
 export type {
   AuditEvent,
@@ -72,6 +87,18 @@ export type {
   TurnEventEntry,
   UsageRecord,
 } from './storage/storage-adapter.js';
+export type {
+  DreamdeckSurveys,
+  QuestionReport,
+  SurveyAnswer,
+  SurveyAnswers,
+  SurveyDefinition,
+  SurveyReport,
+  SurveyReportOptions,
+  SurveyResponse,
+} from './surveys/survey-types.js';
+export { MAX_TODO_LENGTH, MAX_TODOS, TodoBook } from './todos/todo-book.js';
+export type { DailyReport, TodoItem, TodoListOptions, TodoPage, TodoStatus } from './todos/todo-types.js';
 export type {
   DiceRoll,
   InterruptKind,

@@ -9,6 +9,18 @@ import type { PromptContext } from './memory/prompt-assembly.js';
 import { promptContext, threadSummary } from './memory/session-memory.js';
 import { newId } from './storage/ids.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
+import {
+  branchThread,
+  type ControlTarget,
+  editMessageText,
+  replyToContinue,
+  rewindFrom,
+  rewindStory,
+  selectAlternative,
+  storyMessageOf,
+} from './story-controls/story-controls.js';
+import { DEFAULT_TITLE } from './story-controls/story-title.js';
+import { storeSurveyResponse, surveyDue } from './surveys/dreamdeck-surveys.js';
 import { graphemeLength } from './text-length.js';
 import type { StoryMessage, ThreadRecord, Turn } from './types.js';
 import { exportStory } from './workflow/export-story.js';
@@ -26,6 +38,12 @@ export interface RejoinOptions {
 export interface TurnOptions {
   /** Aborting ends the turn with status `aborted`; partial narration is kept as `aborted`. */
   signal?: AbortSignal;
+}
+
+/** Options for {@link StorySession.edit}. */
+export interface EditOptions extends TurnOptions {
+  /** Rewind the story after the player's message and have the GM answer the edited text again. */
+  rerun?: boolean;
 }
 
 // C0 and C1 control characters except tab, newline and carriage return.
@@ -79,19 +97,13 @@ export class StorySession {
    * sees them, so an emoji counts once).
    */
   send(text: string, options: TurnOptions = {}): Turn {
-    if (typeof text !== 'string')
-      throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
-    const clean = cleanText(text);
-    const max = this.engine.config().input.maxLength;
-    if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
-    const length = clean.length > max ? graphemeLength(clean) : clean.length;
-    if (length > max) {
-      throw new DreamdeckError(
-        'INVALID_INPUT',
-        `That is ${length} characters; the limit is ${max}. Try splitting it up.`,
-      );
-    }
+    return this.sendText(this.checkedText(text), options);
+  }
+
+  /** `send` of checked text; `first` runs once the thread is held, before the player's message is stored. */
+  private sendText(clean: string, options: TurnOptions, first?: () => Promise<unknown>): Turn {
     return this.run(options, async (turnId) => {
+      await first?.();
       const playerId = newId('msg');
       // Touching the thread (it sorts first in the thread list) also reads its current persona, and
       // fails with NOT_FOUND when it was deleted: one storage call instead of a read and a write.
@@ -100,10 +112,14 @@ export class StorySession {
           throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.', { cause: error });
         throw error;
       });
-      const flags = await this.engine.flags.effective({ userId: this.userId });
+      const [flags, survey] = await Promise.all([
+        this.engine.flags.effective({ userId: this.userId }),
+        surveyDue(this.engine, this.userId),
+      ]);
       const input: TurnInput = {
         ...this.inputFor(thread, turnId, { type: 'send', text: clean, playerId }),
         storyboard: { imageGeneration: flags.imageGeneration, storyboardReview: flags.storyboardReview },
+        ...(survey && { survey: survey.id }),
       };
       // The player's words are stored before the workflow starts (so they survive whatever the turn
       // does) and are not a task: that would cost every turn a LangGraph task for one insert.
@@ -124,7 +140,10 @@ export class StorySession {
 
   /**
    * Answers an `interrupt` event: `true`/`false` for `approve-storyboard`, one of the event's
-   * `options` for `choice`. Unknown or stale interrupt ids end the turn with `NOT_FOUND`.
+   * `options` for `choice`, and for `survey` answers by question id (or `null` to skip it; see
+   * docs/surveys.md), stored once per user before the turn goes on. Unknown or stale interrupt
+   * ids end the turn with `NOT_FOUND`; a wrong answer with `INVALID_INPUT` (nothing stored), and
+   * the question stays open.
    */
   resume(interruptId: string, value: unknown, options: TurnOptions = {}): Turn {
     return this.run(
@@ -139,6 +158,11 @@ export class StorySession {
         }
         if (pending.kind === 'choice' && !pending.options?.includes(value as string)) {
           throw new DreamdeckError('INVALID_INPUT', `Choose one of: ${pending.options?.join(', ')}.`);
+        }
+        if (pending.kind === 'survey' && pending.survey) {
+          const response = await storeSurveyResponse(this.engine, pending.survey, this.userId, this.threadId, value);
+          // LangGraph cannot resume with null: a skip goes on as `false`
+          return { kind: 'resume', value: response.answers ?? false };
         }
         return { kind: 'resume', value };
       },
@@ -204,10 +228,72 @@ export class StorySession {
 
   /**
    * The thread's messages in order. `limit` gives the newest ones (before `before`). A reply a
-   * stopped process left `streaming` is marked `aborted` as it is read.
+   * stopped process left `streaming` is marked `aborted` as it is read. `includeRewound` adds the
+   * messages rewound out of the story (each with `rewoundAt`), in their place.
    */
-  async history(options: { limit?: number; before?: string } = {}): Promise<StoryMessage[]> {
+  async history(options: { limit?: number; before?: string; includeRewound?: boolean } = {}): Promise<StoryMessage[]> {
     return this.recoverInterrupted(await this.storage.listMessages(this.threadId, options));
+  }
+
+  /**
+   * Edits a message of the story (see docs/story-controls.md). Without `rerun`: the text of a player
+   * message or a GM reply changes in place; resolves the message as stored. With `rerun` (a player
+   * message only): the story from that message on is rewound (kept for `history({ includeRewound })`),
+   * the edited message is sent again and the GM answers: returns the turn, as `send` does.
+   * Text is checked as `send` checks it (`INVALID_INPUT` at once); `NOT_FOUND` for a message not in
+   * the story; `CONFLICT` while a turn runs.
+   */
+  edit(messageId: string, text: string, options: EditOptions & { rerun: true }): Turn;
+  edit(messageId: string, text: string, options?: EditOptions & { rerun?: false }): Promise<StoryMessage>;
+  edit(messageId: string, text: string, options?: EditOptions): Turn | Promise<StoryMessage>;
+  edit(messageId: string, text: string, options: EditOptions = {}): Turn | Promise<StoryMessage> {
+    const clean = this.checkedText(text);
+    if (!options.rerun) return editMessageText(this.engine, this.controlTarget, messageId, clean);
+    return this.sendText(clean, options, async () => {
+      const message = await storyMessageOf(this.engine, this.threadId, messageId);
+      if (message.role !== 'user')
+        throw new DreamdeckError('INVALID_INPUT', 'Only your own messages can be sent again; edit a reply in place.');
+      await rewindFrom(this.engine, this.threadId, messageId);
+    });
+  }
+
+  /**
+   * Undoes the story back to and including `messageId`: it and every later message leave the story
+   * (kept for `history({ includeRewound: true })`). Resolves how many left. `NOT_FOUND` for a
+   * message not in the story; `CONFLICT` while a turn runs.
+   */
+  rewind(messageId: string): Promise<number> {
+    return rewindStory(this.engine, this.controlTarget, messageId);
+  }
+
+  /**
+   * A new story on a new thread holding this story up to and including `messageId` (copies; this
+   * story is unchanged). Its thread has `parentThreadId` and `branchedFromMessageId`.
+   * `NOT_FOUND` for a message not in the story; `CONFLICT` while a turn runs.
+   */
+  async branch(messageId: string): Promise<StorySession> {
+    return new StorySession(this.engine, await branchThread(this.engine, this.controlTarget, messageId));
+  }
+
+  /**
+   * Writes on the latest GM reply in place: a turn whose `message-start` names that reply and whose
+   * `message-delta`s extend it. The turn ends with `INVALID_INPUT` when the story's latest message
+   * is not a GM reply.
+   */
+  continue(options: TurnOptions = {}): Turn {
+    return this.run(options, async (turnId) => {
+      const reply = await replyToContinue(this.engine, this.threadId);
+      return { kind: 'input', input: await this.input(turnId, { type: 'continue', messageId: reply.id }) };
+    });
+  }
+
+  /**
+   * Shows version `index` of a regenerated reply (0 = the first written; the versions are its
+   * `alternatives` with the shown one at `alternativeIndex`). Resolves the message as stored.
+   * `INVALID_INPUT` for an index out of range; `NOT_FOUND` for a message not in the story.
+   */
+  selectAlternative(messageId: string, index: number): Promise<StoryMessage> {
+    return selectAlternative(this.engine, this.controlTarget, messageId, index);
   }
 
   /**
@@ -271,6 +357,8 @@ export class StorySession {
       throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
     if (value !== 1 && value !== -1) throw new DreamdeckError('INVALID_INPUT', 'Feedback is 1 (up) or -1 (down).');
     const clean = comment === undefined ? undefined : cleanText(comment).slice(0, 2000);
+    // the daily report counts feedback given: a changed vote on the same message is not counted again
+    const first = !(await this.storage.getFeedback(messageId, this.userId));
     await this.storage.setFeedback({
       messageId,
       threadId: this.threadId,
@@ -279,6 +367,7 @@ export class StorySession {
       ...(clean && { comment: clean }),
       ...(message.persona && { persona: message.persona }),
     });
+    if (first) await this.storage.addUsage?.(this.userId, 'feedback');
   }
 
   /**
@@ -335,7 +424,36 @@ export class StorySession {
   }
 
   private inputFor(thread: ThreadRecord, turnId: string, action: TurnInput['action']): TurnInput {
-    return { turnId, threadId: this.threadId, userId: this.userId, persona: thread.persona, action };
+    return {
+      turnId,
+      threadId: this.threadId,
+      userId: this.userId,
+      persona: thread.persona,
+      action,
+      ...(thread.title === DEFAULT_TITLE && { nameStory: true }),
+    };
+  }
+
+  /** The player's text cleaned (control characters stripped, trimmed); `INVALID_INPUT` when empty or too long. */
+  private checkedText(text: string): string {
+    if (typeof text !== 'string')
+      throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
+    const clean = cleanText(text);
+    const max = this.engine.config().input.maxLength;
+    if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
+    const length = clean.length > max ? graphemeLength(clean) : clean.length;
+    if (length > max) {
+      throw new DreamdeckError(
+        'INVALID_INPUT',
+        `That is ${length} characters; the limit is ${max}. Try splitting it up.`,
+      );
+    }
+    return clean;
+  }
+
+  /** Who this session is to the story controls: its thread, its user, and itself as the lock's owner. */
+  private get controlTarget(): ControlTarget {
+    return { threadId: this.threadId, userId: this.userId, owner: this };
   }
 
   /** Runs one turn on this session's thread (see {@link runTurn}). */

@@ -7,9 +7,11 @@ import type { FeatureFlags } from '../flags/feature-flags.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
 import type { PromptSlots } from '../memory/prompt-assembly.js';
-import type { ImageAdapter, ModelAdapter } from '../models/model-adapter.js';
+import type { ImageAdapter, ModelAdapter, SearchAdapter } from '../models/model-adapter.js';
 import type { Persona } from '../personas/personas.js';
+import type { VariantPromotions } from '../personas/prompt-variants.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
+import type { SurveyDefinition } from '../surveys/survey-types.js';
 import type { TurnSink } from './turn-sink.js';
 
 /**
@@ -21,6 +23,8 @@ export interface TurnContext {
   storage: StorageAdapter;
   model: () => ModelAdapter;
   images: () => ImageAdapter | undefined;
+  /** The web search adapter, when one is configured (`createDreamdeck({ search })`). */
+  search?: (() => SearchAdapter | undefined) | undefined;
   config: () => DreamdeckConfig;
   personas: () => Map<string, Persona>;
   flags: FeatureFlags;
@@ -33,6 +37,8 @@ export interface TurnContext {
   embeddings?: EmbeddingsInterface | undefined;
   /** Fillers of the prompt's per-turn sections (lore, knowledge, author's note), when features provide them. */
   promptSlots?: PromptSlots | undefined;
+  /** Promoted prompt variants (`dd.variants`), read when a persona with variants narrates. */
+  variants?: VariantPromotions | undefined;
 }
 
 /** The sink of the turn running on `threadId`; throws `INTERNAL` when none runs. */
@@ -49,13 +55,21 @@ export interface TurnInput {
   userId: string;
   persona: string;
   /** `send` carries the id of the player's message, stored before the turn starts. */
-  action: { type: 'send'; text: string; playerId: string } | { type: 'regenerate'; messageId: string };
+  action:
+    | { type: 'send'; text: string; playerId: string }
+    | { type: 'regenerate'; messageId: string }
+    /** `session.continue()`: the reply `messageId` written on in place. */
+    | { type: 'continue'; messageId: string };
+  /** The thread still has its default title: the turn names it from the first GM reply (issue 21). */
+  nameStory?: boolean;
   /**
    * The storyboard flags as a `send` started: its storyboard steps follow them (a replay after a
    * resume too), and they decide whether the turn may pause ({@link mayPause}). A regenerate, which
    * never paints, has none.
    */
   storyboard?: StoryboardFlags;
+  /** A `send` after which a survey is due: its id (the turn ends with a `survey` interrupt). */
+  survey?: string;
 }
 
 /** The flags that decide whether a turn paints a storyboard and asks the player first. */
@@ -65,12 +79,14 @@ export interface StoryboardFlags {
 }
 
 /**
- * True when a turn may stop at an `interrupt` (a storyboard awaiting approval): a `send` whose
- * storyboard flags ask for review. Only such turns (and resumes) need the checkpointed entrypoint.
+ * True when a turn may stop at an `interrupt` (a storyboard awaiting approval, a survey): a `send`
+ * whose storyboard flags ask for review or after which a survey is due. Only such turns (and
+ * resumes) need the checkpointed entrypoint.
  */
 export function mayPause(input: TurnInput): boolean {
   return (
-    input.action.type === 'send' && input.storyboard?.imageGeneration === true && input.storyboard.storyboardReview
+    input.action.type === 'send' &&
+    (input.survey !== undefined || (input.storyboard?.imageGeneration === true && input.storyboard.storyboardReview))
   );
 }
 
@@ -89,10 +105,12 @@ export interface InterruptRequest {
   interruptId: string;
   /** The turn that asked (only the thread's latest turn can still be answered). */
   turnId: string;
-  /** What is asked: approve a storyboard (`true` or `false`), or pick one of `options`. */
-  kind: 'approve-storyboard' | 'choice';
+  /** What is asked: approve a storyboard (`true` or `false`), pick one of `options`, or answer a survey. */
+  kind: 'approve-storyboard' | 'choice' | 'survey';
   /** The question to show the player. */
   prompt: string;
   /** For `choice`, the answers to offer; for `approve-storyboard`, the scene prompts to paint. */
   options?: string[];
+  /** For `survey`: its id, title and questions. */
+  survey?: SurveyDefinition;
 }

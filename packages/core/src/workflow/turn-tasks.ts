@@ -1,3 +1,4 @@
+import { createNameStoryTask } from '../story-controls/story-title.js';
 import { createExportStoryTask, createSwitchPersonaTask } from './tasks/commands.js';
 import { createDiceTask } from './tasks/dice.js';
 import { createKnowledgeTask } from './tasks/knowledge.js';
@@ -14,6 +15,8 @@ import { createReplyTask } from './tasks/reply.js';
 import { createRouteTask } from './tasks/route.js';
 import { createStoryboardPromptsTask } from './tasks/storyboard.js';
 import { createSummarizeTask } from './tasks/summarize.js';
+import { createDailyReportTask, createHelpTask, createTodoCommandTask } from './tasks/tool-commands.js';
+import { createWebSearchTask } from './tasks/web-search.js';
 import type { TurnContext } from './turn-context.js';
 
 /**
@@ -51,6 +54,16 @@ export interface TurnTasks {
   listMemories: ReturnType<typeof createListMemoriesTask>;
   /** [`reset-memory`] `/reset`: a new chapter starts a new summary. */
   resetMemory: ReturnType<typeof createResetMemoryTask>;
+  /** [`help`] `/help [command]`: the commands that work for the player, or one explained. */
+  help: ReturnType<typeof createHelpTask>;
+  /** [`web-search`] `/search` and the router's search route. */
+  webSearch: ReturnType<typeof createWebSearchTask>;
+  /** [`todo-command`] `/todo add|done|list|clear`. */
+  todoCommand: ReturnType<typeof createTodoCommandTask>;
+  /** [`daily-report`] `/report`. */
+  dailyReport: ReturnType<typeof createDailyReportTask>;
+  /** [`name-story`] A story's title from its first GM reply (issue 21). */
+  nameStory: ReturnType<typeof createNameStoryTask>;
 }
 
 /** Builds every task of a turn over one shared context (once per engine). */
@@ -71,6 +84,11 @@ export function createTurnTasks(context: TurnContext): TurnTasks {
     forgetCommand: createForgetCommandTask(context),
     listMemories: createListMemoriesTask(context),
     resetMemory: createResetMemoryTask(context),
+    help: createHelpTask(context),
+    webSearch: createWebSearchTask(context),
+    todoCommand: createTodoCommandTask(context),
+    dailyReport: createDailyReportTask(context),
+    nameStory: createNameStoryTask(context),
   };
 }
 

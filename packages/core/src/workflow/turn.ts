@@ -3,7 +3,7 @@ import { DreamdeckError } from '../errors.js';
 import { narrateAndIllustrate } from './illustrate.js';
 import { type Route, routeByRules } from './router.js';
 import { runCommand } from './run-command.js';
-import { helpText } from './tasks/commands.js';
+import { askSurvey } from './survey-step.js';
 import type { NarrationRequest } from './tasks/narrate.js';
 import type { TurnInput, TurnOutput } from './turn-context.js';
 import type { TurnKit } from './turn-tasks.js';
@@ -17,7 +17,9 @@ export function createTurn(kit: TurnKit): (input: TurnInput) => Promise<TurnOutp
   return (input) =>
     input.action.type === 'regenerate'
       ? regenerate(kit, input, input.action.messageId)
-      : send(kit, input, input.action.text, input.action.playerId);
+      : input.action.type === 'continue'
+        ? continueReply(kit, input, input.action.messageId)
+        : send(kit, input, input.action.text, input.action.playerId);
 }
 
 /** A player's message (stored as `playerId`): route it, then follow the route. */
@@ -32,11 +34,12 @@ async function send(kit: TurnKit, input: TurnInput, text: string, playerId: stri
       break;
     case 'unknown-command':
       ids.push(
-        await tasks.reply({
+        await tasks.help({
           threadId: input.threadId,
           turnId: input.turnId,
-          kind: 'help',
-          content: helpText(`I don't know the command \`/${routed.name}\`. `),
+          userId: input.userId,
+          args: '',
+          intro: `I don't know the command \`/${routed.name}\`. `,
         }),
       );
       break;
@@ -64,9 +67,25 @@ async function send(kit: TurnKit, input: TurnInput, text: string, playerId: stri
       ids.push(...(await narrateAndIllustrate(kit, input, narrationFor(input, playerId, [text, ...lines].join('\n')))));
       break;
     }
+    case 'search': {
+      // the router's search route: with search off (or not set up) the task does nothing and the GM narrates
+      const search = await tasks.webSearch({
+        threadId: input.threadId,
+        turnId: input.turnId,
+        userId: input.userId,
+        query: routed.query,
+        via: 'model',
+      });
+      if (search.messageId) ids.push(search.messageId);
+      const prompt = [text, ...search.lines].join('\n');
+      ids.push(...(await narrateAndIllustrate(kit, input, narrationFor(input, playerId, prompt))));
+      break;
+    }
     default:
       ids.push(...(await narrateAndIllustrate(kit, input, narrationFor(input, playerId, text))));
   }
+  if (input.nameStory) await kit.tasks.nameStory({ threadId: input.threadId, messageIds: ids });
+  if (input.survey) askSurvey(kit, input, input.survey);
   return { turnId: input.turnId, messageIds: ids };
 }
 
@@ -93,6 +112,23 @@ async function regenerate(kit: TurnKit, input: TurnInput, messageId: string): Pr
   });
   return { turnId: input.turnId, messageIds: [narration.messageId] };
 }
+
+/** `session.continue()`: the reply `messageId` written on in place (see docs/story-controls.md). */
+async function continueReply(kit: TurnKit, input: TurnInput, messageId: string): Promise<TurnOutput> {
+  const narration = await kit.tasks.narrate({
+    threadId: input.threadId,
+    turnId: input.turnId,
+    userId: input.userId,
+    persona: input.persona,
+    prompt: CONTINUE_PROMPT,
+    extend: messageId,
+  });
+  return { turnId: input.turnId, messageIds: [narration.messageId] };
+}
+
+/** What the GM is asked when the player wants the latest reply to go on. */
+const CONTINUE_PROMPT =
+  'Continue your last reply from exactly where it stopped. Do not repeat or summarise it; write what happens next.';
 
 /** The narration of a player's message: `prompt` in the turn's persona, over the story before it. */
 function narrationFor(input: TurnInput, playerId: string, prompt: string): NarrationRequest {

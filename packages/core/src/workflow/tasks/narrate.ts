@@ -6,6 +6,7 @@ import { assemblePrompt } from '../../memory/prompt-assembly.js';
 import { planUpkeep, type UpkeepHints } from '../../memory/upkeep-plan.js';
 import { modelError } from '../../models/model-adapter.js';
 import { streamReply } from '../../models/stream-reply.js';
+import { versionsOf } from '../../story-controls/message-versions.js';
 import type { MessagePart, StoryMessage } from '../../types.js';
 import { newMessage } from '../story-messages.js';
 import { sinkFor, type TurnContext } from '../turn-context.js';
@@ -19,10 +20,12 @@ export interface NarrationRequest {
   persona: string;
   /** The player's words and tool lines, as the final human message. */
   prompt: string;
-  /** Window messages are taken from before this message id. */
-  before: string;
+  /** Window messages are taken from before this message id (absent: the whole story so far). */
+  before?: string;
   /** Regenerate: the reply to replace (its old text becomes an alternative). */
   replace?: string;
+  /** Continue: the reply to write on, in place (the new text is appended to it). */
+  extend?: string;
 }
 
 /**
@@ -60,13 +63,23 @@ async function narrateNow(context: TurnContext, request: NarrationRequest): Prom
     threadId: request.threadId,
     persona: request.persona,
     prompt: request.prompt,
-    before: request.before,
+    ...(request.before && { before: request.before }),
   });
   const who = prompt.persona;
   const messages = prompt.messages.map(toChatMessage);
   let message: StoryMessage;
   let previous: StoryMessage | undefined;
-  if (request.replace) {
+  // continue: the reply goes on after its text as it stands
+  let kept = '';
+  let keptStatus: StoryMessage['status'] = 'complete';
+  if (request.extend) {
+    const reply = await storage.getMessage(request.extend);
+    if (!reply) throw new DreamdeckError('NOT_FOUND', 'That reply no longer exists.');
+    kept = reply.content.trimEnd();
+    keptStatus = reply.status;
+    message = { ...reply, status: 'streaming', turnId: request.turnId };
+    await storage.updateMessage(message.id, { status: 'streaming' });
+  } else if (request.replace) {
     previous = (await storage.getMessage(request.replace)) ?? undefined;
     if (!previous) throw new DreamdeckError('NOT_FOUND', 'That reply no longer exists.');
     message = { ...previous, content: '', status: 'streaming', turnId: request.turnId };
@@ -76,6 +89,7 @@ async function narrateNow(context: TurnContext, request: NarrationRequest): Prom
       role: 'assistant',
       kind: 'narration',
       persona: who.id,
+      ...(prompt.variant && { variant: prompt.variant }),
       content: '',
       status: 'streaming',
     });
@@ -85,25 +99,24 @@ async function narrateNow(context: TurnContext, request: NarrationRequest): Prom
   const adapter = context.model();
   let text = '';
   const finish = async (status: StoryMessage['status']) => {
-    const alternatives = previous
-      ? [
-          ...(previous.alternatives ?? []),
-          {
-            content: previous.content,
-            createdAt: previous.createdAt,
-            status: previous.status,
-            ...(previous.parts && { parts: previous.parts }),
-          },
-        ]
-      : undefined;
-    const choices = [...text.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) => (m[1] as string).replace(/\*\*/g, '').trim());
-    const parts: MessagePart[] | undefined =
-      choices.length >= 2 ? [{ type: 'choices', options: choices.slice(0, 5) }] : undefined;
+    // every version in order (the shown one at its place), the new one last and shown
+    const alternatives = previous ? versionsOf(previous) : undefined;
+    const content = kept ? joinContinuation(kept, text) : text;
+    const choices = [...content.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) =>
+      (m[1] as string).replace(/\*\*/g, '').trim(),
+    );
+    // the knowledge passages the prompt held are cited under the reply
+    const found: MessagePart[] = [
+      ...(choices.length >= 2 ? [{ type: 'choices' as const, options: choices.slice(0, 5) }] : []),
+      ...prompt.citations,
+    ];
+    const parts: MessagePart[] | undefined = found.length ? found : undefined;
     return storage.updateMessage(message.id, {
-      content: text,
-      status,
+      content,
+      // a continuation that added nothing leaves the reply as it was
+      status: kept && !text.trim() ? keptStatus : status,
       ...(parts && { parts }),
-      ...(alternatives && { alternatives }),
+      ...(alternatives && { alternatives, alternativeIndex: alternatives.length }),
     });
   };
   try {
@@ -130,6 +143,13 @@ async function narrateNow(context: TurnContext, request: NarrationRequest): Prom
   }
   const stored = await finish('complete');
   sink.emit({ type: 'message-end', message: stored });
-  if (request.replace) return { messageId: message.id };
+  if (request.replace || request.extend) return { messageId: message.id };
   return { messageId: message.id, upkeep: planUpkeep(context.config(), prompt, text, request.prompt) };
+}
+
+/** A continued reply: its kept text, then the new text as a new paragraph (or on the same line after a cut-off word). */
+function joinContinuation(kept: string, added: string): string {
+  const next = added.trimStart();
+  if (!next) return kept;
+  return /[.!?…"”*)]$/.test(kept) ? `${kept}\n\n${next}` : `${kept} ${next}`;
 }
