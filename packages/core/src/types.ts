@@ -93,6 +93,20 @@ export type MessagePart =
       /** Discriminant. */
       type: 'reset';
     }
+  /**
+   * One web search result of a `search` message. Untrusted text from the web: show `title` and
+   * `snippet` as plain text, and link `url` only when it is `http(s)`.
+   */
+  | {
+      /** Discriminant. */
+      type: 'search-result';
+      /** The page's title (plain text). */
+      title: string;
+      /** The page's address. */
+      url: string;
+      /** An extract of the page (plain text). */
+      snippet: string;
+    }
   /** A fact the GM took into long-term memory from this message (a UI marks the message "remembered"). */
   | {
       /** Discriminant. */
@@ -350,10 +364,10 @@ export interface UsageRecord {
   /** UTC day, `YYYY-MM-DD`. */
   day: string;
   /**
-   * What is counted: turns played, images painted, requests refused by a rate limit; `tokens` is
-   * reserved (the engine does not count it yet).
+   * What is counted: turns played, images painted, requests refused by a rate limit, dice rolled,
+   * feedback given, to-dos done, web searches run; `tokens` is reserved (the engine does not count it yet).
    */
-  metric: 'turns' | 'images' | 'rate-limited' | 'tokens';
+  metric: 'turns' | 'images' | 'rate-limited' | 'tokens' | 'rolls' | 'feedback' | 'todos-done' | 'searches';
   /** The total for that day. */
   count: number;
 }

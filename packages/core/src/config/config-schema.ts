@@ -15,7 +15,7 @@ export const personaSchema = z.strictObject({
 const featuresSchema = z.strictObject({
   /** Paint storyboard images of scenes (default `true`). */
   imageGeneration: z.boolean().default(true),
-  /** Web search for the GM (default `false`); reserved: this version answers `/search` with "not available yet". */
+  /** Web search for `/search` and the GM (default `false`); needs a `SearchAdapter` (`createDreamdeck({ search })`). */
   webSearch: z.boolean().default(false),
   /** Roll dice for `/roll` and for notation in the story, such as "I attack, 1d20+3" (default `true`). */
   diceRolling: z.boolean().default(true),

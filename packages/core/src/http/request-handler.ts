@@ -14,6 +14,7 @@ import { personaRoutes } from './routes/personas.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { serviceRoutes } from './routes/service.js';
 import { threadRoutes } from './routes/threads.js';
+import { todoRoutes } from './routes/todos.js';
 import { turnEventRoutes } from './routes/turn-events.js';
 import { turnRoutes } from './routes/turns.js';
 import { DIRECT_HANDLER } from './sse-stream.js';
@@ -65,6 +66,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     ...flagRoutes(context),
     ...preferenceRoutes(context),
     ...memoryRoutes(context),
+    ...todoRoutes(context),
     ...adminRoutes(context),
   ]);
   const pipeline = createRequestPipeline(context, router);

@@ -221,7 +221,7 @@ const CHOICES: Record<ActionKind, string[]> = {
 export interface DemoNarrationInput {
   /** The player's words this turn. */
   action: string;
-  /** The engine's tool result lines (dice, knowledge). */
+  /** The engine's tool result lines (dice, knowledge, web search). */
   toolLines: string[];
   /** The persona's display name. */
   persona: string;
@@ -268,6 +268,22 @@ export function writeNarration(input: DemoNarrationInput): string {
   if (input.memory) parts.push(`You remember: *${input.memory.slice(0, 200)}*`);
   const knowledge = input.toolLines.find((line) => line.startsWith('Lore:'));
   if (knowledge) parts.push(`You recall something you once read: *${knowledge.slice(5).trim().slice(0, 160)}*`);
+  const found = input.toolLines.find((line) => line.startsWith('Search:'));
+  if (found) {
+    // `Search: <title> — <snippet> (<url>)`, web text: shown with markdown's punctuation escaped
+    const [title = '', snippet = ''] = found
+      .slice(7)
+      .replace(/\s*\([^()]*\)$/, '')
+      .split(' — ');
+    const plain = (text: string) =>
+      text
+        .trim()
+        .slice(0, 160)
+        .replace(/([\\`*_[\]{}()<>#+!|~])/g, '\\$1');
+    parts.push(
+      `Word reaches you from far beyond the story, a page called “${plain(title)}”${snippet ? `: ${plain(snippet)}` : '.'}`,
+    );
+  }
   parts.push(grammar.flatten('#hook#'));
   const options = [...CHOICES[kind]].sort(() => random() - 0.5).slice(0, random() < 0.5 ? 2 : 3);
   const choices = options.map((option, index) => `${index + 1}. ${grammar.flatten(option)}`).join('\n');

@@ -32,12 +32,12 @@ export const COMMANDS = {
     /** One line on what it does. */
     help: 'List personas, or switch this story to another one.',
   },
-  /** `/help`: lists the commands. */
+  /** `/help [command]`: lists the commands that work for the player, or explains one. */
   help: {
     /** An example of the command as a player types it. */
-    usage: '/help',
+    usage: '/help roll',
     /** One line on what it does. */
-    help: 'Show this list.',
+    help: 'Show this list, or explain one command.',
   },
   /** `/reset`: stores a chapter break (a `reset` part); the model's memory window stops there. */
   reset: {
@@ -74,19 +74,26 @@ export const COMMANDS = {
     /** One line on what it does. */
     help: 'How to download the story so far (markdown or JSON).',
   },
-  /** `/search <query>`: reserved; this version answers that it is not available yet. */
+  /** `/search <query>`: searches the web (needs `webSearch` and a `SearchAdapter`); the GM weaves the results in. */
   search: {
     /** An example of the command as a player types it. */
     usage: '/search the legend of the drowned bell',
     /** One line on what it does. */
-    help: 'Search the web (when web search is on).',
+    help: 'Search the web; the GM weaves what it finds into the story.',
   },
-  /** `/todo <item>`: reserved; this version answers that it is not available yet. */
+  /** `/todo add|done|list|clear`: the player's to-do list (`dd.todos`). */
   todo: {
     /** An example of the command as a player types it. */
-    usage: '/todo buy rope',
+    usage: '/todo add ask the smith about the key',
     /** One line on what it does. */
-    help: 'Keep a to-do list for your campaign.',
+    help: 'Keep a to-do list: `/todo add`, `/todo list`, `/todo done <n>`, `/todo clear`.',
+  },
+  /** `/report`: today's report (turns, rolls, to-dos done, feedback) as markdown. */
+  report: {
+    /** An example of the command as a player types it. */
+    usage: '/report',
+    /** One line on what it does. */
+    help: "Today's report: turns played, dice rolled, to-dos done, feedback given.",
   },
 } as const;
 
@@ -100,6 +107,7 @@ export type Route =
   | { type: 'dice'; notation: string; reason?: string; story: string; via: 'command' | 'rules' | 'model' }
   | { type: 'storyboard'; via: 'model' }
   | { type: 'knowledge'; query: string; via: 'model' }
+  | { type: 'search'; query: string; via: 'model' }
   | { type: 'narrate'; via: 'rules' | 'model' | 'fallback' };
 
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
@@ -205,6 +213,8 @@ export async function routeByModel(
         return { type: 'storyboard', via: 'model' };
       case 'knowledge':
         return { type: 'knowledge', query: answer.query || text, via: 'model' };
+      case 'search':
+        return { type: 'search', query: answer.query || text, via: 'model' };
       case 'help':
         return { type: 'command', name: 'help', args: '' };
       default:

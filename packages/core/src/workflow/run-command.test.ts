@@ -50,21 +50,22 @@ describe('runCommand', () => {
     });
   });
 
-  it('/search and /todo say they are not available yet; /help lists the commands', async () => {
+  it('/search without web search, /todo with no to-dos, and /help answer in one reply each (none says "not available yet")', async () => {
     const turn = await createTestTurn();
     const { kit, input, playerId } = await commandTurn(turn, '/search');
     const run = await turn.run(async () => [
       ...(await runCommand(kit, input, 'search', 'the bell', playerId)),
-      ...(await runCommand(kit, input, 'todo', 'buy rope', playerId)),
+      ...(await runCommand(kit, input, 'todo', 'list', playerId)),
       ...(await runCommand(kit, input, 'help', '', playerId)),
     ]);
-    expect(run.tasks).toEqual(['reply', 'reply', 'reply']);
+    expect(run.tasks).toEqual(['web-search', 'todo-command', 'help']);
     const replies = await Promise.all((run.result ?? []).map((id) => turn.storage.getMessage(id)));
     expect(replies.map((m) => [m?.kind, m?.content.split('\n')[0]])).toEqual([
-      ['search', '`/search` is not available yet in this version of Dreamdeck.'],
-      ['todo', '`/todo` is not available yet in this version of Dreamdeck.'],
+      ['search', 'Web search is switched off for this story.'],
+      ['todo', 'You have no open to-dos. Add one with `/todo add <text>`.'],
       ['help', 'Commands:'],
     ]);
+    expect(replies.some((m) => m?.content.includes('not available yet'))).toBe(false);
   });
 
   it('/storyboard with image generation off says so and paints nothing', async () => {

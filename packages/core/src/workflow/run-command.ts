@@ -1,6 +1,5 @@
 import { narrateAndIllustrate, storyboard, storyboardFlags } from './illustrate.js';
 import type { CommandName } from './router.js';
-import { helpText } from './tasks/commands.js';
 import type { SceneSource } from './tasks/storyboard.js';
 import type { TurnInput } from './turn-context.js';
 import type { TurnKit } from './turn-tasks.js';
@@ -21,7 +20,7 @@ export async function runCommand(
   const base = { threadId: input.threadId, turnId: input.turnId };
   switch (name) {
     case 'help':
-      return [await tasks.reply({ ...base, kind: 'help', content: helpText() })];
+      return [await tasks.help({ ...base, userId: input.userId, args })];
     case 'persona':
       return [await tasks.switchPersona({ ...base, args })];
     case 'reset': {
@@ -75,16 +74,27 @@ export async function runCommand(
           : { scene: 'The opening scene of a new story' };
       return storyboard(kit, input, source, flags.storyboardReview);
     }
-    case 'search':
-    case 'todo':
+    case 'search': {
+      const search = await tasks.webSearch({ ...base, userId: input.userId, query: args, via: 'command' });
+      const ids = search.messageId ? [search.messageId] : [];
+      if (!search.lines.length) return ids;
+      // the GM weaves the findings into the story
       return [
-        await tasks.reply({
+        ...ids,
+        ...(await narrateAndIllustrate(kit, input, {
           ...base,
-          kind: name,
-          content: `\`/${name}\` is not available yet in this version of Dreamdeck.`,
-        }),
+          userId: input.userId,
+          persona: input.persona,
+          before,
+          prompt: [`I search the web for: ${args}`, ...search.lines].join('\n'),
+        })),
       ];
+    }
+    case 'todo':
+      return [await tasks.todoCommand({ ...base, userId: input.userId, args })];
+    case 'report':
+      return [await tasks.dailyReport({ ...base, userId: input.userId, args })];
     default:
-      return [await tasks.reply({ ...base, kind: 'help', content: helpText() })];
+      return [await tasks.help({ ...base, userId: input.userId, args: '' })];
   }
 }

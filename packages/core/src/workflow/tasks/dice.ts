@@ -45,6 +45,7 @@ export function createDiceTask(context: TurnContext) {
       });
       sinkFor(context, input.threadId).emit({ type: 'dice-roll', messageId: message.id, roll });
       await storeReply(context, input.threadId, message);
+      await context.storage.addUsage?.(input.userId, 'rolls');
       return { line: diceLine(roll) };
     } catch (error) {
       if (!DreamdeckError.isInstance(error) || error.code !== 'INVALID_INPUT') throw error;

@@ -9,7 +9,7 @@ import { RateLimiter } from '../../limits/rate-limiter.js';
 import { createLogger } from '../../logging/logger.js';
 import { createDemoImages } from '../../models/demo-images.js';
 import { createDemoModel } from '../../models/demo-model.js';
-import { type ImageAdapter, toModelAdapter } from '../../models/model-adapter.js';
+import { type ImageAdapter, type SearchAdapter, toModelAdapter } from '../../models/model-adapter.js';
 import { resolvePersonas } from '../../personas/personas.js';
 import { newId } from '../../storage/ids.js';
 import { createMemoryStorage } from '../../storage/memory-storage.js';
@@ -25,6 +25,8 @@ export interface TestTurnOptions {
   model?: BaseChatModel;
   /** Default: the demo images; `undefined` for an engine without an image adapter. */
   images?: ImageAdapter | undefined;
+  /** A web search adapter (default: none). */
+  search?: SearchAdapter;
 }
 
 /** One run of {@link TestTurn.run}: what the body returned, and what LangGraph reported. */
@@ -92,6 +94,7 @@ export async function createTestTurn(options: TestTurnOptions = {}): Promise<Tes
     storage,
     model: () => model,
     images: () => images,
+    search: () => options.search,
     config: getConfig,
     personas: () => personas,
     flags: new FeatureFlags(storage, getConfig, events, logger),
