@@ -52,7 +52,13 @@ export function turnBody(maxLength: number) {
 /** `POST /threads/:id/resume`. */
 export const resumeBody = z.strictObject({
   interruptId: idSchema,
-  value: z.union([z.boolean(), z.string().max(500)]),
+  // a survey is answered with answers by question id (the engine checks them) or skipped with null
+  value: z.union([
+    z.boolean(),
+    z.string().max(500),
+    z.null(),
+    z.record(z.string().max(40), z.union([z.number(), z.string().max(10_000), z.null()])),
+  ]),
 });
 
 /** `POST /threads/:id/messages/:mid/regenerate` (an empty body is fine too). */
@@ -121,3 +127,24 @@ export const auditQuery = z.strictObject({
 
 /** Queries of routes that take none. */
 export const emptyQuery = z.strictObject({});
+
+/** `PATCH /threads/:id/messages/:mid`: the new text (the engine checks it as it checks a turn's), and whether the GM answers again. */
+export const editMessageBody = z.strictObject({
+  text: z.string().max(1_000_000),
+  rerun: z.boolean().optional(),
+});
+
+/** `POST /threads/:id/rewind` and `POST /threads/:id/branch`: the message to rewind or branch at. */
+export const messageIdBody = z.strictObject({ messageId: idSchema });
+
+/** `POST /threads/:id/messages/:mid/select`: the version of a regenerated reply to show (0 = the first). */
+export const selectAlternativeBody = z.strictObject({ index: z.number().int().min(0).max(1000) });
+
+/**
+ * `POST /threads/import`: `session.export('json')` output as it is (`{ thread, messages }`), or a
+ * file's text (`{ text }`: that JSON, or a SillyTavern chat `.jsonl`). The engine checks the story.
+ */
+export const importStoryBody = z.union([
+  z.strictObject({ text: z.string().min(1) }),
+  z.object({ thread: z.record(z.string(), z.unknown()), messages: z.array(z.unknown()) }),
+]);

@@ -8,11 +8,14 @@ import { createRequestPipeline } from './request-pipeline.js';
 import { createRouter } from './router.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { experimentRoutes } from './routes/experiments.js';
 import { flagRoutes } from './routes/flags.js';
+import { loreRoutes } from './routes/lore.js';
 import { memoryRoutes } from './routes/memory.js';
 import { personaRoutes } from './routes/personas.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { serviceRoutes } from './routes/service.js';
+import { storyControlRoutes } from './routes/story-controls.js';
 import { threadRoutes } from './routes/threads.js';
 import { todoRoutes } from './routes/todos.js';
 import { turnEventRoutes } from './routes/turn-events.js';
@@ -61,13 +64,16 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     ...authRoutes(context),
     ...personaRoutes(context),
     ...threadRoutes(context),
+    ...storyControlRoutes(context),
     ...turnRoutes(context),
     ...turnEventRoutes(context),
     ...flagRoutes(context),
     ...preferenceRoutes(context),
     ...memoryRoutes(context),
+    ...loreRoutes(context),
     ...todoRoutes(context),
     ...adminRoutes(context),
+    ...experimentRoutes(context),
   ]);
   const pipeline = createRequestPipeline(context, router);
   const stopFlagPoll = startFlagPoll(dd.flags, options.flagPollMs ?? 1000, context.logger);
