@@ -11,6 +11,7 @@ import { authRoutes } from './routes/auth.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { flagRoutes } from './routes/flags.js';
 import { loreRoutes } from './routes/lore.js';
+import { loreRoutes } from './routes/lore.js';
 import { memoryRoutes } from './routes/memory.js';
 import { personaRoutes } from './routes/personas.js';
 import { preferenceRoutes } from './routes/preferences.js';
@@ -70,6 +71,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     ...flagRoutes(context),
     ...preferenceRoutes(context),
     ...memoryRoutes(context),
+    ...loreRoutes(context),
     ...loreRoutes(context),
     ...todoRoutes(context),
     ...adminRoutes(context),

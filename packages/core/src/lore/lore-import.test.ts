@@ -12,7 +12,8 @@ import type { StoredLoreEntry } from './lore-types.js';
 // Character Card V2/V3 specs and SillyTavern's world-info format), and refusing bad or hostile ones
 // with INVALID_INPUT naming what is wrong.
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/lore/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/lore/${name}`, import.meta.url)));
 const json = (name: string) => JSON.parse(Buffer.from(fixture(name)).toString('utf8'));
 
 /** A PNG with the given text chunks (keyword → text), as a card editor saves one. */
@@ -85,15 +86,17 @@ describe('character cards', () => {
     expect(invalid(() => parseCharacterCard({ name: 'V1 card', description: 'old' }))).toMatch(/spec is missing/);
     expect(invalid(() => parseCharacterCard({ spec: 'chara_card_v2' }))).toMatch(/data is missing/);
     const v2 = json('card-v2.json');
-    expect(invalid(() => parseCharacterCard({ ...v2, data: { ...v2.data, name: undefined } }))).toBe('data.name is missing.');
+    expect(invalid(() => parseCharacterCard({ ...v2, data: { ...v2.data, name: undefined } }))).toBe(
+      'data.name is missing.',
+    );
     expect(invalid(() => parseCharacterCard({ ...v2, data: { ...v2.data, description: 42 } }))).toBe(
       'data.description must be text.',
     );
     const entries = [...v2.data.character_book.entries];
     entries[1] = { ...entries[1], content: undefined };
-    expect(
-      invalid(() => parseCharacterCard({ ...v2, data: { ...v2.data, character_book: { entries } } })),
-    ).toBe('data.character_book.entries[1].content is missing.');
+    expect(invalid(() => parseCharacterCard({ ...v2, data: { ...v2.data, character_book: { entries } } }))).toBe(
+      'data.character_book.entries[1].content is missing.',
+    );
   });
 
   it('refuses script markup in any field it reads, naming the field', () => {
@@ -139,8 +142,18 @@ describe('world info', () => {
   it('reads a SillyTavern world-info file: order as priority, constant kept, disabled skipped', () => {
     const { entries, skipped } = parseWorldInfo(readUpload(fixture('world-info.json')));
     expect(entries).toEqual([
-      { keys: ['Port Aster', 'Aster'], content: expect.stringContaining('Port Aster clings'), constant: false, priority: 100 },
-      { keys: ['aether'], content: expect.stringContaining('Aether is a pale blue gas'), constant: false, priority: 90 },
+      {
+        keys: ['Port Aster', 'Aster'],
+        content: expect.stringContaining('Port Aster clings'),
+        constant: false,
+        priority: 100,
+      },
+      {
+        keys: ['aether'],
+        content: expect.stringContaining('Aether is a pale blue gas'),
+        constant: false,
+        priority: 90,
+      },
       { keys: [], content: 'The Skyreach is a world of wind, debt and stubborn hope.', constant: true, priority: 200 },
     ]);
     expect(skipped).toBe(1);

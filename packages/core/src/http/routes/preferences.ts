@@ -9,7 +9,7 @@ import { readJsonBody } from '../read-body.js';
 import type { Route } from '../router.js';
 import type { AuthUser } from '../token-auth.js';
 import { parse, parseQuery } from '../validation.js';
-import { checkPersona } from './personas.js';
+import { checkPersonaFor } from './personas.js';
 
 /**
  * `GET /preferences` and `PATCH /preferences`: the caller's persona and their own toggles of the
@@ -37,7 +37,7 @@ export function preferenceRoutes({ dd, maxBodyBytes }: HttpContext): Route[] {
             throw new DreamdeckError('FORBIDDEN', `The flag "${name}" can only be changed by an admin.`);
           }
         }
-        if (body.persona) checkPersona(dd, body.persona);
+        if (body.persona) await checkPersonaFor(dd, user.id, body.persona);
         if (body.persona !== undefined) await dd.storage.setPreferences(user.id, { persona: body.persona });
         for (const [name, value] of Object.entries(body.flags ?? {})) {
           if (value !== undefined) await dd.flags.set(name, value, { userId: user.id });

@@ -11,7 +11,7 @@ import {
 import { readJsonBody } from '../read-body.js';
 import type { Route } from '../router.js';
 import { parse, parseQuery } from '../validation.js';
-import { checkPersona, isPersona } from './personas.js';
+import { checkPersonaFor, isPersonaFor } from './personas.js';
 import { historyPage, pendingInterruptOf, withOwnFeedback } from './thread-views.js';
 
 /**
@@ -29,10 +29,10 @@ export function threadRoutes({ dd, maxBodyBytes, openSession }: HttpContext): Ro
       handle: async ({ request, user }) => {
         const body = parse(createThreadBody, (await readJsonBody(request, maxBodyBytes)) ?? {});
         let persona = body.persona;
-        if (persona) checkPersona(dd, persona);
+        if (persona) await checkPersonaFor(dd, user.id, persona);
         else {
           const stored = (await dd.storage.getPreferences(user.id)).persona;
-          if (typeof stored === 'string' && isPersona(dd, stored)) persona = stored;
+          if (typeof stored === 'string' && (await isPersonaFor(dd, user.id, stored))) persona = stored;
         }
         const session = await dd.openSession({
           userId: user.id,
@@ -92,7 +92,7 @@ export function threadRoutes({ dd, maxBodyBytes, openSession }: HttpContext): Ro
       handle: async ({ request, user, params }) => {
         const body = parse(updateThreadBody, await readJsonBody(request, maxBodyBytes));
         const session = await openSession(user, params.id!);
-        if (body.persona) checkPersona(dd, body.persona);
+        if (body.persona) await checkPersonaFor(dd, user.id, body.persona);
         const thread = await dd.storage.updateThread(session.threadId, {
           ...(body.title && { title: body.title }),
           ...(body.persona && { persona: body.persona }),

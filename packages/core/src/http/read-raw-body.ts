@@ -1,0 +1,37 @@
+import { HttpError } from './http-errors.js';
+
+/**
+ * Reads a request body as bytes (an upload), refusing more than `maxBytes` with 413: checked
+ * against `Content-Length` first and while reading, so an oversized body is never held whole.
+ * Resolves an empty array for an empty body. The content's type is for the caller to check, by
+ * its bytes rather than by the `Content-Type` header alone.
+ */
+export async function readRawBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, 'INVALID_INPUT', `The upload is larger than ${maxBytes} bytes.`);
+}
