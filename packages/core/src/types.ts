@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors.js';
+import type { SurveyDefinition } from './surveys/survey-types.js';
 
 // the memory API's wire types (`GET /memories` answers MemoryRecord[]); defined beside dd.memory
 export type { MemoryRecord, MemoryScope } from './memory/memory-types.js';
@@ -113,6 +114,21 @@ export type MessagePart =
       type: 'remembered';
       /** The memory's id (`dd.memory`, `/memories/:id`); the part goes when the memory is forgotten. */
       memoryId: string;
+    }
+  /**
+   * A knowledge-base passage the narration was given (`dd.knowledge`): a UI shows the title and
+   * opens the passage on demand (`GET /knowledge/chunks/:chunkId`). The title is the uploader's
+   * text: show it as plain text.
+   */
+  | {
+      /** Discriminant. */
+      type: 'citation';
+      /** The document the passage comes from. */
+      documentId: string;
+      /** That document's title. */
+      title: string;
+      /** The passage (`<documentId>#<index>`). */
+      chunkId: string;
     };
 
 /** An earlier version of a regenerated reply. */
@@ -246,6 +262,8 @@ export type TurnEvent =
       prompt: string;
       /** For `choice`, the answers to offer (resume with one); for `approve-storyboard`, the scene prompts to paint. */
       options?: string[];
+      /** For `survey`: its id, title and questions (resume with answers by question id, or `null` to skip). */
+      survey?: SurveyDefinition;
     }
   /**
    * The turn failed; the player's message is kept. A `RATE_LIMITED` error also carries

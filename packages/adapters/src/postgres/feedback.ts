@@ -1,4 +1,4 @@
-import type { FeedbackAggregate, FeedbackStorage } from '@dreamdeck/core/adapter-kit';
+import type { FeedbackAggregate, FeedbackStorage, VariantFeedback } from '@dreamdeck/core/adapter-kit';
 import { type FeedbackRow, feedbackToValues, rowToFeedback } from '../storage-shared/row-codec.js';
 import type { PostgresContext } from './postgres-runner.js';
 
@@ -36,6 +36,24 @@ export function createPostgresFeedback({ s, query, run, cipher }: PostgresContex
           (row): FeedbackAggregate => ({
             persona: row.persona,
             day: row.day,
+            up: Number(row.up),
+            down: Number(row.down),
+          }),
+        );
+      }),
+    variantFeedback: () =>
+      run(async () => {
+        const rows = await query<{ persona: string; variant: string; up: string; down: string }>(
+          `SELECT COALESCE(m.persona, 'unknown') AS persona, m.variant AS variant,
+             count(*) FILTER (WHERE f.value > 0) AS up, count(*) FILTER (WHERE f.value < 0) AS down
+           FROM ${s}.dd_feedback f JOIN ${s}.dd_messages m ON m.id = f.message_id
+           WHERE m.variant IS NOT NULL
+           GROUP BY 1, 2 ORDER BY 1, 2`,
+        );
+        return rows.map(
+          (row): VariantFeedback => ({
+            persona: row.persona,
+            variant: row.variant,
             up: Number(row.up),
             down: Number(row.down),
           }),

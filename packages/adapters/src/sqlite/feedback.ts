@@ -1,4 +1,4 @@
-import type { FeedbackAggregate, FeedbackStorage } from '@dreamdeck/core/adapter-kit';
+import type { FeedbackAggregate, FeedbackStorage, VariantFeedback } from '@dreamdeck/core/adapter-kit';
 import { type FeedbackRow, feedbackToValues, rowToFeedback } from '../storage-shared/row-codec.js';
 import type { SqliteContext } from './sqlite-runner.js';
 
@@ -31,6 +31,17 @@ export function createSqliteFeedback({ sql, run, cipher }: SqliteContext): Feedb
                FROM dd_feedback WHERE substr(created_at, 1, 10) >= ?
                GROUP BY 1, 2 ORDER BY day DESC, persona`,
           ).all(options.sinceDay ?? '') as FeedbackAggregate[],
+      ),
+    variantFeedback: () =>
+      run(
+        () =>
+          sql(
+            `SELECT COALESCE(m.persona, 'unknown') AS persona, m.variant AS variant,
+                 SUM(CASE WHEN f.value > 0 THEN 1 ELSE 0 END) AS up, SUM(CASE WHEN f.value < 0 THEN 1 ELSE 0 END) AS down
+               FROM dd_feedback f JOIN dd_messages m ON m.id = f.message_id
+               WHERE m.variant IS NOT NULL
+               GROUP BY 1, 2 ORDER BY 1, 2`,
+          ).all() as VariantFeedback[],
       ),
     recentFeedback: (options = {}) =>
       run(() =>

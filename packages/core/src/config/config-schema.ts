@@ -1,5 +1,34 @@
 import { z } from 'zod';
 
+/** One arm of a prompt experiment: a persona prompt under an id. */
+export const promptVariantSchema = z.strictObject({
+  /** Its id (lowercase words with dashes, at most 40 characters), recorded on the GM messages it writes. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'variant ids are lowercase words with dashes'),
+  /** The system prompt in place of the persona's `prompt` (`{{name}}` and `{{tools}}` are filled in). */
+  prompt: z.string().min(1).max(20_000),
+});
+
+/** One survey question. */
+export const surveyQuestionSchema = z
+  .strictObject({
+    /** Its id within the survey (lowercase words with dashes); answers are keyed by it. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'question ids are lowercase words with dashes'),
+    /** `rating`: a whole number from 1 to 5; `choice`: one of `options`; `text`: up to 2,000 characters. */
+    kind: z.enum(['rating', 'choice', 'text']),
+    /** The question as the player reads it. */
+    prompt: z.string().min(1).max(500),
+    /** For `choice` (required there, 2 to 10 distinct answers); not allowed for the other kinds. */
+    options: z.array(z.string().min(1).max(200)).min(2).max(10).optional(),
+  })
+  .superRefine((question, context) => {
+    if (question.kind === 'choice' && !question.options)
+      context.addIssue({ code: 'custom', message: 'a choice question needs options', path: ['options'] });
+    if (question.kind !== 'choice' && question.options)
+      context.addIssue({ code: 'custom', message: `a ${question.kind} question takes no options`, path: ['options'] });
+    if (question.options && new Set(question.options).size !== question.options.length)
+      context.addIssue({ code: 'custom', message: 'options must be distinct', path: ['options'] });
+  });
+
 /** A persona: a voice and prompt for the game master. */
 export const personaSchema = z.strictObject({
   /** Display name. */
@@ -10,7 +39,34 @@ export const personaSchema = z.strictObject({
   icon: z.string().max(16).default('🎭'),
   /** The system prompt. `{{name}}` (the persona's name) and `{{tools}}` (what the GM may use) are filled in. */
   prompt: z.string().min(1).max(20_000),
+  /**
+   * Prompt variants for an experiment (see docs/prompt-experiments.md): each thread is assigned
+   * one by a hash of its id, and its GM messages record which. Absent: `prompt` is used.
+   */
+  variants: z
+    .array(promptVariantSchema)
+    .min(1)
+    .max(10)
+    .refine((variants) => new Set(variants.map((v) => v.id)).size === variants.length, 'variant ids must be unique')
+    .optional(),
 });
+
+/** Questions and the turn after which a survey is asked (see docs/surveys.md). */
+export const surveySchema = z
+  .strictObject({
+    /** Its id (lowercase words with dashes, at most 40 characters); answers are stored under it. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'survey ids are lowercase words with dashes'),
+    /** The heading the player sees (default: "A quick question"). */
+    title: z.string().min(1).max(200).default('A quick question'),
+    /** Asked at the end of the player's `turns`th turn (counted per user, across their stories). */
+    after: z.strictObject({ turns: z.number().int().min(1).max(1_000_000) }),
+    /** At most 10 questions, each answered by a rating (1 to 5), a choice of `options`, or text. */
+    questions: z.array(surveyQuestionSchema).min(1).max(10),
+  })
+  .refine((survey) => new Set(survey.questions.map((q) => q.id)).size === survey.questions.length, {
+    message: 'question ids must be unique within a survey',
+    path: ['questions'],
+  });
 
 const featuresSchema = z.strictObject({
   /** Paint storyboard images of scenes (default `true`). */
@@ -133,6 +189,12 @@ export const configSchema = z.strictObject({
   logging: loggingSchema.prefault({}),
   /** The audit log (capability `audit` of the storage): how long it is kept and how much refused requests may write to it. */
   audit: auditSchema.prefault({}),
+  /** Surveys asked after a number of turns (see docs/surveys.md); at most 20, ids unique. */
+  surveys: z
+    .array(surveySchema)
+    .max(20)
+    .refine((surveys) => new Set(surveys.map((s) => s.id)).size === surveys.length, 'survey ids must be unique')
+    .default([]),
 });
 
 /**
@@ -150,6 +212,21 @@ export type DreamdeckConfigInput = z.input<typeof configSchema>;
  * @useDeclaredType
  */
 export type PersonaConfig = z.output<typeof personaSchema>;
+/**
+ * A survey as configured under `surveys`, validated.
+ * @useDeclaredType
+ */
+export type SurveyConfig = z.output<typeof surveySchema>;
+/**
+ * One survey question, validated.
+ * @useDeclaredType
+ */
+export type SurveyQuestion = z.output<typeof surveyQuestionSchema>;
+/**
+ * One arm of a prompt experiment, validated.
+ * @useDeclaredType
+ */
+export type PromptVariant = z.output<typeof promptVariantSchema>;
 /** The names of feature flags (keys of `features`). */
 export type FlagName = keyof DreamdeckConfig['features'];
 /** Every flag name. */

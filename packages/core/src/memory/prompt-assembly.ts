@@ -4,6 +4,7 @@ import type { FeatureFlags } from '../flags/feature-flags.js';
 import type { Logger } from '../logging/logger.js';
 import { readUserPersona } from '../lore/lore-book.js';
 import { type Persona, renderPersonaPrompt } from '../personas/personas.js';
+import { assignVariant, personaWithVariant, type VariantPromotions } from '../personas/prompt-variants.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import { type PromptMessage, readWindow, type StoryWindow } from './context-window.js';
 import type { MemoryRecord } from './memory-types.js';
@@ -82,6 +83,8 @@ export interface PromptDeps {
   logger: Logger;
   embeddings?: EmbeddingsInterface | undefined;
   promptSlots?: PromptSlots | undefined;
+  /** Promoted prompt variants (absent: a persona's variants are assigned by thread alone). */
+  variants?: VariantPromotions | undefined;
 }
 
 /** What to assemble a prompt for. */
@@ -100,6 +103,8 @@ export interface PromptRequest {
 export interface AssembledPrompt extends PromptContext {
   /** The persona that narrates. */
   persona: Persona;
+  /** The persona's prompt variant the thread uses, when the persona has variants. */
+  variant?: string | undefined;
   /** The window the prompt holds. */
   window: StoryWindow;
   /** The thread's summary and extraction cursor as read. */
@@ -148,7 +153,7 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
     });
     return { state, window };
   };
-  const [flags, { state, window }, recalled] = await Promise.all([
+  const [flags, { state, window }, recalled, promoted] = await Promise.all([
     deps.flags.effective(),
     readState(),
     recallMemories(deps.storage.store, {
@@ -158,13 +163,17 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
       limit: memory.recallLimit,
       embeddings: deps.embeddings,
     }),
+    persona.variants?.length ? deps.variants?.promoted(persona.id) : undefined,
   ]);
+  const variant = assignVariant(persona, request.threadId, promoted);
   const tools = [
     flags.diceRolling && 'roll dice (the engine rolls; you narrate the result)',
     flags.imageGeneration && 'storyboard images of the scene',
     flags.knowledge && 'lore from the knowledge base',
   ].filter(Boolean);
-  const personaText = renderPersonaPrompt(persona, { tools: tools.join(', ') || 'tell the story' });
+  const personaText = renderPersonaPrompt(variant ? personaWithVariant(persona, variant) : persona, {
+    tools: tools.join(', ') || 'tell the story',
+  });
   // a summary older than the chapter break the window stopped at belongs to the earlier chapter
   const summary = memory.summaryTokens > 0 && window.stop !== 'reset' ? state.summary?.text : undefined;
   const summaryText = summary ? `\n\n## The story so far\n${summary}` : '';
@@ -194,6 +203,7 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
     tokens,
     sections,
     persona,
+    variant: variant?.id,
     window,
     state,
     recalled: recalled.filter((record) => late.some((s) => s.name === 'memory' && s.ids?.includes(record.id))),

@@ -10,6 +10,23 @@ export interface FeedbackStorage {
   feedbackSummary(options?: { sinceDay?: string }): Promise<FeedbackAggregate[]>;
   /** The newest feedback entries that carry a comment. */
   recentFeedback(options?: { limit?: number }): Promise<FeedbackRecord[]>;
+  /**
+   * Thumbs on messages that record a prompt variant (`StoryMessage.variant`), counted per persona
+   * and variant: the feedback joined to its message. Messages without a variant are left out.
+   */
+  variantFeedback(): Promise<VariantFeedback[]>;
+}
+
+/** Thumbs up and down on the messages one prompt variant of a persona wrote. */
+export interface VariantFeedback {
+  /** The persona. */
+  persona: string;
+  /** The variant id. */
+  variant: string;
+  /** Thumbs up. */
+  up: number;
+  /** Thumbs down. */
+  down: number;
 }
 
 /** The methods of {@link FeedbackStorage}. */
@@ -18,4 +35,5 @@ export const FEEDBACK_STORAGE_METHODS = [
   'getFeedback',
   'feedbackSummary',
   'recentFeedback',
+  'variantFeedback',
 ] as const satisfies ReadonlyArray<keyof FeedbackStorage>;

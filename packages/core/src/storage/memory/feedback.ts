@@ -1,5 +1,5 @@
 import type { FeedbackAggregate } from '../../types.js';
-import type { FeedbackStorage } from '../domains/feedback-storage.js';
+import type { FeedbackStorage, VariantFeedback } from '../domains/feedback-storage.js';
 import { utcDay } from '../ids.js';
 import { clone, type MemoryStorageRaw } from './memory-raw.js';
 
@@ -29,6 +29,22 @@ export function createMemoryFeedback(raw: MemoryStorageRaw): FeedbackStorage {
         groups.set(key, group);
       }
       return [...groups.values()].sort((a, b) => b.day.localeCompare(a.day) || a.persona.localeCompare(b.persona));
+    },
+    async variantFeedback() {
+      const groups = new Map<string, VariantFeedback>();
+      for (const row of raw.feedback.values()) {
+        const message = raw.messageIndex.get(row.messageId);
+        if (!message?.variant) continue;
+        const persona = message.persona ?? 'unknown';
+        const key = `${persona}\u0000${message.variant}`;
+        const group = groups.get(key) ?? { persona, variant: message.variant, up: 0, down: 0 };
+        if (row.value > 0) group.up++;
+        else group.down++;
+        groups.set(key, group);
+      }
+      return [...groups.values()].sort(
+        (a, b) => a.persona.localeCompare(b.persona) || a.variant.localeCompare(b.variant),
+      );
     },
     async recentFeedback(options = {}) {
       return [...raw.feedback.values()]

@@ -78,5 +78,45 @@ export function describeFeedback(context: () => StorageSuiteContext): void {
       expect(recent.map((row) => row.comment)).toEqual([`${marker} second`, `${marker} first`]);
       expect(await adapter.recentFeedback({ limit: 1 })).toHaveLength(1);
     });
+
+    it('a message keeps its prompt variant; variantFeedback counts thumbs per persona and variant', async () => {
+      const { adapter } = context();
+      const persona = newId('persona').toLowerCase();
+      const thread = await adapter.createThread({ userId: newId('usr'), persona });
+      const ids: Record<string, string> = {};
+      for (const variant of ['calm', 'bold', 'none']) {
+        const id = newId('msg');
+        ids[variant] = id;
+        await adapter.appendMessage({
+          id,
+          threadId: thread.id,
+          role: 'assistant',
+          kind: 'narration',
+          persona,
+          content: `told the ${variant} way`,
+          createdAt: new Date().toISOString(),
+          status: 'complete',
+          ...(variant !== 'none' && { variant }),
+        });
+      }
+      expect((await adapter.getMessage(ids.calm as string))?.variant).toBe('calm');
+      expect((await adapter.getMessage(ids.none as string))?.variant).toBeUndefined();
+      expect((await adapter.listMessages(thread.id)).map((m) => m.variant ?? null)).toEqual(['calm', 'bold', null]);
+      // an update leaves the variant alone
+      await adapter.updateMessage(ids.bold as string, { content: 'told again', status: 'complete' });
+      expect((await adapter.getMessage(ids.bold as string))?.variant).toBe('bold');
+      const vote = (messageId: string, value: 1 | -1) =>
+        adapter.setFeedback({ messageId, threadId: thread.id, userId: newId('usr'), value, persona });
+      await vote(ids.calm as string, 1);
+      await vote(ids.calm as string, 1);
+      await vote(ids.calm as string, -1);
+      await vote(ids.bold as string, -1);
+      await vote(ids.none as string, 1);
+      const counted = (await adapter.variantFeedback()).filter((row) => row.persona === persona);
+      expect(counted).toEqual([
+        { persona, variant: 'bold', up: 0, down: 1 },
+        { persona, variant: 'calm', up: 2, down: 1 },
+      ]);
+    });
   });
 }

@@ -1,0 +1,88 @@
+import type { DreamdeckConfig, SurveyConfig } from '../config/config-schema.js';
+import { DreamdeckError } from '../errors.js';
+import type { StorageAdapter } from '../storage/storage-adapter.js';
+import { checkSurveyAnswers } from './survey-answers.js';
+import { surveyReport } from './survey-report.js';
+import { readSurveyResponse, readSurveyResponses, writeSurveyResponse } from './survey-store.js';
+import type { DreamdeckSurveys, SurveyAnswers, SurveyResponse } from './survey-types.js';
+
+/** What surveys need from the engine. */
+export interface SurveyDeps {
+  storage: StorageAdapter;
+  config: () => DreamdeckConfig;
+}
+
+/** A counter window no clock reaches: the per-user turn count for surveys never resets. */
+const FOREVER_MS = 1e15;
+/** The turn counter's ceiling (past it, no survey is due). */
+const MAX_COUNT = 2 ** 31 - 1;
+
+/**
+ * The survey due at the end of this turn of `userId`, if any. Counts the user's turn (one atomic
+ * storage counter, `survey-turns:<userId>`, shared by every instance; only while surveys are
+ * configured, so turns before that do not count) and returns the survey whose `after.turns` it
+ * reached, unless the user already responded to it.
+ */
+export async function surveyDue(deps: SurveyDeps, userId: string): Promise<SurveyConfig | undefined> {
+  const surveys = deps.config().surveys;
+  if (surveys.length === 0) return undefined;
+  const { allowed, used } = await deps.storage.consume(`survey-turns:${userId}`, 1, FOREVER_MS, MAX_COUNT);
+  if (!allowed) return undefined;
+  const survey = surveys.find((candidate) => candidate.after.turns === used);
+  if (!survey || (await readSurveyResponse(deps.storage.store, survey.id, userId))) return undefined;
+  return survey;
+}
+
+/**
+ * Checks `answers` against `survey` (`INVALID_INPUT` when wrong) and stores the user's response
+ * (`CONFLICT` when they already responded). Nothing is stored on either failure.
+ */
+export async function storeSurveyResponse(
+  deps: SurveyDeps,
+  survey: Pick<SurveyConfig, 'id' | 'questions'>,
+  userId: string,
+  threadId: string,
+  answers: unknown,
+): Promise<SurveyResponse> {
+  const checked: SurveyAnswers | null = checkSurveyAnswers(survey as SurveyConfig, answers);
+  if (await readSurveyResponse(deps.storage.store, survey.id, userId))
+    throw new DreamdeckError('CONFLICT', 'You have already answered this survey.');
+  const response: SurveyResponse = {
+    surveyId: survey.id,
+    userId,
+    threadId,
+    answers: checked,
+    createdAt: new Date().toISOString(),
+  };
+  await writeSurveyResponse(deps.storage.store, response);
+  return response;
+}
+
+/** Builds `dd.surveys` over the engine's storage and config. */
+export function createDreamdeckSurveys(deps: SurveyDeps): DreamdeckSurveys {
+  const find = (surveyId: string): SurveyConfig => {
+    const survey = deps.config().surveys.find((candidate) => candidate.id === surveyId);
+    if (!survey) throw new DreamdeckError('NOT_FOUND', 'There is no such survey.');
+    return survey;
+  };
+  const checkUser = (userId: unknown) => {
+    if (typeof userId !== 'string' || !userId)
+      throw new DreamdeckError('INVALID_INPUT', 'A survey response needs a userId.');
+  };
+  return {
+    list: () => deps.config().surveys,
+    async respond(userId, surveyId, answers, options = {}) {
+      checkUser(userId);
+      return storeSurveyResponse(deps, find(surveyId), userId, options.threadId ?? '', answers);
+    },
+    async response(userId, surveyId) {
+      checkUser(userId);
+      find(surveyId);
+      return (await readSurveyResponse(deps.storage.store, surveyId, userId)) ?? null;
+    },
+    async report(surveyId, options) {
+      const survey = find(surveyId);
+      return surveyReport(survey, await readSurveyResponses(deps.storage.store, surveyId), options);
+    },
+  };
+}
