@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect, quietDreamdeck } from '../../test/helpers.js';
 import { createDemoModel } from './demo-model.js';
-import { classifyAction, outcomeFromDice } from './demo-story.js';
+import { classifyAction, nounPhrases, outcomeFromDice, secondPerson } from './demo-story.js';
 
 describe('demo storyteller', () => {
   it('keeps its town and NPC across the turns of a thread, and varies between threads', async () => {
@@ -81,5 +81,63 @@ describe('demo storyteller', () => {
       .withStructuredOutput(schema, { name: 'anything' })
       .invoke('name this tale');
     expect(schema.parse(answer)).toMatchObject({ count: 1, ok: true });
+  });
+
+  // issue 21: "I search the abandoned chapel for the missing relic" got a reply about the harbour
+  // with neither chapel nor relic, and `/write a storm hits the harbour` came back as a fight scene
+  it('answers the player: the things they name come back in the reply', async () => {
+    const dd = await quietDreamdeck({ features: { imageGeneration: false } });
+    const session = await dd.openSession({ userId: 'nouns' });
+    const { text } = await collect(session.send('I search the abandoned chapel for the missing relic'));
+    expect(text).toContain('You search the abandoned chapel for the missing relic.');
+    expect(text.match(/abandoned chapel/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(text.match(/missing relic/g)?.length).toBeGreaterThanOrEqual(2);
+    const asked = (await collect(session.send('I ask the innkeeper about the stolen lantern'))).text;
+    expect(asked).toContain('the innkeeper');
+    expect(asked).toMatch(/stolen lantern/i);
+    await dd.close();
+  });
+
+  it('/write writes a passage about its topic, not a fight', async () => {
+    const dd = await quietDreamdeck({ features: { imageGeneration: false } });
+    const session = await dd.openSession({ userId: 'write' });
+    await collect(session.send('I look around'));
+    const { text } = await collect(session.send('/write a storm hits the harbour'));
+    expect(text).toMatch(/^A storm hits the harbour\./m);
+    expect(text).toContain('the harbour,');
+    expect(text).not.toMatch(/steel|lunge|blow is yours|Press the attack/);
+    await dd.close();
+  });
+
+  it('a regenerated reply reads differently, the same way every time (seeded from its version)', async () => {
+    const versions = async () => {
+      const dd = await quietDreamdeck({ features: { imageGeneration: false } });
+      const session = await dd.openSession({ userId: 'swipe' });
+      const first = (await collect(session.send('I open the door to the cellar'))).text;
+      const second = (await collect(session.regenerate())).text;
+      const third = (await collect(session.regenerate())).text;
+      await dd.close();
+      return [first, second, third];
+    };
+    const [first, second, third] = await versions();
+    expect(second).not.toBe(first);
+    expect(third).not.toBe(second);
+    expect(third).not.toBe(first);
+    // the same thread and town, told again
+    const town = /The story opens in \*\*(\w+)\*\*/.exec(first!)?.[1];
+    expect(second).toContain(`**${town}**`);
+    expect(await versions()).toEqual([first, second, third]);
+  });
+
+  it('finds noun phrases and tells an action back in the second person', () => {
+    expect(nounPhrases('I search the abandoned chapel for the missing relic')).toEqual([
+      'the abandoned chapel',
+      'the missing relic',
+    ]);
+    expect(nounPhrases('a storm hits the harbour')).toEqual(['a storm', 'the harbour']);
+    expect(nounPhrases('I draw my sword')).toEqual(['your sword']);
+    expect(nounPhrases('hello there')).toEqual([]);
+    expect(secondPerson('I search my pack for a rope.')).toBe('You search your pack for a rope.');
+    expect(secondPerson('What is this place?')).toBeUndefined();
   });
 });

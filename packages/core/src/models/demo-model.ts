@@ -157,7 +157,7 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
 
   private narrate(messages: BaseMessage[], prompt: string): string {
     // the `<context>` block (recalled memory and the like) is for the GM, not the player's action
-    const { text: input, remembered } = splitContext(prompt);
+    const { text: input, remembered, knowledge } = splitContext(prompt);
     const system = messages.find((m) => m.getType() === 'system');
     const systemText = system ? textOf(system) : '';
     const persona = /You are ([^,.\n]+)/.exec(systemText)?.[1]?.trim() ?? 'The storyteller';
@@ -172,11 +172,15 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
       toolLines: input
         .split('\n')
         .filter((line) => /^(Dice|Lore|Search|Image):/.test(line.trim()))
-        .map((l) => l.trim()),
+        .map((l) => l.trim())
+        // the best knowledge-base passage, which the demo GM quotes and cites
+        .concat(knowledge.slice(0, 1).map((line) => `Lore: ${line}`)),
       persona,
       earlierReplies,
       threadSeed: hashString(firstHuman),
       turn,
+      // a regenerated reply's take (`Version: 2` from the engine): another seed, other words
+      version: Number(/^\s*Version:\s*(\d+)/m.exec(input)?.[1] ?? 1),
       memory: recalledFact(playerAction(input), remembered),
     });
   }
@@ -215,7 +219,7 @@ export class DemoChatModel extends BaseChatModel<DemoCallOptions, AIMessageChunk
 function playerAction(input: string): string {
   return input
     .split('\n')
-    .filter((line) => !/^(Dice|Lore|Search|Image):/.test(line.trim()))
+    .filter((line) => !/^(Dice|Lore|Search|Image|Version):/.test(line.trim()))
     .join(' ')
     .trim();
 }

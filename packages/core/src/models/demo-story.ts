@@ -230,9 +230,152 @@ export interface DemoNarrationInput {
   /** Seed for the thread; the turn number varies the rest. */
   threadSeed: number;
   turn: number;
+  /** Which take of this reply (1 the first; a regenerated reply is 2, 3, …): each reads differently. */
+  version?: number | undefined;
   /** A remembered fact the player asked about, to bring up. */
   memory?: string | undefined;
 }
+
+/** Words that end a noun phrase: prepositions, conjunctions, pronouns, common verbs. */
+const PHRASE_STOP = new Set(
+  `for to with and or of in on at into onto from by while then but if as so up down out over under near behind
+  beside past through toward towards about around across until before after i you he she it we they me him her us them
+  is are was were be been am do does did have has had will would can could should may might must that which who whom
+  where when what why how not no yes hits hit strikes falls comes goes rises breaks`.split(/\s+/),
+);
+const DETERMINERS = /^(the|a|an|my|your|his|her|their|its|our|this|that|these|those|some|every)$/i;
+
+/**
+ * The things a player's words are about, as noun phrases with their determiner, in order, at most
+ * `max`: "I search the abandoned chapel for the missing relic" → `the abandoned chapel`,
+ * `the missing relic`. The player's "my" becomes "your". Not a parser: a determiner and up to
+ * three words after it, cut at the first preposition, pronoun or verb-like word.
+ *
+ * @param text - the player's words, or a `/write` topic
+ * @param max - how many phrases to return (default 2)
+ */
+export function nounPhrases(text: string, max = 2): string[] {
+  const words = text
+    .replace(/[^\p{L}\p{N}'’ -]+/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+  const found: string[] = [];
+  for (let index = 0; index < words.length && found.length < max; index++) {
+    const word = words[index] as string;
+    if (!DETERMINERS.test(word)) continue;
+    const phrase: string[] = [];
+    for (let next = index + 1; next < words.length && phrase.length < 3; next++) {
+      const candidate = words[next] as string;
+      if (PHRASE_STOP.has(candidate.toLowerCase()) || DETERMINERS.test(candidate)) break;
+      phrase.push(candidate);
+    }
+    if (!phrase.length) continue;
+    const determiner =
+      word.toLowerCase() === 'my' ? 'your' : word.toLowerCase() === 'our' ? 'your' : word.toLowerCase();
+    found.push(`${determiner} ${phrase.join(' ')}`);
+    index += phrase.length;
+  }
+  return found;
+}
+
+/**
+ * The player's action told back in the second person ("I search the chapel" → "You search the
+ * chapel."), or `undefined` when it is not a first-person sentence of a readable length.
+ */
+export function secondPerson(action: string): string | undefined {
+  const match = /^\s*I\s+(?!am\b|'m\b)(.{3,140}?)[.!?]*\s*$/i.exec(action);
+  if (!match?.[1] || /\n/.test(match[1])) return undefined;
+  const rest = match[1]
+    .replace(/\bmy\b/gi, 'your')
+    .replace(/\bmyself\b/gi, 'yourself')
+    .replace(/\bme\b/gi, 'you')
+    .replace(/\bI\b/g, 'you')
+    .replace(/\bam\b/gi, 'are');
+  return `You ${rest}.`;
+}
+
+/** How a reply to an action about `#object#` (and `#other#`) goes on, by kind of action. */
+const OBJECT_LINES: Record<ActionKind, string[]> = {
+  search: [
+    'Every corner of #object# gives up a little more under your hands: old soot, a loose stone, a draught where none should be.',
+    'You work through #object# slowly, the way a patient person reads a letter twice.',
+  ],
+  fight: [
+    'You square up to #object#, and for one long breath nothing moves.',
+    'There is no more talking with #object#; it comes down to nerve and steel.',
+  ],
+  sneak: [
+    'You keep to the edge of #object#, where the light does not quite reach.',
+    'Step by careful step, #object# draws closer, and no one raises a cry.',
+  ],
+  talk: [
+    '#npc# hears you out about #object#, and something in their face closes like a door.',
+    'At the mention of #object#, #npc# glances at the window before answering.',
+  ],
+  travel: [
+    'The way to #object# is longer than it looked from #town#, and quieter.',
+    '#object.capitalize# waits at the end of the path, exactly as the stories said and not at all.',
+  ],
+  other: [
+    'You turn your attention to #object#, and it seems to turn its attention to you.',
+    '#object.capitalize# is stranger up close than anyone in #town# let on.',
+  ],
+};
+
+/** The second thing the player named (`#other#`) when searching or sneaking, by how the dice went. */
+const OTHER_LINES: Record<'found' | 'trace' | 'lost', string[]> = {
+  found: [
+    'And there it is: #other#, half hidden where no one thought to look.',
+    'Then you see it: #other#, exactly where it should not be.',
+  ],
+  trace: [
+    'Of #other# there is no sign yet, only a clean square in the dust where something used to rest.',
+    'Someone else was looking for #other# here, and not long ago: the marks are fresh.',
+  ],
+  lost: [
+    'Of #other# there is nothing. Whoever came before you knew exactly where to look.',
+    'You find everything but #other#, and the silence starts to feel deliberate.',
+  ],
+};
+
+/** The second thing the player named (`#other#`) when talking. */
+const TALK_OTHER_LINES = [
+  '"#other.capitalize#?" #npc# repeats, a little too quickly. "Who told you about that?"',
+  'When you bring up #other#, the whole room seems to lean in to listen.',
+];
+
+/** A `/write` passage's things: the first it names (`#object#`), and the second (`#other#`). */
+const WRITE_OBJECT_LINES = [
+  'By nightfall, #object# is all anyone in #town# can talk about.',
+  'No one who saw #object# that day forgets it.',
+];
+const WRITE_OTHER_LINES = [
+  'Around #other#, shutters bang, lanterns swing, and #npc# is among the first to come running.',
+  'At #other#, people stop what they are doing and stare, and even #npc# falls quiet.',
+];
+
+/** `/write` (`Write the next passage of the story about: …`): the topic, or `''` for "go on". */
+function writeTopic(action: string): string | undefined {
+  const topic = /^Write the next passage of the story about:\s*(.+)$/is.exec(action.trim())?.[1];
+  if (topic) return topic.trim();
+  if (/^Continue (the story with the next passage|your last reply)/i.test(action.trim())) return '';
+  return undefined;
+}
+
+/** A `/write` topic as the opening sentence of a passage: "a storm hits the harbour" → "A storm hits the harbour." */
+function topicSentence(topic: string): string {
+  const text = topic
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.!?]*$/, '.');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const WRITE_LINES = [
+  'People in #town# will tell it differently for years, but this is how it began.',
+  'For a while nobody in #town# speaks of anything else.',
+  'It happens quickly, the way the important things always do.',
+];
 
 /**
  * Writes a short game-master reply: reacts to the kind of action, turns a dice result into
@@ -240,7 +383,9 @@ export interface DemoNarrationInput {
  */
 export function writeNarration(input: DemoNarrationInput): string {
   const world = worldFromHistory(input.earlierReplies, createWorld(input.threadSeed));
-  const random = seededRandom(hashString(`${input.threadSeed}:${input.turn}:${input.action}`));
+  // a later take of the same reply (regenerated) draws from another seed, so it reads differently
+  const take = input.version && input.version > 1 ? `:v${input.version}` : '';
+  const random = seededRandom(hashString(`${input.threadSeed}:${input.turn}:${input.action}${take}`));
   tracery.setRng(random);
   const grammar = tracery.createGrammar({
     ...GRAMMAR,
@@ -252,7 +397,19 @@ export function writeNarration(input: DemoNarrationInput): string {
     npcQuirk: world.npcQuirk,
   });
   grammar.addModifiers(tracery.baseEngModifiers);
-  const kind = classifyAction(input.action);
+  // `/write <topic>`: a passage about the topic, not a reaction to an action
+  const topic = writeTopic(input.action);
+  const kind = topic === undefined ? classifyAction(input.action) : 'other';
+  // what the player named ("the abandoned chapel", "the missing relic"), woven into the reply
+  const [object, other] = nounPhrases(topic ?? input.action);
+  const about = (line: string) =>
+    grammar.flatten(
+      line
+        .replaceAll('#object#', object ?? '')
+        .replaceAll('#object.capitalize#', capitalize(object ?? ''))
+        .replaceAll('#other#', other ?? '')
+        .replaceAll('#other.capitalize#', capitalize(other ?? '')),
+    );
   const diceLine = input.toolLines.find((line) => line.startsWith('Dice:'));
   const outcome = outcomeFromDice(diceLine);
   const first = input.earlierReplies.length === 0;
@@ -262,12 +419,42 @@ export function writeNarration(input: DemoNarrationInput): string {
       `The story opens in **${world.town}**, a town that keeps its secrets behind salt-stained shutters. ${grammar.flatten('#sense#')}`,
     );
   }
-  parts.push(grammar.flatten(`#${kind}#`) + (outcome === 'none' ? '' : ` ${grammar.flatten(`#${outcome}#`)}`));
+  const told = topic === undefined ? secondPerson(input.action) : undefined;
+  const result = outcome === 'none' ? '' : ` ${grammar.flatten(`#${outcome}#`)}`;
+  if (topic !== undefined) {
+    // the passage opens with its topic, told as something that happens
+    parts.push(
+      topic ? `${topicSentence(topic)} ${grammar.flatten(pick(random, WRITE_LINES))}` : grammar.flatten('#sense#'),
+    );
+    if (object) parts.push(about(pick(random, other ? WRITE_OTHER_LINES : WRITE_OBJECT_LINES)));
+  } else if (object) {
+    parts.push(`${told ? `${told} ` : ''}${about(pick(random, OBJECT_LINES[kind]))}${result}`);
+    if (other && kind === 'talk') parts.push(about(pick(random, TALK_OTHER_LINES)));
+    else if (other && (kind === 'search' || kind === 'sneak')) {
+      const found =
+        outcome === 'triumph' || outcome === 'success'
+          ? 'found'
+          : outcome === 'failure' || outcome === 'mishap'
+            ? 'lost'
+            : 'trace';
+      parts.push(about(pick(random, OTHER_LINES[found])));
+    }
+  } else {
+    parts.push((told ? `${told} ` : '') + grammar.flatten(`#${kind}#`) + result);
+  }
   if (!first) parts.push(grammar.flatten('#sense#'));
   parts.push(grammar.flatten('#npcLine#'));
   if (input.memory) parts.push(`You remember: *${input.memory.slice(0, 200)}*`);
   const knowledge = input.toolLines.find((line) => line.startsWith('Lore:'));
-  if (knowledge) parts.push(`You recall something you once read: *${knowledge.slice(5).trim().slice(0, 160)}*`);
+  if (knowledge) {
+    // a knowledge-base passage comes as `[n] Title: text`: quote it and cite it by its number
+    const cited = /^\[(\d+)\] ([^:]{1,200}): (.+)$/.exec(knowledge.slice(5).trim());
+    parts.push(
+      cited
+        ? `You recall what *${cited[2]}* says [${cited[1]}]: “${clip(cited[3] as string, 220)}”`
+        : `You recall something you once read: *${knowledge.slice(5).trim().slice(0, 160)}*`,
+    );
+  }
   const found = input.toolLines.find((line) => line.startsWith('Search:'));
   if (found) {
     // `Search: <title> — <snippet> (<url>)`, web text: shown with markdown's punctuation escaped
@@ -302,6 +489,12 @@ export function writePersonaReply(persona: string, action: string, turn: number)
   return `${pick(random, openers)} You said: “${topic}”. As ${persona}, I'd take it one step at a time: what matters most to you here?\n\n[Demo reply: Dreamdeck's offline demo model. Set DREAMDECK_MODEL to use a real model.]`;
 }
 
+/** `text` cut at a word to about `max` characters, with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max).replace(/\s+\S*$/, '')}…`;
+}
+
 /** Picks 1–3 image prompts from a narration for the storyboard. */
 export function storyboardPrompts(narration: string, max: number): string[] {
   const sentences = narration
@@ -333,4 +526,9 @@ export function demoRoute(text: string): { route: string; notation?: string; rea
     return { route: 'knowledge', query: text };
   if (/^(help|what can you do)\??$/i.test(text.trim())) return { route: 'help' };
   return { route: 'narrate' };
+}
+
+/** `text` with its first letter upper-case. */
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
