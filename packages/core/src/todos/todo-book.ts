@@ -5,7 +5,7 @@ import type { DailyReport, TodoItem, TodoListOptions, TodoPage } from './todo-ty
 
 // To-dos live in the LangGraph store, one namespace per user, keyed by their zero-padded number,
 // so `/todo done 3` is one `get`. A small counts record beside them keeps the next number and the
-// totals, so listing a page never counts 10,000 entries.
+// totals. A list page reads the user's entries once (at most MAX_TODOS) and cuts the page here.
 
 /** Most to-dos one player may keep (open and done together). */
 export const MAX_TODOS = 10_000;
@@ -146,8 +146,13 @@ export class TodoBook {
     const counts = await this.counts(userId);
     const filter: Record<string, unknown> = { userId };
     if (status !== 'all') filter.done = status === 'done';
-    const items = await this.store.search(todoNamespace(userId), { filter, limit, offset });
-    const todos = items.flatMap((item) => toItem(item.value, userId) ?? []).sort((a, b) => b.n - a.n);
+    // stores order search results differently (insertion, update time), so the page is cut here:
+    // one read of at most MAX_TODOS entries, sorted by number
+    const items = await this.store.search(todoNamespace(userId), { filter, limit: MAX_TODOS });
+    const todos = items
+      .flatMap((item) => toItem(item.value, userId) ?? [])
+      .sort((a, b) => b.n - a.n)
+      .slice(offset, offset + limit);
     const total = status === 'open' ? counts.open : status === 'done' ? counts.done : counts.open + counts.done;
     return { todos, total, open: counts.open, done: counts.done };
   }
