@@ -90,6 +90,14 @@ export class ComposerController extends ChatController<ComposerController> {
     });
   }
 
+  /** The player guide's link at the end of the hints, when the chat has a `manual-url`. */
+  #manual(strings: DreamdeckStrings) {
+    const url = (this.host as { manualUrl?: string }).manualUrl;
+    return url
+      ? html`<li><a class="manual" part="manual-link" href=${url} target="_blank" rel="noopener">${strings.manual} ↗</a></li>`
+      : nothing;
+  }
+
   #use(command: string) {
     this.set({ draft: `${command} ` });
     const input = this.#input;
@@ -141,6 +149,7 @@ export class ComposerController extends ChatController<ComposerController> {
                     </button>
                   </li>`,
               )}
+              ${this.#manual(s)}
             </ul>`
           : nothing
       }

@@ -63,6 +63,8 @@ export type { PersistMode } from './thread-persistence.js';
  * @csspart send-button - the send button
  * @csspart stop-button - the stop button
  * @csspart hints - the slash-command hints
+ * @csspart manual-link - the player guide's link at the end of the hints (with `manual-url`)
+ * @csspart search-results - a web search's result links (exported from `<dreamdeck-message>`)
  * @csspart lightbox - the enlarged image dialog
  *
  * @cssprop --dreamdeck-bg - background
@@ -95,6 +97,7 @@ export class DreamdeckChat extends LitElement {
     theme: { reflect: true },
     locale: {},
     persist: {},
+    manualUrl: { attribute: 'manual-url' },
     strings: { attribute: false },
     loading: { state: true, attribute: false },
     panel: { state: true, attribute: false },
@@ -115,6 +118,8 @@ export class DreamdeckChat extends LitElement {
   locale = '';
   /** Where the open thread id is kept: `local` (localStorage, default), `hash` (URL hash) or `none`. */
   persist: PersistMode = 'local';
+  /** Address of the player guide (docs/user-manual.md as your site serves it): linked from the slash-command hints. */
+  manualUrl = '';
   /** Replacement strings, merged over the locale's (`element.strings = { send: 'Go' }`). */
   strings: DreamdeckStringsOverride | undefined;
 
@@ -345,7 +350,7 @@ export class DreamdeckChat extends LitElement {
           (message) =>
             html`<dreamdeck-message
               part="message"
-              exportparts="bubble, speaker, remembered, content, actions, roll, die, total, image, choice"
+              exportparts="bubble, speaker, remembered, content, actions, roll, die, total, image, choice, search-results"
               .message=${message}
               .strings=${s}
               .persona=${this.personaOf(message.persona)}

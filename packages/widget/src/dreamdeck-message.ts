@@ -4,6 +4,7 @@ import { emit } from './events.js';
 import { iconButton, icons } from './icons.js';
 import { renderMarkdown } from './markdown.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
+import { renderSearchResults, searchResultStyles } from './search-results.js';
 import { type DreamdeckStrings, en } from './strings.js';
 import { controlStyles } from './styles.js';
 
@@ -43,6 +44,7 @@ export class DreamdeckMessage extends LitElement {
   static override styles = [
     controlStyles,
     diceStyles,
+    searchResultStyles,
     css`
       :host {
         display: block;
@@ -254,6 +256,7 @@ export class DreamdeckMessage extends LitElement {
         ${message.role === 'user' ? html`<p class="plain">${shown.content}</p>` : renderMarkdown(shown.content)}
       </div>
       ${parts.map((part) => (part.type === 'dice' ? renderDiceRoll(part.roll, s) : nothing))}
+      ${renderSearchResults(parts, s.searchResults)}
       ${images.length ? html`<div class="images">${images.map((image) => this.renderImage(image))}</div>` : nothing}
       ${
         choices && this.interactive && this.version < 0

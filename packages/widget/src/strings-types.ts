@@ -110,6 +110,10 @@ export interface DreamdeckStrings {
   memory: string;
   /** The mark on a message a remembered fact came from. */
   remembered: string;
+  /** Accessible name of a web search's list of result links. */
+  searchResults: string;
+  /** The link to the player guide (`manual-url`) in the slash-command hints. */
+  manual: string;
   /** Deletes a memory for good. */
   forget: string;
   /** Edits a memory. */
