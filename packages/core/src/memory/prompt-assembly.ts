@@ -6,6 +6,7 @@ import { readUserPersona } from '../lore/lore-book.js';
 import { type Persona, renderPersonaPrompt } from '../personas/personas.js';
 import { assignVariant, personaWithVariant, type VariantPromotions } from '../personas/prompt-variants.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
+import type { MessagePart } from '../types.js';
 import { type PromptMessage, readWindow, type StoryWindow } from './context-window.js';
 import type { MemoryRecord } from './memory-types.js';
 import { recallMemories } from './recall.js';
@@ -60,7 +61,15 @@ export interface SlotRequest {
  * Fills one of the per-turn sections (`lore`, `knowledge`, `authors-note`): its entries, most
  * important first; the assembly keeps as many as the section's budget holds.
  */
-export type SlotFiller = (request: SlotRequest) => Promise<string[]>;
+export type SlotFiller = (request: SlotRequest) => Promise<Array<string | SlotEntry>>;
+
+/** A slot entry with the source it cites: when the entry fits the budget, the narration carries the citation. */
+export interface SlotEntry {
+  /** The line, as the prompt shows it. */
+  text: string;
+  /** Where it comes from (a knowledge passage). */
+  citation?: Extract<MessagePart, { type: 'citation' }>;
+}
 
 /** Fillers of the per-turn sections that other features provide (lorebook, knowledge base, author's note). */
 export type PromptSlots = Partial<Record<'lore' | 'knowledge' | 'authors-note', SlotFiller>>;
@@ -70,7 +79,7 @@ export const SLOT_BUDGETS: Record<keyof PromptSlots, number> = { lore: 800, know
 
 const SLOT_HEADINGS: Record<keyof PromptSlots, string> = {
   lore: 'World info:',
-  knowledge: 'From the knowledge base:',
+  knowledge: 'From the knowledge base (when you use a passage, cite it by its [number]):',
   'authors-note': "Author's note:",
 };
 
@@ -111,6 +120,8 @@ export interface AssembledPrompt extends PromptContext {
   state: ThreadMemoryState;
   /** The memories recalled into the prompt. */
   recalled: MemoryRecord[];
+  /** The sources of the slot entries the prompt holds (knowledge passages), for the narration's `citation` parts. */
+  citations: Array<Extract<MessagePart, { type: 'citation' }>>;
   /** Tokens of the player's final message. */
   promptTokens: number;
   /** The counter used (loaded). */
@@ -207,6 +218,7 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
     window,
     state,
     recalled: recalled.filter((record) => late.some((s) => s.name === 'memory' && s.ids?.includes(record.id))),
+    citations: late.flatMap((section) => section.citations ?? []),
     promptTokens,
     count,
   };
@@ -217,6 +229,7 @@ interface LateSection {
   text: string;
   tokens: number;
   ids?: string[];
+  citations?: Array<Extract<MessagePart, { type: 'citation' }>>;
 }
 
 /** The per-turn sections, each within its budget: lore, recalled memory, knowledge, author's note. */
@@ -232,10 +245,15 @@ async function lateSections(
     const filler = deps.promptSlots?.[name];
     if (!filler) return { name, text: '', tokens: 0 };
     try {
+      const entries = await filler(slotRequest);
+      const kept: string[] = [];
       // the lorebook's budget is config `lore.budgetTokens`
       const budget = name === 'lore' ? deps.config().lore.budgetTokens : SLOT_BUDGETS[name];
-      const { text, tokens } = fitLines(count, SLOT_HEADINGS[name], await filler(slotRequest), budget);
-      return { name, text, tokens };
+      const { text, tokens } = fitLines(count, SLOT_HEADINGS[name], entries.map(lineOf), budget, kept);
+      const citations = entries.flatMap((entry) =>
+        typeof entry !== 'string' && entry.citation && kept.includes(entry.text) ? [entry.citation] : [],
+      );
+      return { name, text, tokens, ...(citations.length && { citations }) };
     } catch (error) {
       // a section that cannot be filled leaves the prompt without it; the turn goes on
       deps.logger.warn({ err: error, threadId: request.threadId, section: name }, 'prompt section left empty');
@@ -255,6 +273,8 @@ async function lateSections(
   const [lore, knowledge, note] = await Promise.all([fill('lore'), fill('knowledge'), fill('authors-note')]);
   return [lore, { name: 'memory', text: memoryLines.text, tokens: memoryLines.tokens, ids }, knowledge, note];
 }
+
+const lineOf = (entry: string | SlotEntry) => (typeof entry === 'string' ? entry : entry.text);
 
 /** A heading and `- ` lines, as many as fit in `budget` tokens (none: empty). `kept` collects the lines taken. */
 function fitLines(

@@ -159,15 +159,20 @@ export function demoSummary(system: string, request: string): string {
 }
 
 /** A narration prompt's last message split into the `<context>` block's remembered lines and the player's own text. */
-export function splitContext(input: string): { text: string; remembered: string[] } {
+export function splitContext(input: string): { text: string; remembered: string[]; knowledge: string[] } {
   const block = /^<context>\n([\s\S]*?)\n<\/context>\n\n/.exec(input);
-  if (!block) return { text: input, remembered: [] };
-  const remembered = (block[1] ?? '')
-    .split('\n\n')
-    .filter((section) => section.startsWith('Remembered'))
-    .flatMap((section) => section.split('\n').filter((line) => line.startsWith('- ')))
-    .map((line) => line.slice(2));
-  return { text: input.slice(block[0].length), remembered };
+  if (!block) return { text: input, remembered: [], knowledge: [] };
+  const sections = (block[1] ?? '').split('\n\n');
+  const linesOf = (prefix: string) =>
+    sections
+      .filter((section) => section.startsWith(prefix))
+      .flatMap((section) => section.split('\n').filter((line) => line.startsWith('- ')))
+      .map((line) => line.slice(2));
+  return {
+    text: input.slice(block[0].length),
+    remembered: linesOf('Remembered'),
+    knowledge: linesOf('From the knowledge base'),
+  };
 }
 
 /** The remembered fact that shares the most words with a question the player asks, if any. */

@@ -4,6 +4,7 @@
 
 export { type DescribeModelAdapterOptions, describeModelAdapter } from './describe-model-adapter.js';
 export { describeStorageAdapter } from './describe-storage-adapter.js';
+export { createHashEmbeddings, type HashEmbeddingsOptions } from './hash-embeddings.js';
 export type {
   DescribeStorageAdapterOptions,
   LeaseHolderProcess,

@@ -58,6 +58,14 @@ export const COMMAND_DETAILS: Partial<Record<CommandName, CommandDetail>> = {
   save: {
     detail: 'Your story is saved as you play. `/save` tells you how to download a copy as markdown or JSON.',
   },
+  lore: {
+    flag: 'knowledge',
+    detail: [
+      'Asks your documents (the knowledge base: `.txt`, `.md` and `.pdf` files added under World → Documents).',
+      'The GM answers from the passages it finds and cites them under its reply; open a citation to read the passage.',
+      'Example: `/lore who rules the harbour?`. Only your documents, this story’s and the shared ones are searched.',
+    ].join('\n'),
+  },
   search: {
     flag: 'webSearch',
     needsSearch: true,

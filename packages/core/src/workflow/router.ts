@@ -95,6 +95,13 @@ export const COMMANDS = {
     /** One line on what it does. */
     help: "Today's report: turns played, dice rolled, to-dos done, feedback given.",
   },
+  /** `/lore <question>`: asks the knowledge base; the GM answers from the passages it finds and cites them. */
+  lore: {
+    /** An example of the command as a player types it. */
+    usage: '/lore who rules the harbour?',
+    /** One line on what it does. */
+    help: 'Ask your documents (the knowledge base); the GM answers and cites them.',
+  },
 } as const;
 
 /** A slash command name. */

@@ -90,6 +90,38 @@ export async function runCommand(
         })),
       ];
     }
+    case 'lore': {
+      const question = args.trim();
+      if (!question) {
+        return [
+          await tasks.reply({
+            ...base,
+            kind: 'help',
+            content: 'Ask the knowledge base a question: `/lore who rules the harbour?`',
+          }),
+        ];
+      }
+      const found = await tasks.lookupKnowledge({ userId: input.userId, threadId: input.threadId, query: question });
+      if (!found.passages) {
+        return [
+          await tasks.reply({
+            ...base,
+            kind: 'knowledge',
+            content: found.enabled
+              ? 'Your documents say nothing about that. Add documents under World → Documents, or ask another way.'
+              : 'The knowledge base is switched off for this story.',
+          }),
+        ];
+      }
+      // the narration's knowledge section holds the passages for the question, and cites them
+      return narrateAndIllustrate(kit, input, {
+        ...base,
+        userId: input.userId,
+        persona: input.persona,
+        before,
+        prompt: question,
+      });
+    }
     case 'todo':
       return [await tasks.todoCommand({ ...base, userId: input.userId, args })];
     case 'report':

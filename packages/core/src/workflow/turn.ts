@@ -63,8 +63,8 @@ async function send(kit: TurnKit, input: TurnInput, text: string, playerId: stri
       ids.push(...(await runCommand(kit, input, 'storyboard', '', playerId)));
       break;
     case 'knowledge': {
-      const lines = await tasks.lookupKnowledge({ userId: input.userId, query: routed.query });
-      ids.push(...(await narrateAndIllustrate(kit, input, narrationFor(input, playerId, [text, ...lines].join('\n')))));
+      // the prompt's knowledge section brings the passages the player sees (and cites them)
+      ids.push(...(await narrateAndIllustrate(kit, input, narrationFor(input, playerId, text))));
       break;
     }
     case 'search': {
