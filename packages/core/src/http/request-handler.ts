@@ -10,7 +10,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { flagRoutes } from './routes/flags.js';
-import { loreRoutes } from './routes/lore.js';
+import { knowledgeRoutes } from './routes/knowledge.js';
 import { loreRoutes } from './routes/lore.js';
 import { memoryRoutes } from './routes/memory.js';
 import { personaRoutes } from './routes/personas.js';
@@ -72,7 +72,7 @@ export function createRequestHandler(dd: Dreamdeck, options: RequestHandlerOptio
     ...preferenceRoutes(context),
     ...memoryRoutes(context),
     ...loreRoutes(context),
-    ...loreRoutes(context),
+    ...knowledgeRoutes(context),
     ...todoRoutes(context),
     ...adminRoutes(context),
     ...experimentRoutes(context),
