@@ -89,6 +89,8 @@ export function runTurn(context: EngineContext, request: TurnRequest): Turn {
       // the turn runs for real: from now on other instances can read it (a refused turn never writes)
       journals.share(journal);
       if (prepared.kind === 'input' && prepared.player) sink.player = prepared.player;
+      // tool messages carry the turn's persona (a resume reads the story's)
+      sink.persona = prepared.kind === 'input' ? prepared.input.persona : (await storage.getThread(threadId))?.persona;
       resumed = prepared.kind === 'resume';
       // a turn that may pause needs a checkpoint, and a resume continues a paused run
       checkpointed = resumed || (prepared.kind === 'input' && mayPause(prepared.input));

@@ -24,6 +24,8 @@ export function newMessage(
  */
 export async function storeReply(context: TurnContext, threadId: string, message: StoryMessage): Promise<string> {
   const sink = sinkFor(context, threadId);
+  // the speaker of the turn, kept with the message (not read from the story's persona later)
+  if (!message.persona && sink.persona) message = { ...message, persona: sink.persona };
   await context.storage.appendMessage(message);
   sink.emit({
     type: 'message-start',
@@ -46,6 +48,8 @@ export interface ReplyInput {
   parts?: MessagePart[];
   /** `tool` unless said otherwise. */
   role?: 'tool' | 'system';
+  /** Who says it; default the turn's persona. */
+  persona?: string;
 }
 
 /** Stores and emits a reply the engine writes itself ({@link storeReply}). Returns its id. */
@@ -58,6 +62,7 @@ export function sendReply(context: TurnContext, input: ReplyInput): Promise<stri
       kind: input.kind,
       content: input.content,
       ...(input.parts && { parts: input.parts }),
+      ...(input.persona && { persona: input.persona }),
     }),
   );
 }

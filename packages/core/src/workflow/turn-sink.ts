@@ -13,6 +13,11 @@ export interface TurnSink {
   /** The player's message, once stored. */
   player?: StoryMessage;
   /**
+   * The persona the turn runs as: stamped on the tool and system messages it stores (dice,
+   * storyboards, help), so they keep their speaker after a `/persona` switch (issue 21).
+   */
+  persona?: string;
+  /**
    * Task work the turn waits for before it ends, however it ends: an aborted run stops waiting
    * for its tasks, but a reply's last write (its partial text, status `aborted`) must still land.
    */

@@ -44,6 +44,8 @@ export function createSwitchPersonaTask(context: TurnContext) {
     return sendReply(context, {
       ...input,
       kind: 'system',
+      // the new GM says it
+      persona: next.id,
       content: `${next.icon} **${next.name}** takes over the story.`,
     });
   });

@@ -28,9 +28,16 @@ export function createPaintTask(context: TurnContext) {
       kind: 'storyboard',
       content: '',
       parts: [],
+      ...(sink.persona && { persona: sink.persona }),
     });
     await storage.appendMessage(message);
-    sink.emit({ type: 'message-start', messageId: message.id, role: 'tool', kind: 'storyboard' });
+    sink.emit({
+      type: 'message-start',
+      messageId: message.id,
+      role: 'tool',
+      kind: 'storyboard',
+      ...(sink.persona && { persona: sink.persona }),
+    });
     const parts: MessagePart[] = [];
     const failures: string[] = [];
     let painted = 0;
