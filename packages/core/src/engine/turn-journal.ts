@@ -72,6 +72,9 @@ export class TurnJournal implements TurnEventSource {
   private graceMs: number | undefined;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private watched = false;
+  /** A reader subscribed at some point; one left before the end. */
+  private everRead = false;
+  private leftEarly = false;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   private readonly maxEventBytes: number;
@@ -109,6 +112,14 @@ export class TurnJournal implements TurnEventSource {
   /** About how many bytes the held entries take (characters of JSON). */
   get size(): number {
     return this.bytes;
+  }
+
+  /**
+   * Whether every reader read the turn to its end: at least one subscribed and none left while it
+   * ran. A journal read to the end needs no long retention (no client is waiting to rejoin it).
+   */
+  get readToEnd(): boolean {
+    return this.everRead && !this.leftEarly;
   }
 
   /** Readers subscribed right now. */
@@ -220,9 +231,12 @@ export class TurnJournal implements TurnEventSource {
     const reader: Reader = { position: Math.max(position, this.sealed), onEvents, onEnd };
     this.readers ??= new Set();
     this.readers.add(reader);
+    this.everRead = true;
     clearTimeout(this.graceTimer);
     return () => {
-      if (this.readers?.delete(reader) && this.readers.size === 0) this.unread();
+      if (!this.readers?.delete(reader)) return;
+      this.leftEarly = true;
+      if (this.readers.size === 0) this.unread();
     };
   }
 

@@ -7,6 +7,12 @@ import { type SharedTurnStorage, TurnMirror } from './turn-mirror.js';
 
 /** How long a finished turn's journal stays readable for a late rejoin (default of `turnRetentionMs`). */
 export const DEFAULT_TURN_RETENTION_MS = 60_000;
+/**
+ * How long a finished turn's journal stays when every reader read it to the end (no client waits to
+ * rejoin it): long enough for a reader racing the end, short enough that a busy server does not hold
+ * a minute of finished turns in memory.
+ */
+export const READ_TURN_RETENTION_MS = 5_000;
 /** Bytes of finished journals one engine keeps at most; past it the oldest are freed early. */
 export const RETAINED_MAX_BYTES = 32 * 1024 * 1024;
 /** Stored turn events of a turn that never ended (its instance died) are pruned after this long. */
@@ -112,11 +118,23 @@ export class TurnJournals {
     journal.share(mirror.add);
   }
 
-  /** The turn has pushed `turn-end`: keeps its journal for the retention, then frees it. */
+  /**
+   * The turn has pushed `turn-end`: keeps its journal for the retention, then frees it; after
+   * {@link READ_TURN_RETENTION_MS} already when every reader read it to the end.
+   */
   finish(journal: TurnJournal): void {
     const { turnId } = journal;
     if (this.finished.has(turnId) || this.journals.get(turnId) !== journal) return;
-    const timer = setTimeout(() => this.free(turnId), this.options.retentionMs);
+    const { retentionMs } = this.options;
+    const first = Math.min(retentionMs, READ_TURN_RETENTION_MS);
+    // decided when the first period ends: by then every reader has had the end or has left
+    const timer = setTimeout(() => {
+      const entry = this.finished.get(turnId);
+      if (entry && !journal.readToEnd && first < retentionMs) {
+        entry.timer = setTimeout(() => this.free(turnId), retentionMs - first);
+        entry.timer.unref?.();
+      } else this.free(turnId);
+    }, first);
     timer.unref?.();
     const bytes = journal.size;
     this.finished.set(turnId, { bytes, timer });
