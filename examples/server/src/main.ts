@@ -15,6 +15,7 @@ const lines = [
   `  api:      ${running.apiUrl}`,
   `  model:    ${running.description.model}`,
   `  images:   ${running.description.images}`,
+  `  search:   ${running.description.search}`,
   `  database: ${running.description.database}`,
 ];
 lines.push(

@@ -48,7 +48,7 @@ export function renderPage(options: PageOptions): string {
   const endpoint = JSON.stringify(options.endpoint);
   const body = options.widget
     ? `<script type="module" src="${attribute(options.widgetUrl ?? '/dreamdeck-chat.js')}"></script>
-<dreamdeck-chat endpoint="${options.endpoint.replace(/[^\w/-]/g, '')}" theme="auto"></dreamdeck-chat>`
+<dreamdeck-chat endpoint="${options.endpoint.replace(/[^\w/-]/g, '')}" theme="auto" manual-url="/docs/user-manual.md"></dreamdeck-chat>`
     : `<div id="log" aria-live="polite"></div>
 <form id="form"><input id="text" autocomplete="off" placeholder="What do you do?" aria-label="What do you do?" required maxlength="4000"><button>Send</button></form>
 <script type="module">

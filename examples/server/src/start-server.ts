@@ -14,6 +14,7 @@ import {
   type ImageAdapter,
   type Logger,
   type ModelAdapter,
+  type SearchAdapter,
   type StorageAdapter,
 } from '@dreamdeck/core';
 import {
@@ -45,6 +46,8 @@ export interface StartServerOptions {
   model?: ModelAdapter;
   /** The image backend; else `imagesFromEnv()` (`DREAMDECK_IMAGES`, demo by default). */
   images?: ImageAdapter;
+  /** Web search; else `searchFromEnv()` (`DREAMDECK_SEARCH`, none by default; when set, `webSearch` defaults on). */
+  search?: SearchAdapter;
   /** Engine config given in code (wins over `DREAMDECK_*` env). */
   config?: DreamdeckConfigInput;
   /** Token secret shared by every instance (default `DREAMDECK_SECRET`, else random per start; `pnpm example` keeps one in `./.dreamdeck/secret`). */
@@ -117,7 +120,7 @@ export interface RunningServer {
   auth: TokenAuth;
   server: Server;
   /** What it runs on, for banners. */
-  description: { model: string; images: string; database: string };
+  description: { model: string; images: string; database: string; search: string };
   /** Stops accepting, ends open streams, closes the engine and storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -126,6 +129,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-chat.js');
 const DEFAULT_ADMIN_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-admin.js');
 const FAVICON = resolve(here, '../assets/favicon.svg');
+const USER_MANUAL = resolve(here, '../../../docs/user-manual.md');
 
 /** Content-Security-Policy for the pages: scripts only from this origin, except the fallback page's inline one. */
 function contentSecurityPolicy(inlineScript: boolean): string {
@@ -201,6 +205,12 @@ async function chooseModel(options: StartServerOptions, env: Record<string, stri
   return { model, images };
 }
 
+async function chooseSearch(options: StartServerOptions, env: Record<string, string | undefined>) {
+  if (options.search) return { adapter: options.search, description: `${options.search.name} (given)` };
+  const fromEnv = await optionalImport(() => import('@dreamdeck/adapters/search'));
+  return fromEnv ? await fromEnv.searchFromEnv(env) : { adapter: undefined, description: 'no web search' };
+}
+
 /**
  * Starts the reference Dreamdeck server: the HTTP API under `/api` (guest mode on), a page hosting
  * `<dreamdeck-chat endpoint="/api">` at `/`, an admin page hosting `<dreamdeck-admin>` at `/admin`
@@ -213,7 +223,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const env = options.env ?? process.env;
   const { storage, database } = await chooseStorage(options, env);
   const { model, images } = await chooseModel(options, env);
+  const search = await chooseSearch(options, env);
   const config: DreamdeckConfigInput = { ...options.config };
+  if (search.adapter && !env.DREAMDECK_FEATURES__WEB_SEARCH && config.features?.webSearch === undefined) {
+    // a search service was set up: let the demo page use it
+    config.features = { ...config.features, webSearch: true };
+  }
   if (!env.DREAMDECK_LIMITS__API_CALLS_PER_HOUR && config.limits?.apiCallsPerHour === undefined) {
     // the demo page makes a handful of calls per visit; 60 an hour is tight for trying it out
     config.limits = { ...config.limits, apiCallsPerHour: 2000 };
@@ -222,6 +237,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     storage,
     model: model.adapter,
     ...(images.adapter && { images: images.adapter }),
+    ...(search.adapter && { search: search.adapter }),
     config,
     env,
     ...(options.logger && { logger: options.logger }),
@@ -270,6 +286,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       );
     }
     if (pathname === '/favicon.svg') return assets.serve(request, FAVICON, 'image/svg+xml');
+    // the player guide, linked from the chat's command hints (plain text: readable offline, no renderer)
+    if (pathname === '/docs/user-manual.md' && existsSync(USER_MANUAL))
+      return assets.serve(request, USER_MANUAL, 'text/plain; charset=utf-8');
     if (pathname === '/admin.js') return script(ADMIN_PAGE_SCRIPT);
     // the bundles, and the files they load on demand (German, the Memory panel, the story list and
     // settings, the turn stream's parser, …) from beside them: any dreamdeck-*.js the build wrote
@@ -319,7 +338,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     handler,
     auth,
     server,
-    description: { model: model.description, images: images.description, database },
+    description: { model: model.description, images: images.description, database, search: search.description },
     close,
   };
 }
