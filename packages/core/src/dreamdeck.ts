@@ -70,9 +70,10 @@ export interface DreamdeckOptions {
   turnLeaseMs?: number;
   /**
    * How long, in milliseconds, a finished turn's events stay readable for a client that rejoins it
-   * late (`session.rejoin`, `GET /threads/:id/turns/:turnId/events`; default 60,000). Each engine
-   * also keeps at most 32 MB of finished turns in memory; on PostgreSQL, stored turn events are
-   * pruned after this long.
+   * late (`session.rejoin`, `GET /threads/:id/turns/:turnId/events`; default 60,000). A turn every
+   * reader read to its end is freed after 5 s already (at most this long). Each engine also keeps
+   * at most 32 MB of finished turns in memory; on PostgreSQL, stored turn events are pruned after
+   * this long.
    */
   turnRetentionMs?: number;
 }
