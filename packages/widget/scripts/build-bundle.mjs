@@ -399,6 +399,10 @@ const lazyLocales = {
     build.onResolve({ filter: /^\.\/dreamdeck-memory\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './dreamdeck-memory.js', external: true } : undefined,
     );
+    // the survey card (issue 22), fetched when the first survey interrupt arrives
+    build.onResolve({ filter: /^\.\/dreamdeck-survey\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './dreamdeck-survey.js', external: true } : undefined,
+    );
     // the story list and settings panels too (issue 21: the main bundle's budget)
     build.onResolve({ filter: /^\.\/dreamdeck-panels\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './dreamdeck-panels.js', external: true } : undefined,
@@ -469,6 +473,7 @@ const entries = {
   'dreamdeck-locale-de': 'src/strings-de.ts',
   'dreamdeck-memory': 'src/dreamdeck-memory.ts',
   'dreamdeck-panels': 'src/dreamdeck-panels.ts',
+  'dreamdeck-survey': 'src/dreamdeck-survey.ts',
   'dreamdeck-turn-events': 'src/turn-events.ts',
 };
 await checkLexer();
@@ -529,6 +534,7 @@ const BUNDLE_TYPES = {
   'dreamdeck-locale-de': "export { de, de as default } from './index.js';",
   'dreamdeck-memory': "export type { DreamdeckMemoryPanel } from './index.js';",
   'dreamdeck-panels': "export type { DreamdeckSettings, DreamdeckThreadList } from './index.js';",
+  'dreamdeck-survey': "export type { DreamdeckSurvey } from './index.js';",
   'dreamdeck-turn-events': "export { readTurnEvents } from './index.js';",
 };
 for (const [entry, types] of Object.entries(BUNDLE_TYPES)) {

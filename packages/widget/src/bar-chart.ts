@@ -18,6 +18,8 @@ export interface BarChartOptions {
   height?: number;
   /** Accessible title. */
   title: string;
+  /** The text under a group (default: the label from its sixth character: `2026-01-02` shows `01-02`). */
+  tick?: (label: string) => string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function barChart(groups: BarGroup[], options: BarChartOptions): Template
           const h = value * scale;
           return svg`<rect x=${x0 + index * bar} y=${height - bottom - h} width=${bar - 2} height=${h} fill=${options.colors[index] ?? 'currentColor'}><title>${`${group.label} — ${options.series[index]}: ${value}`}</title></rect>`;
         })}
-        <text x=${x0 + (series * bar) / 2} y=${height - 6} font-size="9" text-anchor="middle" fill="currentColor">${group.label.slice(5)}</text>
+        <text x=${x0 + (series * bar) / 2} y=${height - 6} font-size="9" text-anchor="middle" fill="currentColor">${options.tick ? options.tick(group.label) : group.label.slice(5)}</text>
       </g>`;
     })}
   </svg>`;

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { DreamdeckClient } from './api-client.js';
 import type { ChatError, ConnectionState } from './connection-controller.js';
 import { iconButton, icons } from './icons.js';
-import type { InterruptEvent, StoryImage } from './protocol.js';
+import type { InterruptAnswer, InterruptEvent, StoryImage } from './protocol.js';
 import type { DreamdeckStrings } from './strings.js';
 
 /** The chat's side panels. */
@@ -61,7 +61,7 @@ export function renderMemoryPanel(
 
 /**
  * The question the GM waits on (`part="interrupt"`): a storyboard's prompts with Approve and Skip,
- * or the GM's options as buttons.
+ * the GM's options as buttons, or a survey's card (`<dreamdeck-survey>`, loaded on demand).
  *
  * @param interrupt - the `interrupt` event
  * @param busy - a turn runs: the buttons are disabled
@@ -72,8 +72,22 @@ export function renderInterrupt(
   interrupt: InterruptEvent,
   busy: boolean,
   strings: DreamdeckStrings,
-  answer: (value: boolean | string) => void,
+  answer: (value: InterruptAnswer) => void,
 ): TemplateResult {
+  if (interrupt.kind === 'survey' && interrupt.survey) {
+    // the card is its own file, fetched when the first survey arrives
+    void import('./dreamdeck-survey.js');
+    return html`<div class="interrupt" part="interrupt" role="group" aria-label=${interrupt.prompt}>
+      <p>${interrupt.prompt}</p>
+      <dreamdeck-survey
+        part="survey"
+        .survey=${interrupt.survey}
+        ?busy=${busy}
+        .strings=${strings.survey}
+        @dreamdeck-survey-answer=${(event: CustomEvent<{ value: InterruptAnswer }>) => answer(event.detail.value)}
+      ></dreamdeck-survey>
+    </div>`;
+  }
   const options = interrupt.options ?? [];
   const button = (value: boolean | string, label: string, primary?: boolean) =>
     html`<button class=${primary ? 'primary' : nothing} ?disabled=${busy} @click=${() => answer(value)}>${label}</button>`;

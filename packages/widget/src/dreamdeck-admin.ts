@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import { barChart } from './bar-chart.js';
+import './dreamdeck-admin-experiments.js';
 import { emit } from './events.js';
 import { icon, icons } from './icons.js';
 import type { FeedbackAnswer, FlagsAnswer, UsageAnswer } from './protocol.js';
@@ -30,6 +31,7 @@ import { controlStyles, themeStyles } from './styles.js';
  * @csspart usage - the usage table
  * @csspart chart - the feedback bar chart
  * @csspart comments - the recent comments list
+ * @csspart experiments - the survey results and prompt experiments (`<dreamdeck-admin-experiments>`)
  *
  * @cssprop --dreamdeck-bg - background
  * @cssprop --dreamdeck-fg - text colour
@@ -164,7 +166,7 @@ export class DreamdeckAdmin extends LitElement {
     if ((changed.has('endpoint') || changed.has('token')) && this.endpoint && this.token) void this.refresh();
   }
 
-  /** Reloads flags, usage and feedback. */
+  /** Reloads flags, usage and feedback (and, through a new client, the surveys and experiments). */
   async refresh(): Promise<void> {
     this.client = new DreamdeckClient({ endpoint: this.endpoint, token: this.token, storage: null });
     this.error = '';
@@ -234,7 +236,8 @@ export class DreamdeckAdmin extends LitElement {
       <section part="section" aria-labelledby="feedback-title">
         <h3 id="feedback-title">${a.feedback}</h3>
         ${this.renderFeedback(a)}
-      </section>`;
+      </section>
+      <dreamdeck-admin-experiments part="experiments" .client=${this.client} .strings=${a}></dreamdeck-admin-experiments>`;
   }
 
   private renderUsage(a: DreamdeckAdminStrings) {

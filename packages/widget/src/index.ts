@@ -22,6 +22,7 @@ export { DreamdeckDice } from './dreamdeck-dice.js';
 export type { DreamdeckMemoryPanel } from './dreamdeck-memory.js';
 export { DreamdeckMessage, type FeedbackDetail } from './dreamdeck-message.js';
 export { DreamdeckSettings } from './dreamdeck-settings.js';
+export type { DreamdeckSurvey, SurveyCardAnswers, SurveyQuestions } from './dreamdeck-survey.js';
 export { DreamdeckThreadList, type ThreadDetail, type ThreadRenameDetail } from './dreamdeck-thread-list.js';
 export { decodeEntities, type MarkdownTemplate, renderMarkdown, safeHref } from './markdown.js';
 export type { PreferenceChange } from './preferences-controller.js';
@@ -29,6 +30,7 @@ export type {
   DiceRoll,
   FeedbackAnswer,
   FlagsAnswer,
+  InterruptAnswer,
   InterruptEvent,
   LoadedMessage,
   MessageAlternative,
@@ -47,6 +49,7 @@ export {
   type DreamdeckAdminStrings,
   type DreamdeckStrings,
   type DreamdeckStringsOverride,
+  type DreamdeckSurveyStrings,
   en,
   format,
   loadLocale,

@@ -36,6 +36,12 @@ export type InterruptEvent = Extract<
   }
 >;
 
+/**
+ * The answer to an `interrupt`: `true`/`false` for a storyboard, one of the options for a choice,
+ * answers by question id (or `null` to skip) for a survey.
+ */
+export type InterruptAnswer = boolean | string | Record<string, number | string> | null;
+
 /** A persona as `GET /personas` lists it. */
 export interface PersonaInfo {
   /** The persona's id (`storyteller`, `dungeon-master`, …), as threads and preferences name it. */

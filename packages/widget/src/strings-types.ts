@@ -137,6 +137,20 @@ export interface DreamdeckStrings {
    * only the admin view imports, so the chat file does not carry them).
    */
   admin?: Partial<DreamdeckAdminStrings>;
+  /** The survey card's strings, over the English ones in `enSurvey` (`dreamdeck-survey.ts`, loaded with the card). */
+  survey?: Partial<DreamdeckSurveyStrings>;
+}
+
+/** The strings of the survey card, `<dreamdeck-survey>` (English: `enSurvey`). */
+export interface DreamdeckSurveyStrings {
+  /** The button that sends the answers. */
+  send: string;
+  /** The button that skips the survey. */
+  skip: string;
+  /** A rating's tooltip; `{n}` is the rating. */
+  rating: string;
+  /** Shown when Send is pressed with nothing answered. */
+  optional: string;
 }
 
 /** The strings only `<dreamdeck-admin>` shows (English: `enAdmin`). */
@@ -171,4 +185,30 @@ export interface DreamdeckAdminStrings {
   refresh: string;
   /** Shown when the token lacks the admin role. */
   forbidden: string;
+  /** Heading of the survey results. */
+  surveys: string;
+  /** Survey results: responses stored. */
+  responses: string;
+  /** Survey results: responses that answered. */
+  answered: string;
+  /** Survey results: responses that skipped. */
+  skipped: string;
+  /** Survey results: a rating question's mean. */
+  mean: string;
+  /** Survey results: the rating chart's series (answers per rating). */
+  answers: string;
+  /** Survey results: the button that loads more text answers. */
+  more: string;
+  /** Heading of the prompt experiments. */
+  variants: string;
+  /** Experiment table column: the variant. */
+  variant: string;
+  /** Experiment table column: the share of thumbs up. */
+  upShare: string;
+  /** Experiment table column: the 95% interval of that share. */
+  interval: string;
+  /** The button that makes a variant the default. */
+  promote: string;
+  /** Marks the promoted variant. */
+  promoted: string;
 }

@@ -1,6 +1,6 @@
-import type { DreamdeckAdminStrings, DreamdeckStrings } from './strings-types.js';
+import type { DreamdeckAdminStrings, DreamdeckStrings, DreamdeckSurveyStrings } from './strings-types.js';
 
-export type { DreamdeckAdminStrings, DreamdeckStrings };
+export type { DreamdeckAdminStrings, DreamdeckStrings, DreamdeckSurveyStrings };
 
 /** English. */
 export const en: DreamdeckStrings = {
@@ -137,13 +137,15 @@ export function loadLocale(locale: string | undefined): Promise<boolean> {
 }
 
 /** A partial override of {@link DreamdeckStrings}; nested objects are merged too. */
-export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin'>> & {
+export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin' | 'survey'>> & {
   /** Slash-command hints to add or replace, merged over the locale's. */
   commands?: Record<string, string>;
   /** Flag display names to add or replace, merged over the locale's. */
   flagNames?: Record<string, string>;
   /** `<dreamdeck-admin>` strings, merged over the locale's. */
   admin?: Partial<DreamdeckAdminStrings>;
+  /** Survey card strings, merged over the locale's. */
+  survey?: Partial<DreamdeckSurveyStrings>;
 };
 
 /**
@@ -162,6 +164,7 @@ export function resolveStrings(locale: string | undefined, overrides?: Dreamdeck
     commands: { ...base.commands, ...overrides.commands },
     flagNames: { ...base.flagNames, ...overrides.flagNames },
     admin: { ...base.admin, ...overrides.admin },
+    survey: { ...base.survey, ...overrides.survey },
   };
 }
 

@@ -2,7 +2,7 @@ import { DreamdeckApiError } from './api-client.js';
 import { ChatController, type ChatHost } from './chat-controller.js';
 import type { ConnectionController } from './connection-controller.js';
 import { apiPath, emit } from './events.js';
-import type { StoryMessage, TurnEvent } from './protocol.js';
+import type { InterruptAnswer, StoryMessage, TurnEvent } from './protocol.js';
 import type { StoryController } from './story-controller.js';
 import { applyTurnEvent, regenerableId, settleStreaming } from './story-state.js';
 import type { DreamdeckStrings } from './strings.js';
@@ -10,7 +10,7 @@ import type { DreamdeckStrings } from './strings.js';
 /** What a turn was started with, so Retry can do it again. */
 export type TurnAction =
   | { kind: 'send'; text: string }
-  | { kind: 'resume'; interruptId: string; value: boolean | string }
+  | { kind: 'resume'; interruptId: string; value: InterruptAnswer }
   | { kind: 'regenerate'; messageId: string };
 
 /**
@@ -116,7 +116,7 @@ export class TurnController extends ChatController<TurnController> {
    *
    * @param value - `true`/`false` for a storyboard, one of the options for a choice
    */
-  async answer(value: boolean | string): Promise<void> {
+  async answer(value: InterruptAnswer): Promise<void> {
     const interrupt = this.#story.interrupt;
     if (interrupt) await this.#run({ kind: 'resume', interruptId: interrupt.interruptId, value });
   }

@@ -1,5 +1,6 @@
 import type { Dreamdeck } from '../../dreamdeck.js';
 import type { StorySession } from '../../session.js';
+import type { SurveyDefinition } from '../../surveys/survey-types.js';
 import type { InterruptKind, StoryMessage } from '../../types.js';
 import { boundedMessage } from '../../workflow/export-story.js';
 import type { AuthUser } from '../token-auth.js';
@@ -25,6 +26,8 @@ export interface PendingInterrupt {
   prompt: string;
   /** The answers to pick from, for a `choice`. */
   options?: string[];
+  /** For a `survey`: its id, title and questions. */
+  survey?: SurveyDefinition;
 }
 
 /**
@@ -89,5 +92,6 @@ export async function pendingInterruptOf(session: StorySession): Promise<Pending
     kind: pending.kind,
     prompt: pending.prompt,
     ...(pending.options && { options: [...pending.options] }),
+    ...(pending.survey && { survey: pending.survey }),
   };
 }
