@@ -113,6 +113,10 @@ export class SqliteStore extends BaseStore {
 
   #search(operation: SearchOperation): SearchItem[] {
     const prefix = namespacePath(operation.namespacePrefix);
+    // the paths under `prefix` as a range of the primary key (an index seek, not a scan of every
+    // user's items): a path ends its labels with U+001F, so everything under it sorts before U+0020
+    const range = (column: string) => (prefix ? `${column} >= ? AND ${column} < ?` : `${column} >= ?`);
+    const bounds = prefix ? [prefix, `${prefix.slice(0, -1)}\u0020`] : [prefix];
     const limit = operation.limit ?? 10;
     const offset = operation.offset ?? 0;
     const terms = operation.query ? searchTerms(operation.query) : [];
@@ -122,14 +126,14 @@ export class SqliteStore extends BaseStore {
       const rows = this.#sql(
         `SELECT s.*, -bm25(dd_store_fts) AS score FROM dd_store_fts f
            JOIN dd_store s ON s.path = f.path AND s.key = f.key
-           WHERE dd_store_fts MATCH ? AND substr(s.path, 1, length(?)) = ?
+           WHERE dd_store_fts MATCH ? AND ${range('s.path')}
            ORDER BY bm25(dd_store_fts)`,
-      ).all(match, prefix, prefix) as Array<StoreRow & { score: number }>;
+      ).all(match, ...bounds) as Array<StoreRow & { score: number }>;
       candidates = rows.map((row) => ({ ...this.#toItem(row), score: row.score }));
     } else {
       const rows = this.#sql(
-        'SELECT * FROM dd_store WHERE substr(path, 1, length(?)) = ? ORDER BY updated_at DESC, key',
-      ).all(prefix, prefix) as StoreRow[];
+        `SELECT * FROM dd_store WHERE ${range('path')} ORDER BY updated_at DESC, key`,
+      ).all(...bounds) as StoreRow[];
       candidates = rows.map((row) => this.#toItem(row));
       if (terms.length > 0) {
         candidates = candidates
