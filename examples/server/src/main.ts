@@ -1,15 +1,17 @@
 import { resolve } from 'node:path';
+import { exampleExperiments } from './example-experiments.js';
 import { readOrCreateSecret } from './secret-file.js';
 import { startServer } from './start-server.js';
 
 /**
  * `pnpm example`: the reference server on http://localhost:8787 (PORT), stopped cleanly by
  * SIGTERM/SIGINT. Tokens are signed with `DREAMDECK_SECRET`, else with a secret kept in
- * `./.dreamdeck/secret` (where `pnpm example` was run), so stories survive a restart.
+ * `./.dreamdeck/secret` (where `pnpm example` was run), so stories survive a restart. A demo survey
+ * and storyteller prompt variants are configured unless a config file is given (see example-experiments.ts).
  */
 const secretFile = resolve(process.env.INIT_CWD ?? '.', '.dreamdeck/secret');
 const secret = process.env.DREAMDECK_SECRET || readOrCreateSecret(secretFile);
-const running = await startServer({ secret });
+const running = await startServer({ secret, config: exampleExperiments(process.env) });
 const lines = [
   `Dreamdeck example server listening on ${running.url}`,
   `  api:      ${running.apiUrl}`,
