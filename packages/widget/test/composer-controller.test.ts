@@ -117,10 +117,10 @@ describe('ComposerController', () => {
     const { host, type, press, hints, input } = await composer();
     await type('/r');
     // /roll is hidden: dice are off
-    expect(hints()).toEqual(['/reset', '/remember']);
+    expect(hints()).toEqual(['/report', '/reset', '/remember']);
     host.preferences.flags.flags.diceRolling = true;
     await type('/R');
-    expect(hints()).toEqual(['/roll', '/reset', '/remember']);
+    expect(hints()).toEqual(['/roll', '/report', '/reset', '/remember']);
     expect((await press('Tab')).defaultPrevented).toBe(true);
     expect(input.value).toBe('/roll ');
     expect(hints()).toEqual([]);
