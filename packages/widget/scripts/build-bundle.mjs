@@ -403,6 +403,11 @@ const lazyLocales = {
     build.onResolve({ filter: /^\.\/dreamdeck-survey\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './dreamdeck-survey.js', external: true } : undefined,
     );
+    // the World panel (lore, author's note, imports; issue 20), and the knowledge base's document
+    // list it loads in turn when that file is there
+    build.onResolve({ filter: /^\.\/dreamdeck-(world|knowledge-docs)\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+    );
     // the story list and settings panels too (issue 21: the main bundle's budget)
     build.onResolve({ filter: /^\.\/dreamdeck-panels\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './dreamdeck-panels.js', external: true } : undefined,
@@ -472,6 +477,7 @@ const entries = {
   'dreamdeck-admin': 'src/dreamdeck-admin-bundle.ts',
   'dreamdeck-locale-de': 'src/strings-de.ts',
   'dreamdeck-memory': 'src/dreamdeck-memory.ts',
+  'dreamdeck-world': 'src/dreamdeck-world.ts',
   'dreamdeck-panels': 'src/dreamdeck-panels.ts',
   'dreamdeck-survey': 'src/dreamdeck-survey.ts',
   'dreamdeck-turn-events': 'src/turn-events.ts',
@@ -533,6 +539,7 @@ const BUNDLE_TYPES = {
   'dreamdeck-admin': "export { DreamdeckAdmin } from './index.js';",
   'dreamdeck-locale-de': "export { de, de as default } from './index.js';",
   'dreamdeck-memory': "export type { DreamdeckMemoryPanel } from './index.js';",
+  'dreamdeck-world': "export type { DreamdeckWorld } from './index.js';",
   'dreamdeck-panels': "export type { DreamdeckSettings, DreamdeckThreadList } from './index.js';",
   'dreamdeck-survey': "export type { DreamdeckSurvey } from './index.js';",
   'dreamdeck-turn-events': "export { readTurnEvents } from './index.js';",

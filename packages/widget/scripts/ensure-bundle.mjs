@@ -7,9 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outputs = ['dreamdeck-chat.js', 'dreamdeck-admin.js', 'dreamdeck-locale-de.js', 'dreamdeck-memory.js'].map(
-  (file) => join(root, 'dist', file),
-);
+const outputs = [
+  'dreamdeck-chat.js',
+  'dreamdeck-admin.js',
+  'dreamdeck-locale-de.js',
+  'dreamdeck-memory.js',
+  'dreamdeck-world.js',
+].map((file) => join(root, 'dist', file));
 
 /** Newest modification time under `path` (a file or a folder), in ms; 0 when it is missing. */
 function newest(path) {

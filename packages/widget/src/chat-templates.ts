@@ -6,7 +6,7 @@ import type { InterruptAnswer, InterruptEvent, StoryImage } from './protocol.js'
 import type { DreamdeckStrings } from './strings.js';
 
 /** The chat's side panels. */
-export type ChatPanel = 'threads' | 'settings' | 'memory';
+export type ChatPanel = 'threads' | 'settings' | 'memory' | 'world';
 
 /**
  * The top bar (`part="header"`): the story list button, the title, the connection badge, and the
@@ -31,7 +31,7 @@ export function renderHeader(
     ${button('threads', icons.menu)}
     <h2>${title}</h2>
     <span class="connection ${state}" part="connection" role="status">${strings[state]}</span>
-    ${button('memory', icons.memory)} ${button('settings', icons.settings)}
+    ${button('world', icons.world)} ${button('memory', icons.memory)} ${button('settings', icons.settings)}
   </header>`;
 }
 
@@ -57,6 +57,33 @@ export function renderMemoryPanel(
     .strings=${strings}
     @dreamdeck-memory-change=${changed}
   ></dreamdeck-memory>`;
+}
+
+/**
+ * The World panel (`part="world"`): `<dreamdeck-world>` (lore, the author's note, imports, the
+ * knowledge base's documents), defined by its own file that the chat imports when it first opens.
+ *
+ * @param client - the chat's API client
+ * @param threadId - the open story
+ * @param strings - the strings
+ * @param language - the chat's language
+ * @param changed - called after lore, the note or the personas changed
+ */
+export function renderWorldPanel(
+  client: DreamdeckClient | undefined,
+  threadId: string | undefined,
+  strings: DreamdeckStrings,
+  language: string,
+  changed: () => void,
+): TemplateResult {
+  return html`<dreamdeck-world
+    part="world"
+    .client=${client}
+    .threadId=${threadId ?? ''}
+    .chatStrings=${strings}
+    .language=${language}
+    @dreamdeck-world-change=${changed}
+  ></dreamdeck-world>`;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   renderInterrupt,
   renderLightbox,
   renderMemoryPanel,
+  renderWorldPanel,
 } from './chat-templates.js';
 import type { DreamdeckThreadList, ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
 import { type PreferenceChange, PreferencesController } from './preferences-controller.js';
@@ -46,6 +47,7 @@ export type { PersistMode } from './thread-persistence.js';
  * @csspart threads - the thread list panel (`<dreamdeck-thread-list>`)
  * @csspart settings - the settings panel (`<dreamdeck-settings>`)
  * @csspart memory - the Memory panel (`<dreamdeck-memory>`, loaded on demand: what the GM remembers)
+ * @csspart world - the World panel (`<dreamdeck-world>`, loaded on demand: lore, author's note, imports)
  * @csspart connection - the connection state badge
  * @csspart messages - the scrolling message list
  * @csspart message - each `<dreamdeck-message>`
@@ -283,6 +285,7 @@ export class DreamdeckChat extends LitElement {
     if (this.panel === 'settings') void this.#preferences.loadFlags();
     // its own file, fetched the first time the player opens it (the main bundle stays small)
     if (this.panel === 'memory') void import('./dreamdeck-memory.js');
+    else if (this.panel === 'world') void import('./dreamdeck-world.js');
     // the story list and the settings likewise (one file for both)
     else if (this.panel) void import('./dreamdeck-panels.js');
   }
@@ -338,6 +341,7 @@ export class DreamdeckChat extends LitElement {
         @dreamdeck-preference-change=${(event: CustomEvent<PreferenceChange>) => preferences.change(event.detail)}
       ></dreamdeck-settings>
       ${this.panel === 'memory' ? renderMemoryPanel(this.#connection.client, thread?.id, s, () => story.reloadThread()) : nothing}
+      ${this.panel === 'world' ? renderWorldPanel(this.#connection.client, thread?.id, s, this.localeTag, () => this.#preferences.loadPersonas()) : nothing}
       <div class="log" part="messages" role="region" aria-label=${s.title} tabindex="0" @scroll=${this.onScroll}>
         ${
           story.windowStart > 0 || story.hasMore

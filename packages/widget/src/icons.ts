@@ -23,6 +23,8 @@ export const icons = {
   delete: 'M4 7h16M6 7l1 13h10l1-13M9 7V4h6v3',
   /** A bookmark: what the GM remembers. */
   memory: 'M6 4h12v16l-6-4-6 4z',
+  /** A globe: the World panel (lore, the author's note, imports). */
+  world: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18',
 } as const;
 
 /**

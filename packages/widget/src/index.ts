@@ -20,6 +20,7 @@ export {
 } from './dreamdeck-chat.js';
 export { DreamdeckDice } from './dreamdeck-dice.js';
 export type { DreamdeckMemoryPanel } from './dreamdeck-memory.js';
+export type { DreamdeckWorld, WorldLoreEntry, WorldStrings, WorldTab } from './dreamdeck-world.js';
 export { DreamdeckMessage, type FeedbackDetail } from './dreamdeck-message.js';
 export { DreamdeckSettings } from './dreamdeck-settings.js';
 export type { DreamdeckSurvey, SurveyCardAnswers, SurveyQuestions } from './dreamdeck-survey.js';

@@ -58,6 +58,7 @@ export const de: DreamdeckStrings = {
   chapterBreak: 'Neues Kapitel',
   choices: 'Möglichkeiten',
   memory: 'Gedächtnis',
+  world: 'Welt',
   remembered: 'Gemerkt',
   searchResults: 'Suchergebnisse',
   manual: 'Spielanleitung',

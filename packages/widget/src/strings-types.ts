@@ -108,6 +108,8 @@ export interface DreamdeckStrings {
   choices: string;
   /** The Memory button and panel's accessible name (what the GM remembers). */
   memory: string;
+  /** The World button and panel's accessible name (lore, author's note, imports, documents). */
+  world: string;
   /** The mark on a message a remembered fact came from. */
   remembered: string;
   /** Accessible name of a web search's list of result links. */

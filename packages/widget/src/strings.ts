@@ -55,6 +55,7 @@ export const en: DreamdeckStrings = {
   chapterBreak: 'New chapter',
   choices: 'Choices',
   memory: 'Memory',
+  world: 'World',
   remembered: 'Remembered',
   searchResults: 'Web results',
   manual: 'Player guide',

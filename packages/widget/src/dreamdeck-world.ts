@@ -1,0 +1,490 @@
+import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { DreamdeckClient } from './api-client.js';
+import { panelStyles } from './chat-styles.js';
+import { apiPath, emit } from './events.js';
+import type { DreamdeckStrings } from './strings-types.js';
+import { controlStyles } from './styles.js';
+
+/** A lorebook entry as `GET /lore` lists it. */
+export interface WorldLoreEntry {
+  id: string;
+  keys: string[];
+  content: string;
+  constant?: boolean;
+  priority?: number;
+  scope: 'user' | 'thread';
+  threadId?: string;
+  source?: 'manual' | 'card' | 'world-info';
+}
+
+/** The World panel's strings, per language (English and German built in). */
+export interface WorldStrings {
+  world: string;
+  lore: string;
+  authorsNote: string;
+  import: string;
+  documents: string;
+  loading: string;
+  noLore: string;
+  keys: string;
+  keysHint: string;
+  content: string;
+  constant: string;
+  priority: string;
+  thisStory: string;
+  everyStory: string;
+  add: string;
+  edit: string;
+  save: string;
+  cancel: string;
+  remove: string;
+  authorsNoteHint: string;
+  clear: string;
+  saved: string;
+  importHint: string;
+  importing: string;
+  importedCard: string;
+  importedWorld: string;
+}
+
+const EN: WorldStrings = {
+  world: 'World',
+  lore: 'Lore',
+  authorsNote: "Author's note",
+  import: 'Import',
+  documents: 'Documents',
+  loading: 'Loading…',
+  noLore: 'No lore yet. Add an entry: the GM reads it when one of its keys comes up.',
+  keys: 'Keys',
+  keysHint: 'Keys, separated by commas',
+  content: 'What the GM should know',
+  constant: 'Always',
+  priority: 'Priority',
+  thisStory: 'this story',
+  everyStory: 'every story',
+  add: 'Add',
+  edit: 'Edit',
+  save: 'Save',
+  cancel: 'Cancel',
+  remove: 'Remove',
+  authorsNoteHint: 'A short instruction the GM follows every turn in this story, such as "Keep it eerie."',
+  clear: 'Clear',
+  saved: 'Saved.',
+  importHint: 'A character card (PNG or JSON, V2 or V3) or a SillyTavern world-info file (JSON).',
+  importing: 'Importing…',
+  importedCard: 'Imported {name} as a persona, with {count} lore entries. Pick it for a new story in Settings.',
+  importedWorld: 'Imported {count} lore entries.',
+};
+
+const DE: WorldStrings = {
+  world: 'Welt',
+  lore: 'Lore',
+  authorsNote: 'Autorennotiz',
+  import: 'Import',
+  documents: 'Dokumente',
+  loading: 'Lädt…',
+  noLore: 'Noch keine Lore. Lege einen Eintrag an: der SL liest ihn, sobald eines seiner Stichwörter fällt.',
+  keys: 'Stichwörter',
+  keysHint: 'Stichwörter, durch Kommas getrennt',
+  content: 'Was der SL wissen soll',
+  constant: 'Immer',
+  priority: 'Priorität',
+  thisStory: 'diese Geschichte',
+  everyStory: 'jede Geschichte',
+  add: 'Hinzufügen',
+  edit: 'Bearbeiten',
+  save: 'Speichern',
+  cancel: 'Abbrechen',
+  remove: 'Entfernen',
+  authorsNoteHint: 'Eine kurze Anweisung, der der SL in dieser Geschichte jede Runde folgt, etwa „Bleib unheimlich.“',
+  clear: 'Leeren',
+  saved: 'Gespeichert.',
+  importHint: 'Eine Charakterkarte (PNG oder JSON, V2 oder V3) oder eine SillyTavern-World-Info-Datei (JSON).',
+  importing: 'Importiert…',
+  importedCard:
+    '{name} als Persona importiert, mit {count} Lore-Einträgen. Wähle sie in den Einstellungen für eine neue Geschichte.',
+  importedWorld: '{count} Lore-Einträge importiert.',
+};
+
+/** The World panel's tabs. */
+export type WorldTab = 'lore' | 'note' | 'import' | 'documents';
+
+/** The knowledge base's document list (its own module, loaded with this panel when it is there). */
+const DOCUMENTS_MODULE = './dreamdeck-knowledge-docs.js';
+
+/**
+ * The World panel: what the game master knows of the player's world. Tabs: **Lore** (the lorebook:
+ * entries with their keys, for every story or this one; add, edit, remove), **Author's note** (the
+ * open story's note), **Import** (a character card or a SillyTavern world-info file) and
+ * **Documents** (the knowledge base's `<dreamdeck-knowledge-docs>`, shown when that element is
+ * available). `<dreamdeck-chat>` loads it on demand (its own file) when the player opens World, as
+ * its `world` part. Everything a card or an entry holds is shown as text, never as HTML.
+ *
+ * @fires dreamdeck-world-change - lore, the author's note or the personas changed (`detail: { what }`)
+ *
+ * @csspart lore-item - one lore entry
+ * @csspart tab - a tab button
+ */
+export class DreamdeckWorld extends LitElement {
+  /** Shadow-root styles (colours come from the chat's theme). */
+  static override styles = [
+    controlStyles,
+    panelStyles,
+    css`
+      [role='tablist'] {
+        display: flex;
+        gap: 4px;
+        margin-bottom: var(--_space);
+        flex-wrap: wrap;
+      }
+      [role='tab'][aria-selected='true'] {
+        font-weight: 600;
+        border-color: currentColor;
+      }
+      ul {
+        list-style: none;
+        margin: 0 0 var(--_space);
+        padding: 0;
+        display: grid;
+        gap: 6px;
+      }
+      li {
+        display: grid;
+        gap: 2px;
+      }
+      li div {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+      }
+      .keys {
+        font-weight: 600;
+      }
+      .content {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      small,
+      .hint {
+        color: var(--_muted);
+      }
+      form {
+        display: grid;
+        gap: 6px;
+      }
+      form div {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      textarea {
+        font: inherit;
+        min-height: 4em;
+        resize: vertical;
+      }
+      input[type='number'] {
+        width: 5em;
+      }
+      p {
+        margin: 0 0 var(--_space);
+      }
+    `,
+  ];
+
+  static override properties: PropertyDeclarations = {
+    client: { attribute: false },
+    threadId: { attribute: 'thread-id' },
+    language: {},
+    chatStrings: { attribute: false },
+    tab: { state: true, attribute: false },
+    entries: { state: true, attribute: false },
+    note: { state: true, attribute: false },
+    editing: { state: true, attribute: false },
+    status: { state: true, attribute: false },
+    error: { state: true, attribute: false },
+    documents: { state: true, attribute: false },
+  };
+
+  /** The chat's API client (signed in). */
+  client: DreamdeckClient | undefined;
+  /** The open story (the author's note and "this story" entries need one). */
+  threadId = '';
+  /** The language of the panel's own strings (`en`, `de`; others fall back to English). */
+  language = 'en';
+
+  private tab: WorldTab = 'lore';
+  private entries: WorldLoreEntry[] | undefined;
+  private note: string | undefined;
+  private editing: string | undefined;
+  private status: string | undefined;
+  private error: string | undefined;
+  private documents = false;
+
+  /** The chat's strings, handed on to the documents list. */
+  chatStrings: DreamdeckStrings | undefined;
+
+  /** The panel's strings in its language. */
+  get text(): WorldStrings {
+    return this.language.toLowerCase().startsWith('de') ? DE : EN;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // the knowledge base's documents: a tab only when its element exists (or its file loads)
+    if (customElements.get('dreamdeck-knowledge-docs')) this.documents = true;
+    else
+      void import(/* @vite-ignore */ DOCUMENTS_MODULE).then(
+        () => {
+          this.documents = Boolean(customElements.get('dreamdeck-knowledge-docs'));
+        },
+        () => {},
+      );
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('threadId') || changed.has('client')) void this.reload();
+  }
+
+  /** Reads the lore entries and the author's note again. */
+  async reload(): Promise<void> {
+    const { client, threadId } = this;
+    if (!client) return;
+    try {
+      const [list, note] = await Promise.all([
+        client.json<{ entries: WorldLoreEntry[] }>(
+          'GET',
+          threadId ? `/lore?threadId=${encodeURIComponent(threadId)}` : '/lore',
+        ),
+        threadId
+          ? client.json<{ text: string | null }>('GET', apiPath('threads', threadId, 'authors-note'))
+          : undefined,
+      ]);
+      if (threadId !== this.threadId) return;
+      this.entries = list.entries;
+      this.note = note?.text ?? '';
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async #run(what: string, request: () => Promise<unknown>, done?: string) {
+    this.status = undefined;
+    this.error = undefined;
+    try {
+      await request();
+      this.editing = undefined;
+      this.error = undefined;
+      if (done) this.status = done;
+      emit(this, 'dreamdeck-world-change', { what });
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+    await this.reload();
+  }
+
+  /** An entry's fields from a form; `scope` only when adding. */
+  #fields(form: HTMLFormElement, adding: boolean) {
+    const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '';
+    const constant = (form.elements.namedItem('constant') as HTMLInputElement | null)?.checked ?? false;
+    const priority = Number.parseInt(value('priority'), 10);
+    const keys = value('keys')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
+    return {
+      keys,
+      content: value('content'),
+      constant,
+      ...(Number.isFinite(priority) && { priority }),
+      ...(adding && value('scope') === 'thread' && this.threadId && { threadId: this.threadId }),
+    };
+  }
+
+  #add(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const body = this.#fields(form, true);
+    if (!body.content.trim() || !this.client) return;
+    void this.#run('lore', async () => {
+      await this.client!.json('POST', '/lore', body);
+      form.reset();
+    });
+  }
+
+  #save(event: SubmitEvent, entry: WorldLoreEntry) {
+    event.preventDefault();
+    const body = this.#fields(event.target as HTMLFormElement, false);
+    if (!this.client) return;
+    void this.#run('lore', () => this.client!.json('PATCH', apiPath('lore', entry.id), body));
+  }
+
+  #remove(entry: WorldLoreEntry) {
+    if (!this.client) return;
+    void this.#run('lore', () => this.client!.json('DELETE', apiPath('lore', entry.id)));
+  }
+
+  #saveNote(event: Event, clear = false) {
+    event.preventDefault();
+    const form = (event.target as HTMLElement).closest('form') as HTMLFormElement;
+    const area = form.elements.namedItem('note') as HTMLTextAreaElement;
+    const text = clear ? null : area.value.trim() || null;
+    if (!this.client || !this.threadId) return;
+    void this.#run(
+      'authors-note',
+      () => this.client!.json('PUT', apiPath('threads', this.threadId, 'authors-note'), { text }),
+      this.text.saved,
+    );
+  }
+
+  /** Sends the picked file as it is: the server tells a card from world info by its bytes. */
+  async #import(event: Event) {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    const client = this.client;
+    if (!file || !client) return;
+    const s = this.text;
+    this.status = s.importing;
+    this.error = undefined;
+    try {
+      await client.ensureToken({ check: false });
+      const response = await fetch(`${client.endpoint}/lore/import`, {
+        method: 'POST',
+        headers: {
+          'content-type': file.type || 'application/octet-stream',
+          ...(client.token && { authorization: `Bearer ${client.token}` }),
+        },
+        body: file,
+      });
+      const answer = (await response.json()) as {
+        kind?: 'card' | 'world-info';
+        persona?: { name: string };
+        entries?: unknown[];
+        error?: { message: string };
+      };
+      if (!response.ok) throw new Error(answer.error?.message ?? response.statusText);
+      const count = String(answer.entries?.length ?? 0);
+      this.status = (answer.kind === 'card' ? s.importedCard : s.importedWorld)
+        .replace('{name}', answer.persona?.name ?? '')
+        .replace('{count}', count);
+      emit(this, 'dreamdeck-world-change', { what: answer.kind === 'card' ? 'personas' : 'lore' });
+    } catch (error) {
+      this.status = undefined;
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+    input.value = '';
+    await this.reload();
+  }
+
+  #entryForm(entry: WorldLoreEntry | undefined) {
+    const s = this.text;
+    const adding = !entry;
+    return html`<form @submit=${(event: SubmitEvent) => (entry ? this.#save(event, entry) : this.#add(event))}>
+      <input name="keys" aria-label=${s.keys} placeholder=${s.keysHint} .value=${entry?.keys.join(', ') ?? ''} />
+      <textarea name="content" aria-label=${s.content} placeholder=${s.content} maxlength="8000"
+        .value=${entry?.content ?? ''}></textarea>
+      <div>
+        <label><input type="checkbox" name="constant" .checked=${entry?.constant ?? false} /> ${s.constant}</label>
+        <label>${s.priority} <input type="number" name="priority" min="-10000" max="10000" step="1"
+          .value=${String(entry?.priority ?? 0)} /></label>
+        ${
+          adding && this.threadId
+            ? html`<select name="scope" aria-label=${s.thisStory}>
+                <option value="user">${s.everyStory}</option>
+                <option value="thread">${s.thisStory}</option>
+              </select>`
+            : nothing
+        }
+        <button type="submit">${adding ? s.add : s.save}</button>
+        ${
+          adding
+            ? nothing
+            : html`<button type="button" @click=${() => {
+                this.editing = undefined;
+              }}>${s.cancel}</button>`
+        }
+      </div>
+    </form>`;
+  }
+
+  #entry(entry: WorldLoreEntry) {
+    const s = this.text;
+    if (this.editing === entry.id) return html`<li part="lore-item">${this.#entryForm(entry)}</li>`;
+    return html`<li part="lore-item">
+      <div>
+        <span class="keys">${entry.constant ? s.constant : entry.keys.join(', ')}</span>
+        <small>(${entry.scope === 'thread' ? s.thisStory : s.everyStory}${entry.priority ? `, ${s.priority} ${entry.priority}` : ''})</small>
+      </div>
+      <span class="content">${entry.content}</span>
+      <div>
+        <button @click=${() => {
+          this.editing = entry.id;
+        }}>${s.edit}</button>
+        <button @click=${() => this.#remove(entry)}>${s.remove}</button>
+      </div>
+    </li>`;
+  }
+
+  #body() {
+    const s = this.text;
+    switch (this.tab) {
+      case 'lore':
+        return html`${
+          this.entries === undefined
+            ? html`<p>${s.loading}</p>`
+            : this.entries.length
+              ? html`<ul>${this.entries.map((entry) => this.#entry(entry))}</ul>`
+              : html`<p class="hint">${s.noLore}</p>`
+        }
+        ${this.#entryForm(undefined)}`;
+      case 'note':
+        return html`<form @submit=${(event: SubmitEvent) => this.#saveNote(event)}>
+          <textarea name="note" aria-label=${s.authorsNote} placeholder=${s.authorsNoteHint} maxlength="1000"
+            .value=${this.note ?? ''}></textarea>
+          <div>
+            <button type="submit" ?disabled=${!this.threadId}>${s.save}</button>
+            <button type="button" ?disabled=${!this.threadId} @click=${(event: Event) => this.#saveNote(event, true)}>${s.clear}</button>
+          </div>
+        </form>`;
+      case 'import':
+        return html`<p class="hint">${s.importHint}</p>
+          <input type="file" name="file" aria-label=${s.import}
+            accept=".png,.json,image/png,application/json" @change=${this.#import} />`;
+      case 'documents':
+        return html`<dreamdeck-knowledge-docs .client=${this.client} .threadId=${this.threadId}
+          .strings=${this.chatStrings}></dreamdeck-knowledge-docs>`;
+    }
+  }
+
+  override render() {
+    const s = this.text;
+    const tabs: Array<[WorldTab, string]> = [
+      ['lore', s.lore],
+      ['note', s.authorsNote],
+      ['import', s.import],
+      ...(this.documents ? ([['documents', s.documents]] as Array<[WorldTab, string]>) : []),
+    ];
+    return html`<section aria-label=${s.world}>
+      <div role="tablist">
+        ${tabs.map(
+          ([tab, label]) => html`<button role="tab" part="tab" aria-selected=${this.tab === tab ? 'true' : 'false'}
+            @click=${() => {
+              this.tab = tab;
+              this.status = undefined;
+            }}>${label}</button>`,
+        )}
+      </div>
+      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+      ${this.status ? html`<p role="status">${this.status}</p>` : nothing}
+      <div role="tabpanel">${this.#body()}</div>
+    </section>`;
+  }
+}
+
+if (!customElements.get('dreamdeck-world')) customElements.define('dreamdeck-world', DreamdeckWorld);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dreamdeck-world': DreamdeckWorld;
+  }
+}
