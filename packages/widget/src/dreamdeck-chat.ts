@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { chatStyles } from './chat-styles.js';
+import { type CiteDetail, loadPassage } from './citations.js';
 import { ComposerController } from './composer-controller.js';
 import { ConnectionController } from './connection-controller.js';
 import type { FeedbackDetail } from './dreamdeck-message.js';
@@ -370,6 +371,8 @@ export class DreamdeckChat extends LitElement {
                 void this.send(event.detail.text);
                 this.#composer.focusInput();
               }}
+              @dreamdeck-cite=${(event: CustomEvent<CiteDetail>) =>
+                void loadPassage(this.#connection.client, this.threadId, event.detail.citation).then(event.detail.show)}
               @dreamdeck-enlarge=${(event: CustomEvent<{ image: StoryImage }>) => {
                 this.lightbox = event.detail.image;
               }}

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { type CitationPart, type CiteDetail, citationStyles, renderCitations } from './citations.js';
 import { diceStyles, renderDiceRoll } from './dice-roll.js';
 import { emit } from './events.js';
 import { iconButton, icons } from './icons.js';
@@ -27,6 +28,7 @@ export interface FeedbackDetail {
  * @fires dreamdeck-regenerate - the player asks for a new version of this reply (`{ messageId }`)
  * @fires dreamdeck-choose - the player picked one of the offered choices (`{ text }`)
  * @fires dreamdeck-enlarge - the player clicked a storyboard image (`{ image }`)
+ * @fires dreamdeck-cite - the player opened a cited passage; the chat fetches it ({@link CiteDetail})
  *
  * @csspart bubble - the message box
  * @csspart speaker - persona icon and name, or "You"
@@ -38,6 +40,7 @@ export interface FeedbackDetail {
  * @csspart image - a storyboard image button
  * @csspart choice - a choice button
  * @csspart actions - the action row
+ * @csspart citations - the knowledge-base sources under a GM reply; `citation` each, `passage` an opened one
  */
 export class DreamdeckMessage extends LitElement {
   /** Shadow-root styles; style the message through the parts above (colours come from the chat's theme). */
@@ -45,6 +48,7 @@ export class DreamdeckMessage extends LitElement {
     controlStyles,
     diceStyles,
     searchResultStyles,
+    citationStyles,
     css`
       :host {
         display: block;
@@ -197,6 +201,7 @@ export class DreamdeckMessage extends LitElement {
     commenting: { state: true, attribute: false },
     commentSent: { state: true, attribute: false },
     version: { state: true, attribute: false },
+    passages: { state: true, attribute: false },
   };
 
   /** The message to show. */
@@ -221,6 +226,8 @@ export class DreamdeckMessage extends LitElement {
   private commentSent = false;
   /** Which version is shown: `-1` the current one, else an index into `alternatives`. */
   private version = -1;
+  /** Cited passages opened, by chunk id (`null` while loading). */
+  private passages = new Map<string, string | null>();
 
   override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('message')) {
@@ -231,8 +238,27 @@ export class DreamdeckMessage extends LitElement {
       if (previous?.id !== this.message?.id || !previous) {
         this.copied = this.commenting = this.commentSent = false;
         this.version = -1;
+        this.passages = new Map();
       } else if (previous.content !== this.message?.content && this.message?.status === 'streaming') this.version = -1;
     }
+  }
+
+  /** Opens a cited passage (the chat fetches it: `dreamdeck-cite`), or closes it. */
+  #cite(citation: CitationPart) {
+    const passages = new Map(this.passages);
+    if (passages.delete(citation.chunkId)) {
+      this.passages = passages;
+      return;
+    }
+    this.passages = passages.set(citation.chunkId, null);
+    const detail: CiteDetail = {
+      citation,
+      show: (text) => {
+        if (this.passages.has(citation.chunkId))
+          this.passages = new Map(this.passages).set(citation.chunkId, text ?? this.strings.passageGone);
+      },
+    };
+    emit(this, 'dreamdeck-cite', detail);
   }
 
   override render() {
@@ -272,6 +298,7 @@ export class DreamdeckMessage extends LitElement {
       }
       ${parts.map((part) => (part.type === 'error' ? html`<div class="note error" role="note">${part.message}</div>` : nothing))}
       ${parts.some((part) => part.type === 'remembered') ? html`<div class="note" part="remembered">✓ ${s.remembered}</div>` : nothing}
+      ${renderCitations(parts, s.sources, this.passages, (cite) => this.#cite(cite))}
       ${shown.status === 'aborted' ? html`<div class="note">${s.stopped}</div>` : nothing}
       ${shown.status === 'error' && !parts.some((part) => part.type === 'error') ? html`<div class="note error">${s.failed}</div>` : nothing}
       ${isReply && message.status !== 'streaming' ? this.renderActions(message, alternatives.length) : nothing}

@@ -11,6 +11,7 @@ export {
   type TurnStreamOptions,
 } from './api-client.js';
 export { type BarChartOptions, type BarGroup, barChart } from './bar-chart.js';
+export type { CitationPart, CiteDetail } from './citations.js';
 export { DreamdeckAdmin } from './dreamdeck-admin.js';
 export {
   type ConnectionState,
@@ -19,6 +20,7 @@ export {
   type PersistMode,
 } from './dreamdeck-chat.js';
 export { DreamdeckDice } from './dreamdeck-dice.js';
+export type { DreamdeckKnowledgeDocs, KnowledgeDocsStrings, KnowledgeDocumentInfo } from './dreamdeck-knowledge-docs.js';
 export type { DreamdeckMemoryPanel } from './dreamdeck-memory.js';
 export type { DreamdeckWorld, WorldLoreEntry, WorldStrings, WorldTab } from './dreamdeck-world.js';
 export { DreamdeckMessage, type FeedbackDetail } from './dreamdeck-message.js';

@@ -61,6 +61,8 @@ export const de: DreamdeckStrings = {
   world: 'Welt',
   remembered: 'Gemerkt',
   searchResults: 'Suchergebnisse',
+  sources: 'Quellen',
+  passageGone: 'Diese Stelle ist nicht mehr in der Wissensbasis.',
   manual: 'Spielanleitung',
   forget: 'Vergessen',
   edit: 'Bearbeiten',

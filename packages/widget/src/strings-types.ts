@@ -114,6 +114,10 @@ export interface DreamdeckStrings {
   remembered: string;
   /** Accessible name of a web search's list of result links. */
   searchResults: string;
+  /** Label of the knowledge-base passages a GM reply cites (open one to read it). */
+  sources: string;
+  /** Shown for a cited passage that no longer exists (its document was removed). */
+  passageGone: string;
   /** The link to the player guide (`manual-url`) in the slash-command hints. */
   manual: string;
   /** Deletes a memory for good. */

@@ -58,6 +58,8 @@ export const en: DreamdeckStrings = {
   world: 'World',
   remembered: 'Remembered',
   searchResults: 'Web results',
+  sources: 'Sources',
+  passageGone: 'This passage is no longer in the knowledge base.',
   manual: 'Player guide',
   forget: 'Forget',
   edit: 'Edit',
