@@ -4,8 +4,10 @@ import type { StorageAdapter } from '../storage/storage-adapter.js';
 import type { DailyReport, TodoItem, TodoListOptions, TodoPage } from './todo-types.js';
 
 // To-dos live in the LangGraph store, one namespace per user, keyed by their zero-padded number,
-// so `/todo done 3` is one `get`. A small counts record beside them keeps the next number and the
-// totals. A list page reads the user's entries once (at most MAX_TODOS) and cuts the page here.
+// so `/todo done 3` is one `get`. Beside them an index record holds the next number, the first
+// number still stored (a clear removes them all, so the stored numbers are always first..next-1)
+// and the open numbers in order: a page is one index read and one batch of `get`s, whatever the
+// list's size, on every store (no scan of 10,000 entries, and no reliance on a store's order).
 
 /** Most to-dos one player may keep (open and done together). */
 export const MAX_TODOS = 10_000;
@@ -18,11 +20,14 @@ export const MAX_TODO_PAGE = 100;
 
 const CLEAR_BATCH = 500;
 
-interface TodoCounts {
+interface TodoIndex {
   userId: string;
+  /** The number the next to-do gets. */
   next: number;
-  open: number;
-  done: number;
+  /** The lowest number still stored (`next` when the list is empty). */
+  first: number;
+  /** The open to-dos' numbers, ascending. */
+  open: number[];
 }
 
 /** The store namespace of a user's to-dos. */
@@ -30,8 +35,8 @@ export function todoNamespace(userId: string): string[] {
   return ['dreamdeck', 'todos', userId];
 }
 
-function countsNamespace(userId: string): string[] {
-  return ['dreamdeck', 'todo-counts', userId];
+function indexNamespace(userId: string): string[] {
+  return ['dreamdeck', 'todo-index', userId];
 }
 
 const keyOf = (n: number) => String(n).padStart(8, '0');
@@ -76,19 +81,23 @@ export class TodoBook {
     return this.storage.store;
   }
 
-  private async counts(userId: string): Promise<TodoCounts> {
-    const item = await this.store.get(countsNamespace(userId), 'counts');
-    const value = item?.value as Partial<TodoCounts> | undefined;
-    return {
-      userId,
-      next: typeof value?.next === 'number' ? value.next : 1,
-      open: typeof value?.open === 'number' ? Math.max(0, value.open) : 0,
-      done: typeof value?.done === 'number' ? Math.max(0, value.done) : 0,
-    };
+  private async index(userId: string): Promise<TodoIndex> {
+    const item = await this.store.get(indexNamespace(userId), 'index');
+    const value = item?.value as Partial<TodoIndex> | undefined;
+    const next = typeof value?.next === 'number' ? value.next : 1;
+    const open = Array.isArray(value?.open) ? value.open.filter((n): n is number => Number.isInteger(n)) : [];
+    return { userId, next, first: typeof value?.first === 'number' ? value.first : 1, open };
   }
 
-  private async saveCounts(counts: TodoCounts): Promise<void> {
-    await this.store.put(countsNamespace(counts.userId), 'counts', { ...counts }, false);
+  private async saveIndex(index: TodoIndex): Promise<void> {
+    await this.store.put(indexNamespace(index.userId), 'index', { ...index }, false);
+  }
+
+  /** Reads the to-dos with these numbers, in the order given (missing ones are skipped). */
+  private async read(userId: string, numbers: number[]): Promise<TodoItem[]> {
+    if (!numbers.length) return [];
+    const items = await this.store.batch(numbers.map((n) => ({ namespace: todoNamespace(userId), key: keyOf(n) })));
+    return items.flatMap((item) => (item ? (toItem(item.value, userId) ?? []) : []));
   }
 
   /**
@@ -101,17 +110,17 @@ export class TodoBook {
     if (clean.length > MAX_TODO_LENGTH) {
       throw new DreamdeckError('INVALID_INPUT', `A to-do can be at most ${MAX_TODO_LENGTH} characters long.`);
     }
-    const counts = await this.counts(userId);
-    if (counts.open + counts.done >= MAX_TODOS) {
+    const index = await this.index(userId);
+    if (index.next - index.first >= MAX_TODOS) {
       throw new DreamdeckError(
         'CONFLICT',
         `Your to-do list is full (${MAX_TODOS.toLocaleString('en')} entries). Clear it with \`/todo clear\` first.`,
         { retryable: false },
       );
     }
-    const item: TodoItem = { n: counts.next, text: clean, done: false, createdAt: new Date().toISOString() };
+    const item: TodoItem = { n: index.next, text: clean, done: false, createdAt: new Date().toISOString() };
     await this.store.put(todoNamespace(userId), keyOf(item.n), { ...item, userId }, false);
-    await this.saveCounts({ ...counts, next: counts.next + 1, open: counts.open + 1 });
+    await this.saveIndex({ ...index, next: index.next + 1, open: [...index.open, item.n] });
     return item;
   }
 
@@ -123,14 +132,13 @@ export class TodoBook {
     if (!Number.isInteger(n) || n < 1) {
       throw new DreamdeckError('INVALID_INPUT', 'Say which to-do by its number, for example `/todo done 3`.');
     }
-    const stored = await this.store.get(todoNamespace(userId), keyOf(n));
-    const item = stored ? toItem(stored.value, userId) : undefined;
+    const [item] = await this.read(userId, [n]);
     if (!item) throw new DreamdeckError('NOT_FOUND', `There is no to-do number ${n}. \`/todo list\` shows them.`);
     if (item.done) return item;
     const finished: TodoItem = { ...item, done: true, doneAt: new Date().toISOString() };
     await this.store.put(todoNamespace(userId), keyOf(n), { ...finished, userId }, false);
-    const counts = await this.counts(userId);
-    await this.saveCounts({ ...counts, open: counts.open - 1, done: counts.done + 1 });
+    const index = await this.index(userId);
+    await this.saveIndex({ ...index, open: index.open.filter((open) => open !== n) });
     await this.storage.addUsage?.(userId, 'todos-done');
     return finished;
   }
@@ -143,33 +151,40 @@ export class TodoBook {
     }
     const limit = bounded(options.limit, DEFAULT_TODO_PAGE, 1, MAX_TODO_PAGE, 'limit');
     const offset = bounded(options.offset, 0, 0, MAX_TODOS, 'offset');
-    const counts = await this.counts(userId);
-    const filter: Record<string, unknown> = { userId };
-    if (status !== 'all') filter.done = status === 'done';
-    // stores order search results differently (insertion, update time), so the page is cut here:
-    // one read of at most MAX_TODOS entries, sorted by number
-    const items = await this.store.search(todoNamespace(userId), { filter, limit: MAX_TODOS });
-    const todos = items
-      .flatMap((item) => toItem(item.value, userId) ?? [])
-      .sort((a, b) => b.n - a.n)
-      .slice(offset, offset + limit);
-    const total = status === 'open' ? counts.open : status === 'done' ? counts.done : counts.open + counts.done;
-    return { todos, total, open: counts.open, done: counts.done };
+    const index = await this.index(userId);
+    const open = index.open.length;
+    const done = Math.max(0, index.next - index.first - open);
+    let numbers: number[];
+    if (status === 'open')
+      numbers = index.open
+        .slice()
+        .reverse()
+        .slice(offset, offset + limit);
+    else {
+      // newest first from next-1 down to first, skipping (or keeping only) the open ones
+      const isOpen = new Set(index.open);
+      numbers = [];
+      let skipped = 0;
+      for (let n = index.next - 1; n >= index.first && numbers.length < limit; n--) {
+        if (status === 'done' && isOpen.has(n)) continue;
+        if (skipped++ < offset) continue;
+        numbers.push(n);
+      }
+    }
+    const total = status === 'open' ? open : status === 'done' ? done : open + done;
+    return { todos: await this.read(userId, numbers), total, open, done };
   }
 
   /** Removes every to-do of the user (numbers keep counting up); resolves to how many went. */
   async clear(userId: string): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const items = await this.store.search(todoNamespace(userId), { filter: { userId }, limit: CLEAR_BATCH });
-      if (items.length === 0) break;
-      await this.store.batch(items.map((item) => ({ namespace: item.namespace, key: item.key, value: null })));
-      removed += items.length;
-      if (items.length < CLEAR_BATCH) break;
+    const index = await this.index(userId);
+    for (let from = index.first; from < index.next; from += CLEAR_BATCH) {
+      const to = Math.min(index.next, from + CLEAR_BATCH);
+      const keys = Array.from({ length: to - from }, (_, i) => keyOf(from + i));
+      await this.store.batch(keys.map((key) => ({ namespace: todoNamespace(userId), key, value: null })));
     }
-    const counts = await this.counts(userId);
-    await this.saveCounts({ ...counts, open: 0, done: 0 });
-    return removed;
+    await this.saveIndex({ ...index, first: index.next, open: [] });
+    return index.next - index.first;
   }
 
   /**
@@ -187,8 +202,7 @@ export class TodoBook {
       rows
         .filter((row) => row.day === day && row.userId === userId && row.metric === metric)
         .reduce((sum, row) => sum + row.count, 0);
-    const counts = await this.counts(userId);
-    const open = counts.open > 0 ? await this.list(userId, { status: 'open', limit: 5 }) : undefined;
+    const open = await this.list(userId, { status: 'open', limit: 5 });
     const report = {
       day,
       turns: count('turns'),
@@ -196,7 +210,7 @@ export class TodoBook {
       todosDone: count('todos-done'),
       feedback: count('feedback'),
       searches: count('searches'),
-      openTodos: counts.open,
+      openTodos: open.open,
       counted,
     };
     const lines = [
@@ -209,9 +223,9 @@ export class TodoBook {
       `- Web searches: ${report.searches}`,
       `- To-dos still open: ${report.openTodos}`,
     ];
-    if (open?.todos.length) {
+    if (open.todos.length) {
       lines.push('', '**Open to-dos**', '', ...open.todos.map((todo) => `- #${todo.n} ${escapeMarkdown(todo.text)}`));
-      if (counts.open > open.todos.length) lines.push(`- … and ${counts.open - open.todos.length} more`);
+      if (open.open > open.todos.length) lines.push(`- … and ${open.open - open.todos.length} more`);
     }
     if (!counted) lines.push('', '_This server keeps no usage counters, so the counts above are not recorded._');
     return { ...report, markdown: lines.join('\n') };
