@@ -30,7 +30,7 @@ async function newThread(user: string, persona?: string): Promise<ThreadRecord> 
 }
 
 const upload = (user: string, body: Uint8Array | string, type = 'application/octet-stream', query = '') =>
-  app.call(user, `/lore/import${query}`, { method: 'POST', body, headers: { 'content-type': type } });
+  app.call(user, `/lore/import${query}`, { method: 'POST', body: body as BodyInit, headers: { 'content-type': type } });
 
 describe('lore over HTTP', () => {
   it('adds, lists, changes and removes entries, owner-only, and the prompt shows them', async () => {
