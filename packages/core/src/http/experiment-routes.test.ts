@@ -72,6 +72,15 @@ describe('surveys over HTTP', () => {
     expect(asked).toMatchObject({ kind: 'survey', prompt: 'Quick check' });
     expect(asked.survey.questions.map((q) => q.id)).toEqual(['fun', 'pace', 'note']);
     expect((events.at(-1)?.data as { status: string }).status).toBe('interrupted');
+    // a client that reloads finds the pending survey with its questions
+    const reloaded = await json<{ interrupt?: { interruptId: string; kind: string; survey?: { id: string } } }>(
+      await app.call('sam', `/threads/${thread.id}`),
+    );
+    expect(reloaded.interrupt).toMatchObject({
+      interruptId: asked.interruptId,
+      kind: 'survey',
+      survey: { id: 'pulse' },
+    });
 
     // wrong shapes: refused at the edge (400); nothing stored
     expect((await resume('sam', thread.id, asked.interruptId, [1, 2])).status).toBe(400);

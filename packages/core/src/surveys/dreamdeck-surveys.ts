@@ -1,5 +1,6 @@
 import type { DreamdeckConfig, SurveyConfig } from '../config/config-schema.js';
 import { DreamdeckError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import { checkSurveyAnswers } from './survey-answers.js';
 import { surveyReport } from './survey-report.js';
@@ -10,6 +11,8 @@ import type { DreamdeckSurveys, SurveyAnswers, SurveyResponse } from './survey-t
 export interface SurveyDeps {
   storage: StorageAdapter;
   config: () => DreamdeckConfig;
+  /** Where a failed survey check is logged (it never fails the turn). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** A counter window no clock reaches: the per-user turn count for surveys never resets. */
@@ -21,16 +24,22 @@ const MAX_COUNT = 2 ** 31 - 1;
  * The survey due at the end of this turn of `userId`, if any. Counts the user's turn (one atomic
  * storage counter, `survey-turns:<userId>`, shared by every instance; only while surveys are
  * configured, so turns before that do not count) and returns the survey whose `after.turns` it
- * reached, unless the user already responded to it.
+ * reached, unless the user already responded to it. A storage failure here is logged and asks no
+ * survey: it never fails the player's turn.
  */
 export async function surveyDue(deps: SurveyDeps, userId: string): Promise<SurveyConfig | undefined> {
   const surveys = deps.config().surveys;
   if (surveys.length === 0) return undefined;
-  const { allowed, used } = await deps.storage.consume(`survey-turns:${userId}`, 1, FOREVER_MS, MAX_COUNT);
-  if (!allowed) return undefined;
-  const survey = surveys.find((candidate) => candidate.after.turns === used);
-  if (!survey || (await readSurveyResponse(deps.storage.store, survey.id, userId))) return undefined;
-  return survey;
+  try {
+    const { allowed, used } = await deps.storage.consume(`survey-turns:${userId}`, 1, FOREVER_MS, MAX_COUNT);
+    if (!allowed) return undefined;
+    const survey = surveys.find((candidate) => candidate.after.turns === used);
+    if (!survey || (await readSurveyResponse(deps.storage.store, survey.id, userId))) return undefined;
+    return survey;
+  } catch (error) {
+    deps.logger?.warn({ err: error, userId }, 'survey check failed; no survey this turn');
+    return undefined;
+  }
 }
 
 /**
