@@ -399,14 +399,18 @@ const lazyLocales = {
     build.onResolve({ filter: /^\.\/dreamdeck-memory\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './dreamdeck-memory.js', external: true } : undefined,
     );
-    // the survey card (issue 22), fetched when the first survey interrupt arrives
-    build.onResolve({ filter: /^\.\/dreamdeck-survey\.js$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './dreamdeck-survey.js', external: true } : undefined,
-    );
     // the World panel (lore, author's note, imports; issue 20), and the knowledge base's document
     // list it loads in turn when that file is there
     build.onResolve({ filter: /^\.\/dreamdeck-(world|knowledge-docs)\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+    );
+    // a message's story tools (edit, rewind, branch: issue 21), fetched when a player first opens them
+    build.onResolve({ filter: /^\.\/dreamdeck-story-tools\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './dreamdeck-story-tools.js', external: true } : undefined,
+    );
+    // the survey card (issue 22), fetched when the first survey interrupt arrives
+    build.onResolve({ filter: /^\.\/dreamdeck-survey\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './dreamdeck-survey.js', external: true } : undefined,
     );
     // the story list and settings panels too (issue 21: the main bundle's budget)
     build.onResolve({ filter: /^\.\/dreamdeck-panels\.js$/ }, (args) =>
@@ -477,10 +481,11 @@ const entries = {
   'dreamdeck-admin': 'src/dreamdeck-admin-bundle.ts',
   'dreamdeck-locale-de': 'src/strings-de.ts',
   'dreamdeck-memory': 'src/dreamdeck-memory.ts',
-  'dreamdeck-knowledge-docs': 'src/dreamdeck-knowledge-docs.ts',
   'dreamdeck-world': 'src/dreamdeck-world.ts',
+  'dreamdeck-knowledge-docs': 'src/dreamdeck-knowledge-docs.ts',
   'dreamdeck-panels': 'src/dreamdeck-panels.ts',
   'dreamdeck-survey': 'src/dreamdeck-survey.ts',
+  'dreamdeck-story-tools': 'src/dreamdeck-story-tools.ts',
   'dreamdeck-turn-events': 'src/turn-events.ts',
 };
 await checkLexer();
@@ -540,10 +545,11 @@ const BUNDLE_TYPES = {
   'dreamdeck-admin': "export { DreamdeckAdmin } from './index.js';",
   'dreamdeck-locale-de': "export { de, de as default } from './index.js';",
   'dreamdeck-memory': "export type { DreamdeckMemoryPanel } from './index.js';",
-  'dreamdeck-knowledge-docs': "export type { DreamdeckKnowledgeDocs } from './index.js';",
   'dreamdeck-world': "export type { DreamdeckWorld } from './index.js';",
+  'dreamdeck-knowledge-docs': "export type { DreamdeckKnowledgeDocs } from './index.js';",
   'dreamdeck-panels': "export type { DreamdeckSettings, DreamdeckThreadList } from './index.js';",
   'dreamdeck-survey': "export type { DreamdeckSurvey } from './index.js';",
+  'dreamdeck-story-tools': "export type { DreamdeckMessageTools } from './index.js';",
   'dreamdeck-turn-events': "export { readTurnEvents } from './index.js';",
 };
 for (const [entry, types] of Object.entries(BUNDLE_TYPES)) {

@@ -80,6 +80,8 @@ export interface TurnStreamOptions {
   rejoins?: number;
   /** Times a turn refused with 409 `CONFLICT` (another turn still runs) is tried again, about 12 s in all (default 4). */
   conflictRetries?: number;
+  /** The request method (default `POST`; `PATCH` for an edited message sent again). */
+  method?: string;
 }
 
 /**
@@ -251,6 +253,7 @@ export class DreamdeckClient {
       rejoinPath,
       rejoins = 6,
       conflictRetries = 4,
+      method = 'POST',
     } = isSignal(options) ? ({ signal: options } as TurnStreamOptions) : options;
     let last = 0;
     let turnId: string | undefined;
@@ -276,7 +279,7 @@ export class DreamdeckClient {
         return error;
       }
     };
-    const failure = await read(await this.startTurn(path, body, signal, conflictRetries));
+    const failure = await read(await this.startTurn(method, path, body, signal, conflictRetries));
     if (ended) return;
     if (!rejoinPath || !turnId) {
       if (failure === undefined) return;
@@ -315,11 +318,17 @@ export class DreamdeckClient {
     }
   }
 
-  /** POSTs a turn route, trying again after 409 `CONFLICT` up to `retries` times. */
-  private async startTurn(path: string, body: unknown, signal: AbortSignal | undefined, retries: number) {
+  /** Starts a turn route (POST, or PATCH), trying again after 409 `CONFLICT` up to `retries` times. */
+  private async startTurn(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    retries: number,
+  ) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.request('POST', path, body, { retry: false, ...(signal && { signal }) });
+        return await this.request(method, path, body, { retry: false, ...(signal && { signal }) });
       } catch (error) {
         if (!(error instanceof DreamdeckApiError) || error.status !== 409 || attempt > retries) throw error;
         await sleep(2 * backoffMs(attempt), signal);

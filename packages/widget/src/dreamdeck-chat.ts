@@ -14,6 +14,7 @@ import {
   renderMemoryPanel,
   renderWorldPanel,
 } from './chat-templates.js';
+import type { StoryControlDetail } from './dreamdeck-story-tools.js';
 import type { DreamdeckThreadList, ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
 import { type PreferenceChange, PreferencesController } from './preferences-controller.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
@@ -152,6 +153,16 @@ export class DreamdeckChat extends LitElement {
   readonly #composer = new ComposerController(this, this.#turns, this.#connection, this.#preferences);
   /** The message list and window the log was last scrolled for. */
   #scrolledFor: [StoryMessage[], number] = [[], 0];
+  /** Where the chat last scrolled the log itself (to the newest message). */
+  #pinnedTop: number | undefined;
+  /** Follows the rendered messages' sizes: keeps the log at its newest message while it sticks there. */
+  readonly #resizes =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => {
+          const log = this.log;
+          if (log && this.#story.stickToBottom && !this.#story.keepScroll) this.#scrollToBottom(log);
+        })
+      : undefined;
   private started = false;
 
   constructor() {
@@ -194,11 +205,21 @@ export class DreamdeckChat extends LitElement {
         log.scrollTop = keepScroll.top + (log.scrollHeight - keepScroll.height);
         this.#story.keepScroll = undefined;
       } else if (stickToBottom) {
-        log.scrollTop = log.scrollHeight;
+        this.#scrollToBottom(log);
       }
+      // each message draws itself after the chat has, and grows later still (markdown, images, an
+      // action row): while the log sticks to its newest message, it follows (a story opened at the
+      // top, and a one-shot reply sat below the fold; issue 21)
+      for (const message of log.querySelectorAll('dreamdeck-message')) this.#resizes?.observe(message);
     }
     const dialog = this.renderRoot.querySelector('dialog');
     if (changed.has('lightbox') && this.lightbox && dialog && !dialog.open) dialog.showModal();
+  }
+
+  /** Scrolls the log to its newest message, remembering that the chat did it (not the player). */
+  #scrollToBottom(log: HTMLElement) {
+    log.scrollTop = log.scrollHeight;
+    this.#pinnedTop = log.scrollTop;
   }
 
   /**
@@ -275,7 +296,8 @@ export class DreamdeckChat extends LitElement {
 
   private onScroll() {
     const log = this.log;
-    if (!log) return;
+    // a scroll the chat made itself (to the newest message) leaves the player's choice alone
+    if (!log || log.scrollTop === this.#pinnedTop) return;
     this.#story.stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
     if (log.scrollTop < 120) void this.#story.showOlder(log);
   }
@@ -301,6 +323,15 @@ export class DreamdeckChat extends LitElement {
     this.stop();
     void this.#thenFocus(() => this.#story.newThread());
   }
+
+  /** A story tool's choice (edit, send again, rewind, branch): see `<dreamdeck-message-tools>`. */
+  private onStoryControl = async (event: CustomEvent<StoryControlDetail>) => {
+    const { action, text = '' } = event.detail;
+    const messageId = await this.#story.storedId(event.detail.messageId);
+    if (!messageId) return;
+    if (action === 'rerun') await this.#turns.rerun(messageId, text);
+    else await this.#story.control(action === 'edit' ? { action, messageId, text } : { action, messageId });
+  };
 
   private personaOf(id: string | undefined): PersonaInfo | undefined {
     const wanted = id ?? this.#story.thread?.persona;
@@ -331,6 +362,12 @@ export class DreamdeckChat extends LitElement {
         @dreamdeck-thread-rename=${(event: CustomEvent<ThreadRenameDetail>) =>
           story.renameThread(event.detail.threadId, event.detail.title)}
         @dreamdeck-thread-delete=${(event: CustomEvent<ThreadDetail>) => story.deleteThread(event.detail.threadId)}
+        @dreamdeck-thread-import=${(event: CustomEvent<{ text: string }>) => {
+          this.panel = undefined;
+          void story.control({ action: 'import', text: event.detail.text });
+        }}
+        @dreamdeck-thread-export=${(event: CustomEvent<{ format: 'markdown' | 'json' }>) =>
+          story.control({ action: 'download', format: event.detail.format })}
       ></dreamdeck-thread-list>
       <dreamdeck-settings
         part="settings"
@@ -371,11 +408,15 @@ export class DreamdeckChat extends LitElement {
                 void this.send(event.detail.text);
                 this.#composer.focusInput();
               }}
-              @dreamdeck-cite=${(event: CustomEvent<CiteDetail>) =>
-                void loadPassage(this.#connection.client, this.threadId, event.detail.citation).then(event.detail.show)}
               @dreamdeck-enlarge=${(event: CustomEvent<{ image: StoryImage }>) => {
                 this.lightbox = event.detail.image;
               }}
+              @dreamdeck-select=${(event: CustomEvent<{ messageId: string; index: number }>) =>
+                story.control({ action: 'select', ...event.detail })}
+              @dreamdeck-continue=${() => this.#turns.continueReply()}
+              @dreamdeck-cite=${(event: CustomEvent<CiteDetail>) =>
+                void loadPassage(this.#connection.client, this.threadId, event.detail.citation).then(event.detail.show)}
+              @dreamdeck-story-control=${this.onStoryControl}
             ></dreamdeck-message>`,
         )}
       </div>

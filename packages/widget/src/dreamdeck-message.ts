@@ -28,6 +28,9 @@ export interface FeedbackDetail {
  * @fires dreamdeck-regenerate - the player asks for a new version of this reply (`{ messageId }`)
  * @fires dreamdeck-choose - the player picked one of the offered choices (`{ text }`)
  * @fires dreamdeck-enlarge - the player clicked a storyboard image (`{ image }`)
+ * @fires dreamdeck-select - show another version of this regenerated reply (`{ messageId, index }`)
+ * @fires dreamdeck-continue - the player asks the GM to write on this reply (`{}`)
+ * @fires dreamdeck-story-control - from the story tools: edit, rewind or branch (`{ action, messageId, text? }`)
  * @fires dreamdeck-cite - the player opened a cited passage; the chat fetches it ({@link CiteDetail})
  *
  * @csspart bubble - the message box
@@ -200,7 +203,7 @@ export class DreamdeckMessage extends LitElement {
     copied: { state: true, attribute: false },
     commenting: { state: true, attribute: false },
     commentSent: { state: true, attribute: false },
-    version: { state: true, attribute: false },
+    tools: { state: true, attribute: false },
     passages: { state: true, attribute: false },
   };
 
@@ -224,8 +227,8 @@ export class DreamdeckMessage extends LitElement {
   private copied = false;
   private commenting = false;
   private commentSent = false;
-  /** Which version is shown: `-1` the current one, else an index into `alternatives`. */
-  private version = -1;
+  /** The story tools (edit, rewind, branch) are open: `<dreamdeck-message-tools>`, loaded on demand. */
+  private tools = false;
   /** Cited passages opened, by chunk id (`null` while loading). */
   private passages = new Map<string, string | null>();
 
@@ -234,12 +237,11 @@ export class DreamdeckMessage extends LitElement {
       this.roleName = this.message?.role ?? '';
       const previous = changed.get('message') as StoryMessage | undefined;
       // another message in this element (the chat re-uses elements by position): forget this one's
-      // state; the same one streaming again (regenerated): show the new version
+      // state
       if (previous?.id !== this.message?.id || !previous) {
-        this.copied = this.commenting = this.commentSent = false;
-        this.version = -1;
+        this.copied = this.commenting = this.commentSent = this.tools = false;
         this.passages = new Map();
-      } else if (previous.content !== this.message?.content && this.message?.status === 'streaming') this.version = -1;
+      }
     }
   }
 
@@ -265,8 +267,7 @@ export class DreamdeckMessage extends LitElement {
     const message = this.message;
     if (!message) return nothing;
     const s = this.strings;
-    const alternatives = message.alternatives ?? [];
-    const shown = this.version >= 0 && alternatives[this.version] ? alternatives[this.version]! : message;
+    const shown = message;
     const parts = shown.parts ?? [];
     const isReply = message.role === 'assistant' && message.kind === 'narration';
     const speaker =
@@ -285,7 +286,7 @@ export class DreamdeckMessage extends LitElement {
       ${renderSearchResults(parts, s.searchResults)}
       ${images.length ? html`<div class="images">${images.map((image) => this.renderImage(image))}</div>` : nothing}
       ${
-        choices && this.interactive && this.version < 0
+        choices && this.interactive
           ? html`<div class="choices" role="group" aria-label=${s.choices}>
             ${choices.options.map(
               (option) =>
@@ -301,7 +302,8 @@ export class DreamdeckMessage extends LitElement {
       ${renderCitations(parts, s.sources, this.passages, (cite) => this.#cite(cite))}
       ${shown.status === 'aborted' ? html`<div class="note">${s.stopped}</div>` : nothing}
       ${shown.status === 'error' && !parts.some((part) => part.type === 'error') ? html`<div class="note error">${s.failed}</div>` : nothing}
-      ${isReply && message.status !== 'streaming' ? this.renderActions(message, alternatives.length) : nothing}
+      ${isReply && message.status !== 'streaming' ? this.renderActions(message, message.alternatives?.length ?? 0) : nothing}
+      ${message.role === 'user' ? html`<div class="actions" part="actions">${this.renderTools()}</div>` : nothing}
     </article>`;
   }
 
@@ -318,7 +320,8 @@ export class DreamdeckMessage extends LitElement {
 
   private renderActions(message: StoryMessage, versions: number) {
     const s = this.strings;
-    const position = this.version < 0 ? versions + 1 : this.version + 1;
+    // versions in order; the shown one is number `alternativeIndex + 1` (absent: the newest, last)
+    const position = Math.min(message.alternativeIndex ?? versions, versions) + 1;
     return html`<div class="actions" part="actions">
       ${iconButton(this.copied ? s.copied : s.copy, this.copied ? icons.check : icons.copy, () => this.copy())}
       ${iconButton(s.thumbsUp, icons.thumb, () => this.rate(1), { pressed: this.feedback === 1 })}
@@ -335,18 +338,20 @@ export class DreamdeckMessage extends LitElement {
             )
           : nothing
       }
+      ${this.regenerable ? iconButton(s.continueReply, icons.continue, () => emit(this, 'dreamdeck-continue', {}), { disabled: this.busy }) : nothing}
       ${
         versions > 0
-          ? html`${iconButton(s.previousVersion, icons.chevron, () => this.showVersion(position - 2, versions), {
-              disabled: position <= 1,
+          ? html`${iconButton(s.previousVersion, icons.chevron, () => this.showVersion(position - 2), {
+              disabled: position <= 1 || this.busy,
             })}
             <span>${position}/${versions + 1}</span>
-            ${iconButton(s.nextVersion, icons.chevron, () => this.showVersion(position, versions), {
-              disabled: position > versions,
+            ${iconButton(s.nextVersion, icons.chevron, () => this.showVersion(position), {
+              disabled: position > versions || this.busy,
               flip: true,
             })}`
           : nothing
       }
+      ${this.renderTools()}
       ${this.commentSent ? html`<span class="note" role="status">${s.feedbackThanks}</span>` : nothing}
       ${
         this.commenting
@@ -359,8 +364,33 @@ export class DreamdeckMessage extends LitElement {
     </div>`;
   }
 
-  private showVersion(index: number, versions: number) {
-    this.version = index >= versions ? -1 : index;
+  /** Asks the chat to show version `index` (0 = the first written) of this reply. */
+  private showVersion(index: number) {
+    if (this.message) emit(this, 'dreamdeck-select', { messageId: this.message.id, index });
+  }
+
+  /** The More button, and the story tools once it is pressed (their module loads on first use). */
+  private renderTools() {
+    const s = this.strings;
+    return html`${iconButton(
+      s.messageTools,
+      icons.more,
+      () => {
+        this.tools = !this.tools;
+        if (this.tools) void import('./dreamdeck-story-tools.js');
+      },
+      { expanded: this.tools, disabled: this.busy },
+    )}
+      ${
+        this.tools && !this.busy
+          ? html`<dreamdeck-message-tools .message=${this.message} .strings=${s} @dreamdeck-tools-close=${() => {
+              this.tools = false;
+              void this.updateComplete.then(() =>
+                this.renderRoot.querySelector<HTMLElement>('[aria-expanded]')?.focus(),
+              );
+            }}></dreamdeck-message-tools>`
+          : nothing
+      }`;
   }
 
   private rate(value: 1 | -1) {

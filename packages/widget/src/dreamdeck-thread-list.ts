@@ -33,6 +33,8 @@ type ThreadEdit = { id: string; mode: 'rename' | 'delete' };
  * @fires dreamdeck-thread-create - the player asked for a new story (`detail: {}`)
  * @fires dreamdeck-thread-rename - the player renamed a story (`detail: { threadId, title }`)
  * @fires dreamdeck-thread-delete - the player confirmed deleting a story (`detail: { threadId }`)
+ * @fires dreamdeck-thread-import - the player chose a story file to import (`detail: { text }`: its text)
+ * @fires dreamdeck-thread-export - the player asked to download the open story (`detail: { format }`: `markdown` or `json`)
  */
 export class DreamdeckThreadList extends LitElement {
   /** Shadow-root styles (colours come from the chat's theme). */
@@ -83,11 +85,33 @@ export class DreamdeckThreadList extends LitElement {
     const s = this.strings;
     return html`<nav aria-label=${s.threads}>
       <button class="primary" @click=${() => emit(this, 'dreamdeck-thread-create', {})}>${icon(icons.plus)} ${s.newThread}</button>
+      <div class="files">
+        <button type="button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}>${s.importStory}</button>
+        <input type="file" hidden accept=".json,.jsonl,application/json" aria-label=${s.importStory} @change=${this.importFile} />
+        ${
+          this.current
+            ? (['markdown', 'json'] as const).map(
+                (format) =>
+                  html`<button type="button" @click=${() => emit(this, 'dreamdeck-thread-export', { format })}>
+                    ${format === 'json' ? s.downloadJson : s.downloadMarkdown}
+                  </button>`,
+              )
+            : ''
+        }
+      </div>
       <ul>
         ${this.threads.map((thread) => this.renderThread(thread, s))}
       </ul>
     </nav>`;
   }
+
+  /** Reads the chosen story file and hands its text to the chat (`dreamdeck-thread-import`). */
+  private importFile = async (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) emit(this, 'dreamdeck-thread-import', { text: await file.text() });
+  };
 
   private renderThread(thread: ThreadRecord, s: DreamdeckStrings) {
     const id = thread.id;
@@ -128,6 +152,13 @@ export class DreamdeckThreadList extends LitElement {
     return html`<li>
       <button class="pick" data-id=${id} aria-current=${current} @click=${() => emit(this, 'dreamdeck-thread-select', { threadId: id })}>
         ${this.personas.find((persona) => persona.id === thread.persona)?.icon ?? ''} ${title}
+        ${
+          thread.parentThreadId
+            ? html`<small class="branch">${format(s.branchOf, {
+                title: this.threads.find((other) => other.id === thread.parentThreadId)?.title || s.untitled,
+              })}</small>`
+            : ''
+        }
       </button>
       ${iconButton(`${s.rename}: ${title}`, icons.rename, () => edit('rename'))}
       ${iconButton(`${s.delete}: ${title}`, icons.delete, () => edit('delete'), { disabled: current && this.busy })}

@@ -25,6 +25,10 @@ export const icons = {
   memory: 'M6 4h12v16l-6-4-6 4z',
   /** A globe: the World panel (lore, the author's note, imports). */
   world: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18',
+  /** More actions (three dots). */
+  more: 'M5 12h.01M12 12h.01M19 12h.01',
+  /** Continue: an arrow on to a bar. */
+  continue: 'M4 12h11M11 7l5 5-5 5M20 5v14',
 } as const;
 
 /**

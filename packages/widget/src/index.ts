@@ -20,13 +20,18 @@ export {
   type PersistMode,
 } from './dreamdeck-chat.js';
 export { DreamdeckDice } from './dreamdeck-dice.js';
-export type { DreamdeckKnowledgeDocs, KnowledgeDocsStrings, KnowledgeDocumentInfo } from './dreamdeck-knowledge-docs.js';
+export type {
+  DreamdeckKnowledgeDocs,
+  KnowledgeDocsStrings,
+  KnowledgeDocumentInfo,
+} from './dreamdeck-knowledge-docs.js';
 export type { DreamdeckMemoryPanel } from './dreamdeck-memory.js';
-export type { DreamdeckWorld, WorldLoreEntry, WorldStrings, WorldTab } from './dreamdeck-world.js';
 export { DreamdeckMessage, type FeedbackDetail } from './dreamdeck-message.js';
 export { DreamdeckSettings } from './dreamdeck-settings.js';
+export type { DreamdeckMessageTools, StoryControlDetail } from './dreamdeck-story-tools.js';
 export type { DreamdeckSurvey, SurveyCardAnswers, SurveyQuestions } from './dreamdeck-survey.js';
 export { DreamdeckThreadList, type ThreadDetail, type ThreadRenameDetail } from './dreamdeck-thread-list.js';
+export type { DreamdeckWorld, WorldLoreEntry, WorldStrings, WorldTab } from './dreamdeck-world.js';
 export { decodeEntities, type MarkdownTemplate, renderMarkdown, safeHref } from './markdown.js';
 export type { PreferenceChange } from './preferences-controller.js';
 export type {

@@ -48,6 +48,18 @@ export const threadListStyles = css`
   [aria-current='true'] {
     border-color: var(--_accent);
   }
+  .files {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    margin: 4px 0;
+  }
+  .branch {
+    display: block;
+    color: var(--_muted);
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
 `;
 
 /** `<dreamdeck-settings>`: labelled rows for the persona picker and the flag switches. */

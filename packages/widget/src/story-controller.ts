@@ -1,6 +1,7 @@
 import { DreamdeckApiError } from './api-client.js';
 import { ChatController, type ChatHost } from './chat-controller.js';
 import type { ConnectionController } from './connection-controller.js';
+import type { StoryControlRequest } from './dreamdeck-story-tools.js';
 import { apiPath, emit } from './events.js';
 import type { InterruptEvent, LoadedMessage, StoryMessage, ThreadAnswer, ThreadRecord } from './protocol.js';
 import { feedbackOf } from './story-state.js';
@@ -193,6 +194,44 @@ export class StoryController extends ChatController<StoryController> {
     } catch (error) {
       this.#connection.fail(error, false);
     }
+  }
+
+  /**
+   * A story control on the open thread (see docs/story-controls.md and `runStoryControl`, loaded
+   * on demand): edit, select a version, rewind, branch, import, download. A new story (a branch,
+   * an import) opens; a rewound story loads again. Failures go to the banner.
+   *
+   * @param request - what to do
+   */
+  async control(request: StoryControlRequest): Promise<void> {
+    const client = this.#connection.client;
+    if (!client) return;
+    try {
+      const { runStoryControl } = await import('./dreamdeck-story-tools.js');
+      const answer = await runStoryControl(client, this.thread?.id ?? '', request);
+      const { thread, message } = answer;
+      if (thread) {
+        this.set({ threads: [thread, ...this.threads] });
+        await this.openThread(thread.id);
+      } else if (message)
+        this.set({ messages: this.messages.map((other) => (other.id === message.id ? message : other)) });
+      else if (request.action === 'rewind') await this.reloadThread();
+    } catch (error) {
+      this.#connection.fail(error, false);
+    }
+  }
+
+  /**
+   * The stored id of a message: a player message sent from here carries a local id until the
+   * story loads again, so for one the story is loaded and the same words found (newest first).
+   *
+   * @param messageId - a message id, maybe local
+   */
+  async storedId(messageId: string): Promise<string | undefined> {
+    if (!messageId.startsWith('local-')) return messageId;
+    const local = this.messages.find((message) => message.id === messageId);
+    await this.reloadThread();
+    return this.messages.findLast((message) => message.role === 'user' && message.content === local?.content)?.id;
   }
 
   /**

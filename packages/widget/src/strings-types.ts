@@ -98,6 +98,26 @@ export interface DreamdeckStrings {
   previousVersion: string;
   /** Shows the next version of a regenerated reply. */
   nextVersion: string;
+  /** The latest reply's Continue button: the GM writes on in place. */
+  continueReply: string;
+  /** A message's More button, which opens its story tools (edit, rewind, branch). */
+  messageTools: string;
+  /** Saves an edited player message and has the GM answer it again. */
+  editResend: string;
+  /** Rewinds the story back to and including a message. */
+  rewindHere: string;
+  /** The question before a rewind. */
+  rewindConfirm: string;
+  /** Starts a new story from the story up to a message. */
+  branchHere: string;
+  /** Under a branched story's title in the list; `{title}` is the story it came from. */
+  branchOf: string;
+  /** The story list's button that imports a story file (export JSON or a SillyTavern chat). */
+  importStory: string;
+  /** Downloads the open story as markdown. */
+  downloadMarkdown: string;
+  /** Downloads the open story as JSON (which Import reads back). */
+  downloadJson: string;
   /** Word before a roll's total in its accessible label (English: "total"). */
   diceTotal: string;
   /** Marks a dropped die in a roll's accessible label. */

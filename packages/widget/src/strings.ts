@@ -50,6 +50,16 @@ export const en: DreamdeckStrings = {
   slashHints: 'Commands',
   previousVersion: 'Previous version',
   nextVersion: 'Next version',
+  continueReply: 'Continue reply',
+  messageTools: 'More actions',
+  editResend: 'Save and resend',
+  rewindHere: 'Rewind to here',
+  rewindConfirm: 'Take this message and everything after it out of the story?',
+  branchHere: 'Branch from here',
+  branchOf: 'Branch of {title}',
+  importStory: 'Import a story',
+  downloadMarkdown: 'Download (Markdown)',
+  downloadJson: 'Download (JSON)',
   diceTotal: 'total',
   dropped: 'dropped',
   chapterBreak: 'New chapter',
@@ -140,7 +150,9 @@ export function loadLocale(locale: string | undefined): Promise<boolean> {
 }
 
 /** A partial override of {@link DreamdeckStrings}; nested objects are merged too. */
-export type DreamdeckStringsOverride = Partial<Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin' | 'survey'>> & {
+export type DreamdeckStringsOverride = Partial<
+  Omit<DreamdeckStrings, 'commands' | 'flagNames' | 'admin' | 'survey'>
+> & {
   /** Slash-command hints to add or replace, merged over the locale's. */
   commands?: Record<string, string>;
   /** Flag display names to add or replace, merged over the locale's. */

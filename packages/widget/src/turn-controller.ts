@@ -11,7 +11,11 @@ import type { DreamdeckStrings } from './strings.js';
 export type TurnAction =
   | { kind: 'send'; text: string }
   | { kind: 'resume'; interruptId: string; value: InterruptAnswer }
-  | { kind: 'regenerate'; messageId: string };
+  | { kind: 'regenerate'; messageId: string }
+  /** The latest reply written on (`POST …/continue`). */
+  | { kind: 'continue' }
+  /** A player message edited and sent again (`PATCH …/messages/:mid` with `rerun`). */
+  | { kind: 'rerun'; messageId: string; text: string };
 
 /**
  * Runs turns: sends the player's text, answers the GM's question, regenerates a reply, streams
@@ -111,6 +115,30 @@ export class TurnController extends ChatController<TurnController> {
     if (!this.busy) await this.#run({ kind: 'regenerate', messageId });
   }
 
+  /** Has the GM write on its latest reply, in place. */
+  async continueReply(): Promise<void> {
+    if (!this.busy) await this.#run({ kind: 'continue' });
+  }
+
+  /**
+   * Sends an edited player message again: the story after it leaves (the server keeps it aside)
+   * and the GM answers the new text. The story is loaded again once the turn ends.
+   *
+   * @param messageId - the player's message
+   * @param text - its new text
+   */
+  async rerun(messageId: string, text: string): Promise<void> {
+    const story = this.#story;
+    const index = story.messages.findIndex((message) => message.id === messageId);
+    if (this.busy || index < 0 || !text.trim()) return;
+    story.set({
+      messages: [...story.messages.slice(0, index), { ...story.messages[index]!, content: text.trim() }],
+      stickToBottom: true,
+    });
+    await this.#run({ kind: 'rerun', messageId, text: text.trim() });
+    await story.reloadThread();
+  }
+
   /**
    * Answers the question the GM waits on.
    *
@@ -167,7 +195,11 @@ export class TurnController extends ChatController<TurnController> {
         ? apiPath('threads', threadId, 'turns')
         : kind === 'resume'
           ? apiPath('threads', threadId, 'resume')
-          : apiPath('threads', threadId, 'messages', action.messageId, 'regenerate');
+          : kind === 'continue'
+            ? apiPath('threads', threadId, 'continue')
+            : kind === 'rerun'
+              ? apiPath('threads', threadId, 'messages', action.messageId)
+              : apiPath('threads', threadId, 'messages', action.messageId, 'regenerate');
     const abort = new AbortController();
     this.#abort = abort;
     this.#turnId = undefined;
@@ -177,13 +209,21 @@ export class TurnController extends ChatController<TurnController> {
     try {
       await client.stream(
         path,
-        kind === 'regenerate' ? {} : body,
+        kind === 'regenerate' || kind === 'continue'
+          ? {}
+          : kind === 'rerun'
+            ? { text: action.text, rerun: true }
+            : body,
         (event) => {
           if (event.type === 'turn-start' && this.#abort === abort) this.#turnId = event.turnId;
           this.#onTurnEvent(event, threadId);
         },
         // a stream that drops mid-turn is rejoined on its own, after the last event seen
-        { signal: abort.signal, rejoinPath: (turnId) => apiPath('threads', threadId, 'turns', turnId, 'events') },
+        {
+          signal: abort.signal,
+          rejoinPath: (turnId) => apiPath('threads', threadId, 'turns', turnId, 'events'),
+          ...(kind === 'rerun' && { method: 'PATCH' }),
+        },
       );
       connection.set({ state: 'online' });
     } catch (error) {
@@ -225,10 +265,21 @@ export class TurnController extends ChatController<TurnController> {
         return;
       case 'turn-end':
         this.set({ statusText: '' });
-        if (story.thread?.title === '' && story.messages.length) void story.refreshThreads();
+        // a new story is named after the GM's first reply (the server's default title is "New story")
+        if ((!story.thread?.title || story.thread.title === 'New story') && story.messages.length)
+          void story.refreshThreads();
         return;
       case 'message-start':
         this.set({ statusText: '' });
+        // a continued reply keeps its text: the new text streams onto it
+        if (this.lastAction?.kind === 'continue') {
+          story.set({
+            messages: story.messages.map((message) =>
+              message.id === event.messageId ? { ...message, status: 'streaming' } : message,
+            ),
+          });
+          return;
+        }
         break;
       case 'message-end': {
         const message = event.message;

@@ -102,9 +102,10 @@ async function narrateNow(context: TurnContext, request: NarrationRequest): Prom
     // every version in order (the shown one at its place), the new one last and shown
     const alternatives = previous ? versionsOf(previous) : undefined;
     const content = kept ? joinContinuation(kept, text) : text;
-    const choices = [...content.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) =>
-      (m[1] as string).replace(/\*\*/g, '').trim(),
-    );
+    const listed = (from: string) =>
+      [...from.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) => (m[1] as string).replace(/\*\*/g, '').trim());
+    // a continued reply offers the choices its new text ends on, else those it had
+    const choices = [...new Set(kept && listed(text).length >= 2 ? listed(text) : listed(content))];
     // the knowledge passages the prompt held are cited under the reply
     const found: MessagePart[] = [
       ...(choices.length >= 2 ? [{ type: 'choices' as const, options: choices.slice(0, 5) }] : []),
