@@ -126,6 +126,11 @@ export interface RunningServer {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * Bodies read before the handler runs: room for uploads (a character card PNG on `POST /lore/import`
+ * takes up to 10 MB); every route still refuses more than its own limit (JSON bodies: 64 KB).
+ */
+const UPLOAD_BODY_BYTES = 11 * 1024 * 1024;
 const DEFAULT_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-chat.js');
 const DEFAULT_ADMIN_WIDGET = resolve(here, '../../../packages/widget/dist/dreamdeck-admin.js');
 const FAVICON = resolve(here, '../assets/favicon.svg');
@@ -310,12 +315,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: limits.checkIntervalMs,
     },
-    toNodeListener(async (request) => {
-      // every answer, the pages' 404s included (the API's carry it already)
-      const response = await app(request);
-      if (!response.headers.has('x-content-type-options')) response.headers.set('x-content-type-options', 'nosniff');
-      return response;
-    }),
+    toNodeListener(
+      async (request) => {
+        // every answer, the pages' 404s included (the API's carry it already)
+        const response = await app(request);
+        if (!response.headers.has('x-content-type-options')) response.headers.set('x-content-type-options', 'nosniff');
+        return response;
+      },
+      { maxBodyBytes: UPLOAD_BODY_BYTES },
+    ),
   );
   server.maxConnections = limits.maxConnections;
   const port = options.port ?? Number(env.PORT ?? 8787);

@@ -152,6 +152,8 @@ describe('lore over HTTP', () => {
     await refuse(fixture('world-info.json'), /spec is missing/, 400, '?kind=card');
     await refuse('', /Send the file/);
     await refuse(new Uint8Array(11 * 1024 * 1024), /larger than/, 413);
+    // past toNodeListener's own limit (1 MiB here) the body arrives cut short: too large, not "damaged"
+    await refuse(new Uint8Array(2 * 1024 * 1024), /cut short/, 413);
     expect((await json<{ entries: unknown[] }>(await app.call('kit', '/lore'))).entries.length).toBe(count);
     expect((await upload('kit', 'x', 'application/json', '?kind=other')).status).toBe(400);
   });

@@ -23,6 +23,14 @@ export async function readRawBody(request: Request, maxBytes: number): Promise<U
     }
     chunks.push(value);
   }
+  // a body cut short before the handler (`toNodeListener`'s own `maxBodyBytes`, 1 MiB by default)
+  // is refused as too large rather than read as a damaged file
+  if (declared && Number(declared) > total)
+    throw new HttpError(
+      413,
+      'INVALID_INPUT',
+      `The upload was cut short at ${total} bytes: the server takes smaller bodies (raise toNodeListener's maxBodyBytes).`,
+    );
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
