@@ -59,6 +59,15 @@ describe('routeByModel', () => {
     });
   });
 
+  it('routes a wish to search the web to the search route with its query (issue 22: it fell through to narration)', async () => {
+    const model = createDemoModel({ latencyMs: 0 });
+    expect(await routeByModel(model, 'search the web for the drowned bell')).toEqual({
+      type: 'search',
+      query: 'search the web for the drowned bell',
+      via: 'model',
+    });
+  });
+
   it('falls back to narration when the model cannot do structured output', async () => {
     const errors: unknown[] = [];
     const route = await routeByModel(new FakeListChatModel({ responses: ['not json'] }), 'paint it', {
