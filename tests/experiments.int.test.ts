@@ -28,9 +28,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchemas, POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from './support/postgres.js';
 
 // better-sqlite3 is the adapters' (optional peer) dependency, not this package's: load it from there
+// (the raw reads below need only this much of it)
+type RawDatabase = new (
+  path: string,
+  options: { readonly: boolean },
+) => { prepare(sql: string): { get(...params: unknown[]): unknown }; close(): void };
 const Database = createRequire(new URL('../packages/adapters/package.json', import.meta.url))(
   'better-sqlite3',
-) as typeof import('better-sqlite3');
+) as RawDatabase;
 
 const postgres = await requirePostgres();
 const schemas: string[] = [];
