@@ -106,7 +106,10 @@ async function regenerate(kit: TurnKit, input: TurnInput, messageId: string): Pr
     turnId: input.turnId,
     userId: input.userId,
     persona: input.persona,
-    prompt: [player.content, ...lines].join('\n'),
+    // which take this is, as a tool line: a model writes it differently (the demo model seeds from it)
+    prompt: [player.content, ...lines, `Version: ${(target.alternatives?.length ?? 0) + 2} (tell it differently)`].join(
+      '\n',
+    ),
     before: player.id,
     replace: messageId,
   });

@@ -1,0 +1,94 @@
+/**
+ * What a person saw in <dreamdeck-chat> (issue 21), in real Chromium against the example server
+ * (SQLite, the demo model without its typing delay): where a story opens, errors said once, a
+ * message typed offline, the storyboard question, keyboard paths.
+ */
+import { createDemoModel } from '@dreamdeck/core';
+import type { RunningServer } from '@dreamdeck/example-server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, chromiumAvailable, launchChromium, startExample, waitIdle } from './browser.js';
+
+const run = chromiumAvailable();
+
+describe.skipIf(!run)('<dreamdeck-chat>: what a person sees (issue 21)', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startExample({
+      model: { name: 'demo', model: createDemoModel({ latencyMs: 0 }) },
+      config: { features: { imageGeneration: false } },
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function newPage(options: { width?: number; height?: number } = {}): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 900, height: options.height ?? 700 },
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    return page;
+  }
+
+  /** A player with a story of `turns` turns, signed in on `page` (its token and story kept as the widget keeps them). */
+  async function playerWithStory(page: Page, userId: string, turns: number) {
+    const token = await server.auth.issueToken({ id: userId, roles: ['player'] });
+    const session = await server.dd.openSession({ userId });
+    for (let turn = 0; turn < turns; turn++) await session.send(`I walk down street number ${turn}`).result;
+    await page.addInitScript(
+      ([key, value, threadKey, threadId]) => {
+        localStorage.setItem(key, value);
+        localStorage.setItem(threadKey, threadId);
+      },
+      ['dreamdeck:token:/api', token, 'dreamdeck:thread:/api', session.threadId] as const,
+    );
+    return { token, session };
+  }
+
+  /** How far the message log is from its bottom, in px (0: at the newest message). */
+  function distanceFromBottom(page: Page): Promise<number> {
+    return page.evaluate(() => {
+      const log = document.querySelector('dreamdeck-chat')!.shadowRoot!.querySelector('.log')!;
+      return Math.round(log.scrollHeight - log.scrollTop - log.clientHeight);
+    });
+  }
+
+  /** Whether the newest message's bottom edge is inside the log's visible box. */
+  function newestVisible(page: Page): Promise<boolean> {
+    return page.evaluate(() => {
+      const root = document.querySelector('dreamdeck-chat')!.shadowRoot!;
+      const log = root.querySelector('.log')!.getBoundingClientRect();
+      const last = [...root.querySelectorAll('dreamdeck-message')].at(-1)!.getBoundingClientRect();
+      return last.bottom <= log.bottom + 1 && last.bottom > log.top;
+    });
+  }
+
+  // fix 1: opening or reloading a story landed at the top; a one-shot reply sat below the fold
+  it('opens and reloads a story at its newest message; a /help reply scrolls into view', async () => {
+    const page = await newPage();
+    await playerWithStory(page, 'scroll-reader', 12);
+    await page.goto(server.url);
+    await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
+    await expect.poll(() => distanceFromBottom(page), { timeout: 5000 }).toBeLessThan(4);
+    await expect(newestVisible(page)).resolves.toBe(true);
+    await page.reload();
+    await page.locator('dreamdeck-chat textarea:not([disabled])').waitFor();
+    await expect.poll(() => distanceFromBottom(page), { timeout: 5000 }).toBeLessThan(4);
+    const input = page.locator('dreamdeck-chat textarea');
+    await input.fill('/help');
+    await input.press('Enter');
+    await waitIdle(page);
+    await expect.poll(() => newestVisible(page), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => distanceFromBottom(page), { timeout: 5000 }).toBeLessThan(4);
+    await page.context().close();
+  });
+});
