@@ -72,6 +72,11 @@ describe.skipIf(!run)('the World panel in Chromium', () => {
     await page.locator('dreamdeck-chat button[aria-label="World"]').click();
     await world(page).locator('[role="tablist"]').waitFor();
     expect(fetched).toContain('/dreamdeck-world.js');
+    // Documents: the knowledge base's list, its own file fetched by the panel
+    await world(page).getByRole('tab', { name: 'Documents' }).click();
+    await world(page).locator('dreamdeck-knowledge-docs').waitFor({ state: 'attached' });
+    expect(fetched).toContain('/dreamdeck-knowledge-docs.js');
+    await world(page).getByRole('tab', { name: 'Lore' }).click();
 
     // Lore: add an entry for this story
     await world(page).locator('input[name="keys"]').fill('lighthouse, beacon');

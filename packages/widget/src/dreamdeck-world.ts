@@ -109,9 +109,6 @@ const DE: WorldStrings = {
 /** The World panel's tabs. */
 export type WorldTab = 'lore' | 'note' | 'import' | 'documents';
 
-/** The knowledge base's document list (its own module, loaded with this panel when it is there). */
-const DOCUMENTS_MODULE = './dreamdeck-knowledge-docs.js';
-
 /**
  * The World panel: what the game master knows of the player's world. Tabs: **Lore** (the lorebook:
  * entries with their keys, for every story or this one; add, edit, remove), **Author's note** (the
@@ -233,8 +230,9 @@ export class DreamdeckWorld extends LitElement {
     super.connectedCallback();
     // the knowledge base's documents: a tab only when its element exists (or its file loads)
     if (customElements.get('dreamdeck-knowledge-docs')) this.documents = true;
+    // its own file beside this one (the script-tag build keeps the import a request for it)
     else
-      void import(/* @vite-ignore */ DOCUMENTS_MODULE).then(
+      void import('./dreamdeck-knowledge-docs.js').then(
         () => {
           this.documents = Boolean(customElements.get('dreamdeck-knowledge-docs'));
         },
@@ -452,7 +450,7 @@ export class DreamdeckWorld extends LitElement {
             accept=".png,.json,image/png,application/json" @change=${this.#import} />`;
       case 'documents':
         return html`<dreamdeck-knowledge-docs .client=${this.client} .threadId=${this.threadId}
-          .strings=${this.chatStrings}></dreamdeck-knowledge-docs>`;
+          .strings=${this.chatStrings} .language=${this.language}></dreamdeck-knowledge-docs>`;
     }
   }
 
