@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPostgresStorage } from '@dreamdeck/adapters/postgres';
-import { createSqliteStorage } from '@dreamdeck/adapters/sqlite';
+import { createSqliteStorage, type SqliteStorage } from '@dreamdeck/adapters/sqlite';
 import {
   createDemoModel,
   createDreamdeck,
@@ -14,6 +14,7 @@ import {
 } from '@dreamdeck/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { POSTGRES_TEST_URL, requirePostgres, uniqueSchema } from '../../../tests/support/postgres.js';
+import { rawText } from './support/encrypted-turn.js';
 import { dropSchema } from './support/postgres-inspector.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -208,6 +209,31 @@ describe.each(backends)('lore on $name storage', (backend) => {
 
     await dd.lore.removePersona(userId, card.persona.id);
     expect(await dd.lore.personas(userId)).toEqual([]);
+    await dd.close();
+  });
+});
+
+describe('lore at rest with an encryption key', () => {
+  it("keeps entries, imported personas and the author's note unreadable in the SQLite file", async () => {
+    const storage = createSqliteStorage({
+      path: join(dir.path, 'lore-encrypted.db'),
+      encryptionKey: { current: { id: 'lore', key: 'e'.repeat(64) } },
+    });
+    const dd = await engine(storage);
+    const session = await dd.openSession({ userId: 'usr_secret' });
+    await dd.lore.add('usr_secret', { keys: ['Quillonfeather'], content: 'Quillonfeather hides the Marrowgate key.' });
+    await dd.lore.importCard('usr_secret', fixture('card-v2.json'));
+    await session.setAuthorsNote('Whisper about the Vanterly heist.');
+    expect((await session.context('Quillonfeather?')).messages.at(-1)?.content).toContain('Marrowgate key');
+    const db = (storage as SqliteStorage).database;
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+    const dump = tables
+      .flatMap(({ name }) =>
+        (db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>).map(rawText),
+      )
+      .join('\n');
+    expect(dump).toContain('dd:enc:v1:');
+    for (const secret of ['Marrowgate', 'Vanterly', 'Mirelle', 'copper masks']) expect(dump).not.toContain(secret);
     await dd.close();
   });
 });
