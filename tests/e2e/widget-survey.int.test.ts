@@ -113,6 +113,10 @@ describe.skipIf(!run)('surveys and prompt experiments in Chromium', () => {
     await openChat(page, server.url);
     await say(page, 'I climb the hill.');
     await page.locator('dreamdeck-chat dreamdeck-survey [part="question"]').first().waitFor();
+    // a reload while the survey waits shows it again (GET /threads/:id carries its questions)
+    await page.reload();
+    await page.locator('dreamdeck-chat dreamdeck-survey [part="question"]').first().waitFor();
+    expect(await page.locator('dreamdeck-chat dreamdeck-survey [part="question"]').count()).toBe(3);
     const before = await page.locator('dreamdeck-chat dreamdeck-message').count();
     await say(page, 'I keep climbing instead.');
     expect(await page.locator('dreamdeck-chat dreamdeck-survey').count()).toBe(0);
