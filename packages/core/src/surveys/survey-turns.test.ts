@@ -30,6 +30,31 @@ describe('when surveys are asked', () => {
     }
   });
 
+  it('after a storyboard review in the same turn: the storyboard is asked first, then the survey', async () => {
+    const dd = await createDreamdeck({
+      model: createDemoModel({ latencyMs: 0 }),
+      env: false,
+      // the defaults: images on, storyboards reviewed before painting
+      config: { logging: { level: 'silent' }, surveys },
+    });
+    try {
+      const session = await dd.openSession({ userId: 'mo' });
+      const first = await session.send('I enter the ruined chapel').result;
+      expect(first.interrupt?.kind).toBe('approve-storyboard');
+      const painted = await session.resume(first.interrupt!.interruptId, true).result;
+      expect(painted.status).toBe('interrupted');
+      expect(painted.messages.some((m) => m.kind === 'storyboard')).toBe(true);
+      expect(painted.interrupt?.kind).toBe('survey');
+      expect((await session.pendingInterrupt())?.kind).toBe('survey');
+      const answered = await session.resume(painted.interrupt!.interruptId, { fun: 5 }).result;
+      expect(answered.status).toBe('complete');
+      expect(await dd.surveys.response('mo', 'early')).toMatchObject({ answers: { fun: 5 } });
+      expect(await session.pendingInterrupt()).toBeUndefined();
+    } finally {
+      await dd.close();
+    }
+  });
+
   it('a failing survey counter is logged and never fails the turn', async () => {
     const storage = createMemoryStorage();
     storage.consume = async (key, ...rest) => {
