@@ -142,7 +142,7 @@ describe('/search failures end the turn cleanly', () => {
   it('with webSearch off, /search says so and the router route just narrates', async () => {
     const dd = await engine(adapters[0]!.create(), false);
     const off = await play(dd, '/search bells');
-    expect(off.ends.map((m) => m.content)).toEqual(['Web search is switched off for this story.']);
+    expect(off.ends.map((m) => m.content)).toEqual(['Web search is switched off on this server.']);
     const routed = await play(dd, 'Search the web for the drowned bell legend.');
     expect(routed.ends.map((m) => m.kind)).toEqual(['narration']);
     expect(searxng.requests).toHaveLength(0);

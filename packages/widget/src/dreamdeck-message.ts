@@ -167,6 +167,7 @@ export class DreamdeckMessage extends LitElement {
         font-size: 0.85em;
         color: var(--_muted);
       }
+.content.error,
       .note.error {
         color: var(--_danger);
       }
@@ -276,10 +277,11 @@ export class DreamdeckMessage extends LitElement {
         : `${this.persona?.icon ? `${this.persona.icon} ` : ''}${this.persona?.name ?? message.persona ?? s.gm}`;
     const images = parts.flatMap((part) => (part.type === 'image' ? [part.image] : []));
     const choices = parts.find((part) => part.type === 'choices');
+    const saidOnce = message.role === 'tool' && !!shown.content.trim() && parts.some((part) => part.type === 'error');
     return html`<article class="bubble" part="bubble" aria-label=${speaker}>
       <div class="speaker" part="speaker">${speaker}</div>
       ${parts.some((part) => part.type === 'reset') ? html`<div class="reset">— ${s.chapterBreak} —</div>` : nothing}
-      <div class="content ${shown.status === 'streaming' ? 'cursor' : ''}" part="content">
+      <div class="content ${shown.status === 'streaming' ? 'cursor' : ''} ${saidOnce ? 'error' : ''}" part="content">
         ${message.role === 'user' ? html`<p class="plain">${shown.content}</p>` : renderMarkdown(shown.content)}
       </div>
       ${parts.map((part) => (part.type === 'dice' ? renderDiceRoll(part.roll, s) : nothing))}
@@ -297,7 +299,17 @@ export class DreamdeckMessage extends LitElement {
           </div>`
           : nothing
       }
-      ${parts.map((part) => (part.type === 'error' ? html`<div class="note error" role="note">${part.message}</div>` : nothing))}
+      ${
+        // a command's answer that is an error (`/roll banana`) is said once, in red: its text is
+        // the error (issue 21: it came twice, the second time with raw backticks)
+        saidOnce
+          ? nothing
+          : parts.map((part) =>
+              part.type === 'error'
+                ? html`<div class="note error" role="note">${renderMarkdown(part.message)}</div>`
+                : nothing,
+            )
+      }
       ${parts.some((part) => part.type === 'remembered') ? html`<div class="note" part="remembered">✓ ${s.remembered}</div>` : nothing}
       ${renderCitations(parts, s.sources, this.passages, (cite) => this.#cite(cite))}
       ${shown.status === 'aborted' ? html`<div class="note">${s.stopped}</div>` : nothing}

@@ -69,6 +69,17 @@ export class FeatureFlags {
     return flags;
   }
 
+  /**
+   * Who switched a flag off for a user: `player` (their own toggle), `server` (the config or an
+   * admin's global override); `undefined` while it is on. A reply can then say where to turn it
+   * back on.
+   */
+  async offBy(name: FlagName, scope: { userId?: string } = {}): Promise<'player' | 'server' | undefined> {
+    if ((await this.effective(scope))[name]) return undefined;
+    if (scope.userId && (await this.userOverrides(scope.userId))[name] === false) return 'player';
+    return 'server';
+  }
+
   /** Whether one flag is on for a user. */
   async isEnabled(name: FlagName, scope: { userId?: string } = {}): Promise<boolean> {
     return (await this.effective(scope))[name];

@@ -61,7 +61,7 @@ describe('runCommand', () => {
     expect(run.tasks).toEqual(['web-search', 'todo-command', 'help']);
     const replies = await Promise.all((run.result ?? []).map((id) => turn.storage.getMessage(id)));
     expect(replies.map((m) => [m?.kind, m?.content.split('\n')[0]])).toEqual([
-      ['search', 'Web search is switched off for this story.'],
+      ['search', 'Web search is switched off on this server.'],
       ['todo', 'You have no open to-dos. Add one with `/todo add <text>`.'],
       ['help', 'Commands:'],
     ]);
@@ -72,7 +72,7 @@ describe('runCommand', () => {
     const turn = await createTestTurn();
     const { run, first: message } = await command(turn, 'storyboard');
     expect(run.tasks).toEqual(['reply']);
-    expect(message).toMatchObject({ kind: 'storyboard', content: 'Image generation is switched off for this story.' });
+    expect(message).toMatchObject({ kind: 'storyboard', content: 'Image generation is switched off on this server.' });
     expect(message?.parts).toEqual([
       { type: 'error', code: 'FEATURE_DISABLED', message: 'Image generation is switched off.' },
     ]);

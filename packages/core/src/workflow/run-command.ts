@@ -1,5 +1,6 @@
 import { narrateAndIllustrate, storyboard, storyboardFlags } from './illustrate.js';
 import type { CommandName } from './router.js';
+import { switchedOff } from './switched-off.js';
 import type { SceneSource } from './tasks/storyboard.js';
 import type { TurnInput } from './turn-context.js';
 import type { TurnKit } from './turn-tasks.js';
@@ -59,7 +60,7 @@ export async function runCommand(
           await tasks.reply({
             ...base,
             kind: 'storyboard',
-            content: 'Image generation is switched off for this story.',
+            content: await switchedOff(kit.context, 'imageGeneration', input.userId, 'Image generation'),
             parts: [{ type: 'error', code: 'FEATURE_DISABLED', message: 'Image generation is switched off.' }],
           }),
         ];
@@ -109,7 +110,7 @@ export async function runCommand(
             kind: 'knowledge',
             content: found.enabled
               ? 'Your documents say nothing about that. Add documents under World → Documents, or ask another way.'
-              : 'The knowledge base is switched off for this story.',
+              : 'The knowledge base is switched off on this server.',
           }),
         ];
       }

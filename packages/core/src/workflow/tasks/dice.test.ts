@@ -45,15 +45,30 @@ describe('the roll-dice task', () => {
     expect(turn.events.some((e) => e.type === 'dice-roll')).toBe(false);
   });
 
+  // issue 21: "switched off for this story" was said whoever had switched it off
+  it("says where dice rolling was switched off: the player's settings, or the server", async () => {
+    const turn = await createTestTurn();
+    await turn.context.flags.set('diceRolling', false, { userId: turn.userId });
+    const rollDice = createDiceTask(turn.context);
+    await turn.run(() => rollDice(roll(turn, '1d20')));
+    const [mine] = (await turn.storage.listMessages(turn.threadId)) as [StoryMessage];
+    expect(mine.content).toBe('Dice rolling is switched off in your settings.');
+    await turn.context.flags.set('diceRolling', null, { userId: turn.userId });
+    await turn.context.flags.set('diceRolling', false);
+    await turn.run(() => rollDice(roll(turn, '1d20')));
+    const [, server] = (await turn.storage.listMessages(turn.threadId)) as [StoryMessage, StoryMessage];
+    expect(server.content).toBe('Dice rolling is switched off on this server.');
+  });
+
   it('says so, and rolls nothing, when dice rolling is off', async () => {
     const turn = await createTestTurn({ config: { features: { diceRolling: false } } });
     const rollDice = createDiceTask(turn.context);
     const run = await turn.run(() => rollDice(roll(turn, '1d20')));
     expect(run.result).toEqual({});
     const [message] = (await turn.storage.listMessages(turn.threadId)) as [StoryMessage];
-    expect(message).toMatchObject({ kind: 'dice', content: 'Dice rolling is switched off for this story.' });
+    expect(message).toMatchObject({ kind: 'dice', content: 'Dice rolling is switched off on this server.' });
     expect(message.parts).toEqual([
-      { type: 'error', code: 'FEATURE_DISABLED', message: 'Dice rolling is switched off for this story.' },
+      { type: 'error', code: 'FEATURE_DISABLED', message: 'Dice rolling is switched off on this server.' },
     ]);
     expect(turn.events.some((e) => e.type === 'dice-roll')).toBe(false);
   });

@@ -2,6 +2,7 @@ import { task } from '@langchain/langgraph';
 import { diceLine, formatRoll, rollDice } from '../../dice/roll-dice.js';
 import { DreamdeckError } from '../../errors.js';
 import { newMessage, sendReply, storeReply } from '../story-messages.js';
+import { switchedOff } from '../switched-off.js';
 import { sinkFor, type TurnContext } from '../turn-context.js';
 
 /** A roll the player asked for. */
@@ -26,7 +27,7 @@ export interface DiceOutcome {
 export function createDiceTask(context: TurnContext) {
   return task('roll-dice', async (input: DiceInput): Promise<DiceOutcome> => {
     if (!(await context.flags.isEnabled('diceRolling', { userId: input.userId }))) {
-      const message = 'Dice rolling is switched off for this story.';
+      const message = await switchedOff(context, 'diceRolling', input.userId, 'Dice rolling');
       await sendReply(context, {
         ...input,
         kind: 'dice',

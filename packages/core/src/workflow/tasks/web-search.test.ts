@@ -90,7 +90,7 @@ describe('the web-search task', () => {
 
   it('/search says when web search is off or not set up; the router route stores nothing', async () => {
     const off = await search({ search: adapter(RESULTS), webSearch: false });
-    expect(off.message?.content).toBe('Web search is switched off for this story.');
+    expect(off.message?.content).toBe('Web search is switched off on this server.');
     expect(off.message?.parts?.[0]).toMatchObject({ code: 'FEATURE_DISABLED' });
     const missing = await search({});
     expect(missing.message?.content).toBe('No web search service is set up on this server.');

@@ -1,6 +1,7 @@
 import { task } from '@langchain/langgraph';
 import { DreamdeckError, type ErrorCode } from '../../errors.js';
 import { sendReply } from '../story-messages.js';
+import { switchedOff } from '../switched-off.js';
 import { sinkFor, type TurnContext } from '../turn-context.js';
 
 /** Results a search asks for. */
@@ -63,7 +64,9 @@ export function createWebSearchTask(context: TurnContext) {
       if (input.via === 'model') return { lines: [] };
       return refuse(
         'FEATURE_DISABLED',
-        enabled ? 'No web search service is set up on this server.' : 'Web search is switched off for this story.',
+        enabled
+          ? 'No web search service is set up on this server.'
+          : await switchedOff(context, 'webSearch', input.userId, 'Web search'),
       );
     }
     const query = input.query.replace(/\s+/g, ' ').trim();
