@@ -181,6 +181,14 @@ describe.each(backends)('lore on $name storage', (backend) => {
     expect(context.messages[0]?.content).toContain('You are Captain Mirelle Vane');
     expect(loreOf(context)).toContain('temperamental aether engine');
     await play(session, 'Hello, captain.');
+    // `/persona` lists it and switches to it by name, in the owner's stories
+    const other = await dd.openSession({ userId });
+    await play(other, '/persona');
+    await play(other, '/persona Captain Mirelle Vane');
+    expect((await storage.getThread(other.threadId))?.persona).toBe(card.persona.id);
+    const replies = (await storage.listMessages(other.threadId)).map((message) => message.content).join('\n');
+    expect(replies).toContain(`\`${card.persona.id}\` 🃏 **Captain Mirelle Vane**`);
+    expect(replies).toContain('🃏 **Captain Mirelle Vane** takes over the story.');
     await expect(dd.openSession({ userId: 'someone-else', persona: card.persona.id })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });

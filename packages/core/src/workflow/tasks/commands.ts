@@ -1,4 +1,5 @@
 import { task } from '@langchain/langgraph';
+import { readUserPersonas } from '../../lore/lore-book.js';
 import { COMMANDS } from '../router.js';
 import { sendReply } from '../story-messages.js';
 import type { TurnContext } from '../turn-context.js';
@@ -18,13 +19,17 @@ export interface SwitchPersonaInput {
 }
 
 /**
- * The `switch-persona` task (`/persona`): with no argument, lists the personas; with an id or a
+ * The `switch-persona` task (`/persona`): with no argument, lists the personas (the player's own,
+ * imported from character cards, too); with an id or a
  * name, makes that persona the thread's GM; with one that does not exist, says so and lists them.
  * Resolves to the id of its `system` reply.
  */
 export function createSwitchPersonaTask(context: TurnContext) {
   return task('switch-persona', async (input: SwitchPersonaInput): Promise<string> => {
-    const all = context.personas();
+    // the configured personas, and those the player imported from character cards
+    const all = new Map(context.personas());
+    const thread = await context.storage.getThread(input.threadId);
+    if (thread) for (const own of await readUserPersonas(context.storage.store, thread.userId)) all.set(own.id, own);
     const wanted = input.args.trim().toLowerCase();
     const list = [...all.values()].map((p) => `- \`${p.id}\` ${p.icon} **${p.name}**: ${p.description}`).join('\n');
     if (!wanted)
