@@ -31,12 +31,17 @@ export interface BarChartOptions {
  */
 export function barChart(groups: BarGroup[], options: BarChartOptions): TemplateResult {
   const height = options.height ?? 140;
-  const bar = 12;
   const gap = 10;
-  const series = options.series.length;
+  const series = Math.max(1, options.series.length);
+  // with little data (a day or two) the bars widen to fill a readable chart, and carry their
+  // values (issue 21: one thin bar in a corner was all an admin saw)
+  const minWidth = 240;
+  const fitted = Math.floor((minWidth - gap * (groups.length + 1)) / (Math.max(1, groups.length) * series));
+  const bar = Math.min(32, Math.max(12, fitted));
+  const labelled = groups.length <= 7;
   const groupWidth = series * bar + gap;
-  const width = Math.max(groupWidth * groups.length + gap, 120);
-  const top = 8;
+  const width = Math.max(groupWidth * groups.length + gap, minWidth);
+  const top = labelled ? 14 : 8;
   const bottom = 22;
   const max = Math.max(1, ...groups.flatMap((group) => group.values));
   const scale = (height - top - bottom) / max;
@@ -53,7 +58,12 @@ export function barChart(groups: BarGroup[], options: BarChartOptions): Template
       return svg`<g>
         ${group.values.map((value, index) => {
           const h = value * scale;
-          return svg`<rect x=${x0 + index * bar} y=${height - bottom - h} width=${bar - 2} height=${h} fill=${options.colors[index] ?? 'currentColor'}><title>${`${group.label} — ${options.series[index]}: ${value}`}</title></rect>`;
+          const x = x0 + index * bar;
+          return svg`<rect x=${x} y=${height - bottom - h} width=${bar - 2} height=${h} fill=${options.colors[index] ?? 'currentColor'}><title>${`${group.label} — ${options.series[index]}: ${value}`}</title></rect>${
+            labelled
+              ? svg`<text x=${x + (bar - 2) / 2} y=${height - bottom - h - 2} font-size="9" text-anchor="middle" fill="currentColor">${value}</text>`
+              : ''
+          }`;
         })}
         <text x=${x0 + (series * bar) / 2} y=${height - 6} font-size="9" text-anchor="middle" fill="currentColor">${options.tick ? options.tick(group.label) : group.label.slice(5)}</text>
       </g>`;
