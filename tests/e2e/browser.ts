@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +80,32 @@ export async function openChat(page: Page, url: string): Promise<void> {
 /** Waits until no reply streams and no turn runs (the send button is back). */
 export async function waitIdle(page: Page): Promise<void> {
   await page.locator('dreamdeck-chat [part="send-button"]').waitFor();
+}
+
+const axeSource: string = createRequire(import.meta.url)('axe-core').source;
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: Array<{ target: unknown[]; failureSummary: string }>;
+}
+
+/**
+ * Runs axe-core's WCAG 2.1 A and AA rules on the page (open shadow roots included); one line per
+ * violating node. The page's context needs `bypassCSP: true` (axe is injected by evaluation).
+ */
+export async function wcagViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  });
+  return violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${violation.id}: ${JSON.stringify(node.target)} ${node.failureSummary}`),
+  );
 }

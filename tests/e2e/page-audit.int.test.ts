@@ -5,37 +5,12 @@
  * on load, and the admin chart drawn at its own width. Static files go out compressed, with
  * validators and cache headers that fit a versioned URL.
  */
-import { createRequire } from 'node:module';
 import type { RunningServer } from '@dreamdeck/example-server';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, openChat, startExample, waitIdle } from './browser.js';
+import { chromiumAvailable, launchChromium, openChat, startExample, waitIdle, wcagViolations } from './browser.js';
 
-const axeSource: string = createRequire(import.meta.url)('axe-core').source;
 const run = chromiumAvailable();
-
-interface AxeViolation {
-  id: string;
-  impact: string;
-  nodes: Array<{ target: unknown[]; failureSummary: string }>;
-}
-
-/** Runs axe-core's WCAG 2.1 A and AA rules on the page (open shadow roots included). */
-async function wcagViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations;
-  });
-  return violations.flatMap((violation) =>
-    violation.nodes.map((node) => `${violation.id}: ${JSON.stringify(node.target)} ${node.failureSummary}`),
-  );
-}
 
 describe.skipIf(!run)('the example pages in Chromium', () => {
   let server: RunningServer;

@@ -18,6 +18,7 @@ import {
   startExample,
   tabTo,
   waitIdle,
+  wcagViolations,
 } from './browser.js';
 
 const run = chromiumAvailable();
@@ -47,7 +48,12 @@ describe.skipIf(!run)('story controls in Chromium (issue 21)', () => {
   });
 
   async function phone(): Promise<{ page: Page; fetched: string[]; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, acceptDownloads: true });
+    // bypassCSP: the WCAG audit injects axe-core by evaluation
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      acceptDownloads: true,
+      bypassCSP: true,
+    });
     const page = await context.newPage();
     open = page;
     const errors: string[] = [];
@@ -94,6 +100,7 @@ describe.skipIf(!run)('story controls in Chromium (issue 21)', () => {
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await deepActive(page)).tag).toBe('textarea');
     await page.screenshot({ path: artifactPath('story-controls-edit-360px.png') });
+    expect(await wcagViolations(page)).toEqual([]);
     await page.keyboard.press('Control+A');
     await page.keyboard.type('The harbour is silent. A gull watches you.');
     const patched = page.waitForResponse((response) => response.request().method() === 'PATCH');
@@ -162,6 +169,7 @@ describe.skipIf(!run)('story controls in Chromium (issue 21)', () => {
     await branchNote.first().waitFor();
     expect((await branchNote.first().textContent())?.trim()).toBe(`Branch of ${title}`);
     await page.screenshot({ path: artifactPath('story-controls-branch-360px.png') });
+    expect(await wcagViolations(page)).toEqual([]);
   }, 90_000);
 
   it('continues the latest reply and swipes between regenerated versions (kept after a reload)', async () => {
