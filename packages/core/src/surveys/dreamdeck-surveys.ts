@@ -3,7 +3,7 @@ import { DreamdeckError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import { checkSurveyAnswers } from './survey-answers.js';
-import { surveyReport } from './survey-report.js';
+import { reportPage, surveyReport } from './survey-report.js';
 import { readSurveyResponse, readSurveyResponses, writeSurveyResponse } from './survey-store.js';
 import type { DreamdeckSurveys, SurveyAnswers, SurveyResponse } from './survey-types.js';
 
@@ -91,6 +91,7 @@ export function createDreamdeckSurveys(deps: SurveyDeps): DreamdeckSurveys {
     },
     async report(surveyId, options) {
       const survey = find(surveyId);
+      reportPage(options ?? {}); // a bad page is refused before anything is read
       return surveyReport(survey, await readSurveyResponses(deps.storage.store, surveyId), options);
     },
   };

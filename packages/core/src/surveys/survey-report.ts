@@ -2,6 +2,16 @@ import type { SurveyConfig } from '../config/config-schema.js';
 import { DreamdeckError } from '../errors.js';
 import type { QuestionReport, SurveyReport, SurveyReportOptions, SurveyResponse } from './survey-types.js';
 
+/** The page of text answers `options` ask for; `INVALID_INPUT` for a limit outside 1–100 or a cursor no report gave. */
+export function reportPage(options: SurveyReportOptions): { limit: number; offset: number } {
+  const limit = options.limit ?? 20;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new DreamdeckError('INVALID_INPUT', 'limit is a whole number from 1 to 100.');
+  if (!/^\d{1,9}$/.test(options.cursor ?? '0'))
+    throw new DreamdeckError('INVALID_INPUT', 'That cursor is not one a report gave.');
+  return { limit, offset: Number(options.cursor ?? 0) };
+}
+
 /**
  * Aggregates responses (newest first) to `survey`: per rating question the count, mean and
  * distribution; per choice question each option's count and share; per text question one page of
@@ -13,12 +23,7 @@ export function surveyReport(
   responses: SurveyResponse[],
   options: SurveyReportOptions = {},
 ): SurveyReport {
-  const limit = options.limit ?? 20;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    throw new DreamdeckError('INVALID_INPUT', 'limit is a whole number from 1 to 100.');
-  const offset = options.cursor === undefined ? 0 : Number(options.cursor);
-  if (!/^\d{1,9}$/.test(options.cursor ?? '0') || !Number.isSafeInteger(offset))
-    throw new DreamdeckError('INVALID_INPUT', 'That cursor is not one a report gave.');
+  const { limit, offset } = reportPage(options);
   const answered = responses.filter((response) => response.answers !== null);
   let more = false;
   const questions = survey.questions.map((question): QuestionReport => {
