@@ -5,9 +5,9 @@ import { createDailyReportTask, createHelpTask, createTodoCommandTask } from './
 
 const search: SearchAdapter = { name: 'test', search: async () => [] };
 
-async function reply(turn: TestTurn, run: () => Promise<string>) {
+async function reply(turn: TestTurn, run: () => Promise<unknown>) {
   const done = await turn.run(run);
-  return turn.storage.getMessage(done.result ?? '');
+  return turn.storage.getMessage(String(done.result ?? ''));
 }
 
 describe('/todo', () => {
