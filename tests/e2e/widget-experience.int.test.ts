@@ -91,4 +91,30 @@ describe.skipIf(!run)('<dreamdeck-chat>: what a person sees (issue 21)', () => {
     await expect.poll(() => distanceFromBottom(page), { timeout: 5000 }).toBeLessThan(4);
     await page.context().close();
   });
+
+  // fix 3: a message typed while offline was lost (neither sent nor back in the input)
+  it('a message sent while offline comes back to the input, and goes out once online', async () => {
+    const page = await newPage();
+    await playerWithStory(page, 'offline-writer', 1);
+    await page.goto(server.url);
+    const input = page.locator('dreamdeck-chat textarea:not([disabled])');
+    await input.waitFor();
+    const before = await page.locator('dreamdeck-chat dreamdeck-message').count();
+    await page.context().setOffline(true);
+    await input.fill('I light the lantern in the cellar');
+    await input.press('Enter');
+    await page.locator('dreamdeck-chat [part="error"]').waitFor();
+    await expect.poll(() => input.inputValue()).toBe('I light the lantern in the cellar');
+    await expect(page.locator('dreamdeck-chat dreamdeck-message').count()).resolves.toBe(before);
+    await page.screenshot({ path: artifactPath('widget-offline-kept.png') });
+    await page.context().setOffline(false);
+    await expect.poll(() => input.inputValue()).toBe('I light the lantern in the cellar');
+    await input.press('Enter');
+    await waitIdle(page);
+    await expect
+      .poll(() => page.locator('dreamdeck-chat dreamdeck-message').filter({ hasText: 'the lantern' }).count())
+      .toBeGreaterThanOrEqual(2);
+    await expect(input.inputValue()).resolves.toBe('');
+    await page.context().close();
+  });
 });

@@ -63,6 +63,14 @@ export class ComposerController extends ChatController<ComposerController> {
     return this.host.shadowRoot?.querySelector('textarea');
   }
 
+  /** Before each render: words of a message that could not be sent come back into the input. */
+  hostUpdate(): void {
+    const returned = this.#turns.returned;
+    if (returned === undefined) return;
+    this.#turns.returned = undefined;
+    this.draft = this.draft.trim() ? `${returned}\n${this.draft}` : returned;
+  }
+
   /** Moves focus to the input once the host has rendered. */
   focusInput(): void {
     void this.host.updateComplete.then(() => this.#input?.focus());

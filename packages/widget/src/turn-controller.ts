@@ -32,6 +32,11 @@ export class TurnController extends ChatController<TurnController> {
   announcement = '';
   /** The latest action, which Retry repeats. */
   lastAction: TurnAction | undefined;
+  /**
+   * The player's words of a message that never reached the server (sent while offline): taken
+   * back out of the story for the composer to put back in the input (issue 21: they were lost).
+   */
+  returned: string | undefined;
   readonly #connection: ConnectionController;
   readonly #story: StoryController;
   readonly #strings: () => DreamdeckStrings;
@@ -232,8 +237,14 @@ export class TurnController extends ChatController<TurnController> {
         // the turn can no longer be rejoined (over and freed): the story as stored is the truth
         if (api?.code === 'TURN_GONE') void story.reloadThread();
         else {
-          connection.fail(error, true);
-          if (api?.status === 0) void story.reloadThread();
+          const unsent = api?.status === 0 && kind === 'send' && !this.#turnId;
+          // unsent words come back to the input (sent again from there), so no Retry
+          connection.fail(error, !unsent);
+          if (unsent) {
+            // never reached the server: the words go back to the input, not into a lost message
+            story.set({ messages: story.messages.filter((message) => !message.id.startsWith('local-')) });
+            this.returned = action.text;
+          } else if (api?.status === 0) void story.reloadThread();
         }
       }
     } finally {
