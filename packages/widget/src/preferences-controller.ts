@@ -61,8 +61,8 @@ export class PreferencesController extends ChatController<PreferencesController>
   }
 
   /**
-   * Saves a change (`PATCH /preferences`). A new persona also becomes the open thread's while it
-   * has no messages; a flag the server refuses is read back.
+   * Saves a change (`PATCH /preferences`). A new persona also becomes the open story's (its next
+   * replies are the new GM's); a flag the server refuses is read back.
    *
    * @param change - the persona or the flags that changed
    */
@@ -78,7 +78,8 @@ export class PreferencesController extends ChatController<PreferencesController>
       if (persona === undefined) return;
       this.set({ preferredPersona: persona });
       const story = this.#story;
-      if (story.thread && story.messages.length === 0) {
+      // the open story switches too, as `/persona` would (issue 21: it changed only new stories, silently)
+      if (story.thread && story.thread.persona !== persona) {
         const { thread } = await client.json<{ thread: ThreadRecord }>('PATCH', apiPath('threads', story.thread.id), {
           persona,
         });

@@ -53,7 +53,8 @@ describe('PreferencesController', () => {
     expect(connection.error).toBeUndefined();
   });
 
-  it('saves a persona, which the open thread takes while it has no messages', async () => {
+  // issue 21 fix 5: the "Game master" setting changed only new stories, silently
+  it('saves a persona, which the open story takes too, under way or not', async () => {
     const { controller, story, server } = await preferences((call) =>
       call.path === '/preferences'
         ? json({ flags: {}, toggleable: [] })
@@ -68,15 +69,18 @@ describe('PreferencesController', () => {
     expect(controller.preferredPersona).toBe('noir');
     expect(story.thread?.persona).toBe('noir');
 
-    // a story already under way keeps its persona
+    // a story already under way switches as well (as `/persona` does)
     story.set({
       messages: [
         { id: 'p1', threadId: 't', role: 'user', kind: 'player', content: 'hi', createdAt: now, status: 'complete' },
       ],
     });
     await controller.change({ persona: 'bard' });
-    expect(server.calls).toHaveLength(3);
-    expect(story.thread?.persona).toBe('noir');
+    expect(server.calls.slice(2).map((call) => [call.method, call.path, call.body])).toEqual([
+      ['PATCH', '/preferences', { persona: 'bard' }],
+      ['PATCH', '/threads/t', { persona: 'bard' }],
+    ]);
+    expect(story.thread?.persona).toBe('bard');
   });
 
   it('saves a flag, and reads the flags back when the server refuses', async () => {
