@@ -71,7 +71,7 @@ describe('surveys over HTTP', () => {
     };
     expect(asked).toMatchObject({ kind: 'survey', prompt: 'Quick check' });
     expect(asked.survey.questions.map((q) => q.id)).toEqual(['fun', 'pace', 'note']);
-    expect((events.at(-1)?.data as { status: string }).status).toBe('interrupted');
+    expect(events.at(-1)?.data).toMatchObject({ status: 'interrupted' });
     // a client that reloads finds the pending survey with its questions
     const reloaded = await json<{ interrupt?: { interruptId: string; kind: string; survey?: { id: string } } }>(
       await app.call('sam', `/threads/${thread.id}`),
