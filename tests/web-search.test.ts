@@ -67,7 +67,7 @@ const adapters = [
 describe.each(adapters)('/search through the engine on $name', ({ create }) => {
   it('stores a search message with search-result parts, then the GM mentions a result', async () => {
     const dd = await engine(create());
-    const { ends, status } = await play(dd, '/search the drowned bell');
+    const { ends, status, session } = await play(dd, '/search the drowned bell');
     expect(status).toBe('complete');
     const search = ends.find((m) => m.kind === 'search');
     expect(search?.parts).toEqual(
@@ -75,6 +75,14 @@ describe.each(adapters)('/search through the engine on $name', ({ create }) => {
     );
     const narration = ends.find((m) => m.kind === 'narration');
     expect(narration?.content).toContain(SEARCH_FIXTURE[0]!.title);
+    // told again, the GM still has the results (without searching again)
+    const again = session.regenerate(narration!.id);
+    for await (const _ of again) {
+      // drain
+    }
+    const retold = (await session.history()).find((m) => m.id === narration!.id);
+    expect(retold?.content).not.toBe(narration?.content);
+    expect(retold?.content).toContain(SEARCH_FIXTURE[0]!.title);
     await dd.close();
   });
 });

@@ -5,6 +5,7 @@ import { type Route, routeByRules } from './router.js';
 import { runCommand } from './run-command.js';
 import { askSurvey } from './survey-step.js';
 import type { NarrationRequest } from './tasks/narrate.js';
+import { searchLines } from './tasks/web-search.js';
 import type { TurnInput, TurnOutput } from './turn-context.js';
 import type { TurnKit } from './turn-tasks.js';
 
@@ -101,6 +102,11 @@ async function regenerate(kit: TurnKit, input: TurnInput, messageId: string): Pr
   if (!target || !player) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate.');
   const rolls = history.filter((m) => m.turnId === player.turnId && m.kind === 'dice');
   const lines = rolls.flatMap((m) => m.parts?.flatMap((p) => (p.type === 'dice' ? [diceLine(p.roll)] : [])) ?? []);
+  // a narration after a web search is told again with the same results (issue 22)
+  const found = history
+    .filter((m) => m.turnId === player.turnId && m.kind === 'search')
+    .flatMap((m) => m.parts?.flatMap((p) => (p.type === 'search-result' ? [p] : [])) ?? []);
+  lines.push(...searchLines(found));
   const narration = await kit.tasks.narrate({
     threadId: input.threadId,
     turnId: input.turnId,

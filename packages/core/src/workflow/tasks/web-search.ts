@@ -30,6 +30,16 @@ export interface WebSearchOutcome {
   lines: string[];
 }
 
+/**
+ * The `Search:` lines the GM is given for a search's results (the first three): `Search: <title> —
+ * <snippet> (<url>)`. Also used when a narration after a search is regenerated.
+ */
+export function searchLines(results: ReadonlyArray<{ title: string; url: string; snippet: string }>): string[] {
+  return results
+    .slice(0, RESULTS_FOR_GM)
+    .map((result) => `Search: ${result.title} — ${cut(result.snippet, 240)} (${result.url})`.replace(/\n/g, ' '));
+}
+
 /** Markdown's punctuation escaped, so untrusted text reads as written and makes no links. */
 function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]{}()<>#+!|~])/g, '\\$1');
@@ -131,11 +141,6 @@ export function createWebSearchTask(context: TurnContext) {
       content: `🔎 Web results for “${escapeMarkdown(query)}”:\n\n${list.join('\n')}`,
       parts: found.map((result) => ({ type: 'search-result', ...result })),
     });
-    return {
-      messageId,
-      lines: found
-        .slice(0, RESULTS_FOR_GM)
-        .map((result) => `Search: ${result.title} — ${cut(result.snippet, 240)} (${result.url})`.replace(/\n/g, ' ')),
-    };
+    return { messageId, lines: searchLines(found) };
   });
 }
