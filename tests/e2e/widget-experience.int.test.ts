@@ -7,7 +7,7 @@ import { createDemoModel } from '@dreamdeck/core';
 import type { RunningServer } from '@dreamdeck/example-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, chromiumAvailable, launchChromium, startExample, waitIdle } from './browser.js';
+import { artifactPath, chromiumAvailable, deepActive, launchChromium, startExample, waitIdle } from './browser.js';
 
 const run = chromiumAvailable();
 
@@ -115,6 +115,60 @@ describe.skipIf(!run)('<dreamdeck-chat>: what a person sees (issue 21)', () => {
       .poll(() => page.locator('dreamdeck-chat dreamdeck-message').filter({ hasText: 'the lantern' }).count())
       .toBeGreaterThanOrEqual(2);
     await expect(input.inputValue()).resolves.toBe('');
+    await page.context().close();
+  });
+
+  // fix 8: keyboard users tabbed through every message's buttons to reach the input
+  it('keyboard: a skip link to the input, one Tab stop in the message list, arrow keys between messages', async () => {
+    const page = await newPage({ width: 360, height: 740 });
+    await playerWithStory(page, 'keyboard-reader', 8);
+    await page.goto(server.url);
+    const input = page.locator('dreamdeck-chat textarea:not([disabled])');
+    await input.waitFor();
+    // the skip link is the chat's first stop: Enter puts the focus in the input
+    await page.locator('dreamdeck-chat').focus();
+    await page.keyboard.press('Tab');
+    await expect(deepActive(page)).resolves.toMatchObject({ tag: 'button', label: 'Skip to your move' });
+    await page.screenshot({ path: artifactPath('widget-skip-link-360.png') });
+    await page.keyboard.press('Enter');
+    await expect(deepActive(page)).resolves.toMatchObject({ tag: 'textarea' });
+
+    // without it, the input is still a few Tab presses away, however long the story
+    await page.locator('dreamdeck-chat').focus();
+    let presses = 0;
+    while ((await deepActive(page)).tag !== 'textarea' && presses < 60) {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    expect(presses).toBeLessThan(20);
+
+    // arrow keys move between messages; the list remembers the one focused as its Tab stop
+    const focusedIndex = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('dreamdeck-chat')!.shadowRoot!;
+        return [...root.querySelectorAll('dreamdeck-message')].indexOf(root.activeElement as Element);
+      });
+    const count = await page.locator('dreamdeck-chat dreamdeck-message').count();
+    await page.locator('dreamdeck-chat dreamdeck-message').last().focus();
+    await expect(focusedIndex()).resolves.toBe(count - 1);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect(focusedIndex()).resolves.toBe(count - 3);
+    await page.keyboard.press('Home');
+    await expect(focusedIndex()).resolves.toBe(0);
+    await page.keyboard.press('End');
+    await expect(focusedIndex()).resolves.toBe(count - 1);
+    await page.keyboard.press('ArrowUp');
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          [...document.querySelector('dreamdeck-chat')!.shadowRoot!.querySelectorAll('dreamdeck-message')].map(
+            (message) => message.getAttribute('tabindex'),
+          ),
+        ),
+      )
+      .toEqual(Array.from({ length: count }, (_, index) => (index === count - 2 ? '0' : '-1')));
+    await page.screenshot({ path: artifactPath('widget-roving-focus-360.png') });
     await page.context().close();
   });
 });

@@ -58,6 +58,22 @@ export const chatStyles = css`
     color: var(--_danger);
     border-color: var(--_danger);
   }
+  /* the skip link: out of sight until it has focus (issue 21) */
+  .skip {
+    position: absolute;
+    z-index: 3;
+    left: var(--_space);
+    top: var(--_space);
+    transform: translateY(-300%);
+  }
+  .skip:focus {
+    transform: none;
+  }
+  dreamdeck-message:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+    border-radius: var(--_radius);
+  }
   .log {
     flex: 1;
     overflow-y: auto;

@@ -153,6 +153,8 @@ export class DreamdeckChat extends LitElement {
   readonly #composer = new ComposerController(this, this.#turns, this.#connection, this.#preferences);
   /** The message list and window the log was last scrolled for. */
   #scrolledFor: [StoryMessage[], number] = [[], 0];
+  /** The message that is the list's Tab stop (roving focus); `undefined`: the newest. */
+  #activeId: string | undefined;
   /** Where the chat last scrolled the log itself (to the newest message). */
   #pinnedTop: number | undefined;
   /** Follows the rendered messages' sizes: keeps the log at its newest message while it sticks there. */
@@ -260,6 +262,38 @@ export class DreamdeckChat extends LitElement {
     }
   }
 
+  /**
+   * Roving focus in the message list (issue 21: keyboard users tabbed through every message's
+   * buttons to reach the input): one message is a Tab stop (the last one focused, else the newest;
+   * a shadow host with `tabindex="-1"` takes its buttons out of the Tab order too), and the arrow
+   * keys, Home and End move between messages.
+   */
+  private onLogKeydown = (event: KeyboardEvent) => {
+    const keys: Record<string, number> = { ArrowUp: -1, ArrowDown: 1, Home: -Infinity, End: Infinity };
+    const step = keys[event.key];
+    const inner = event.composedPath()[0];
+    if (step === undefined || inner instanceof HTMLTextAreaElement || inner instanceof HTMLInputElement) return;
+    if (inner instanceof HTMLSelectElement) return;
+    const messages = [...(this.log?.querySelectorAll<HTMLElement>('dreamdeck-message') ?? [])];
+    const current = messages.findIndex((message) => message.contains(event.target as Node) || message === event.target);
+    if (current < 0) return;
+    event.preventDefault();
+    const next = messages[Math.max(0, Math.min(messages.length - 1, current + step))];
+    next?.focus();
+  };
+
+  /** Remembers the message focus is in: the list's one Tab stop. */
+  private onLogFocus = (event: FocusEvent) => {
+    const message = (event.target as HTMLElement).closest?.('dreamdeck-message') as
+      | (HTMLElement & { message?: StoryMessage })
+      | null;
+    const id = message?.message?.id;
+    if (id && id !== this.#activeId) {
+      this.#activeId = id;
+      this.requestUpdate();
+    }
+  };
+
   private onKeydown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape') return;
     if (this.#turns.busy) {
@@ -347,7 +381,10 @@ export class DreamdeckChat extends LitElement {
     const preferences = this.#preferences;
     const replyId = busy ? undefined : regenerableId(messages);
     const lastId = messages[messages.length - 1]?.id;
+    // the message list's one Tab stop (roving focus): the message last focused, else the newest
+    const tabStop = messages.some((message) => message.id === this.#activeId) ? this.#activeId : lastId;
     return html`<div class="layout" part="container" lang=${this.locale || nothing}>
+      <button class="skip" type="button" @click=${() => this.#composer.focusInput()}>${s.skipToInput}</button>
       ${renderHeader(s, thread?.title || s.untitled, state, this.panel, (panel) => this.togglePanel(panel))}
       <dreamdeck-thread-list
         part="threads"
@@ -380,7 +417,16 @@ export class DreamdeckChat extends LitElement {
       ></dreamdeck-settings>
       ${this.panel === 'memory' ? renderMemoryPanel(this.#connection.client, thread?.id, s, () => story.reloadThread()) : nothing}
       ${this.panel === 'world' ? renderWorldPanel(this.#connection.client, thread?.id, s, this.localeTag, () => this.#preferences.loadPersonas()) : nothing}
-      <div class="log" part="messages" role="region" aria-label=${s.title} tabindex="0" @scroll=${this.onScroll}>
+      <div
+        class="log"
+        part="messages"
+        role="region"
+        aria-label=${s.title}
+        tabindex="0"
+        @scroll=${this.onScroll}
+        @keydown=${this.onLogKeydown}
+        @focusin=${this.onLogFocus}
+      >
         ${
           story.windowStart > 0 || story.hasMore
             ? html`<button class="older" @click=${() => story.showOlder(this.log)}>${s.loadOlder}</button>`
@@ -394,6 +440,7 @@ export class DreamdeckChat extends LitElement {
               part="message"
               exportparts="bubble, speaker, remembered, content, actions, roll, die, total, image, choice, search-results"
               .message=${message}
+              tabindex=${message.id === tabStop ? 0 : -1}
               .strings=${s}
               .persona=${this.personaOf(message.persona)}
               .feedback=${story.feedback.get(message.id) ?? 0}

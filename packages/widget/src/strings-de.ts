@@ -9,6 +9,7 @@ import type { DreamdeckStrings } from './strings-types.js';
 export const de: DreamdeckStrings = {
   title: 'Geschichte',
   inputLabel: 'Dein Zug',
+  skipToInput: 'Zum Eingabefeld springen',
   inputPlaceholder: 'Was tust du? (/ für Befehle)',
   send: 'Senden',
   stop: 'Anhalten',

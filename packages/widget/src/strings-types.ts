@@ -10,6 +10,8 @@ export interface DreamdeckStrings {
   title: string;
   /** Accessible name of the message input. */
   inputLabel: string;
+  /** The skip link before the story: jumps to the input. */
+  skipToInput: string;
   /** Placeholder of the empty message input. */
   inputPlaceholder: string;
   /** The send button's label. */

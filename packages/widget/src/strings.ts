@@ -6,6 +6,7 @@ export type { DreamdeckAdminStrings, DreamdeckStrings, DreamdeckSurveyStrings };
 export const en: DreamdeckStrings = {
   title: 'Story',
   inputLabel: 'Your move',
+  skipToInput: 'Skip to your move',
   inputPlaceholder: 'What do you do? (Type / for commands)',
   send: 'Send',
   stop: 'Stop',
