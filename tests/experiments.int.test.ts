@@ -193,6 +193,16 @@ describe.each(backends)('surveys: %s', (_name, makeBackend, available) => {
         const badShape = await dd.surveys.respond('bob', 'first-impressions', { fun: 'five' }).catch((e: unknown) => e);
         expect(DreamdeckError.isInstance(badShape) && badShape.code).toBe('INVALID_INPUT');
         expect(await dd.surveys.response('bob', 'first-impressions')).toBeNull();
+        // two responses of one player at once: exactly one is stored, the other is a CONFLICT
+        const raced = await Promise.allSettled([
+          dd.surveys.respond('gus', 'first-impressions', { fun: 1 }),
+          dd.surveys.respond('gus', 'first-impressions', { fun: 5 }),
+        ]);
+        const won = raced.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+        const lost = raced.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+        expect(won).toHaveLength(1);
+        expect(lost.map((e: unknown) => DreamdeckError.isInstance(e) && e.code)).toEqual(['CONFLICT']);
+        expect((await dd.surveys.response('gus', 'first-impressions'))?.answers).toEqual(won[0]?.answers);
         const unknown = await dd.surveys.report('no-such-survey').catch((e: unknown) => e);
         expect(DreamdeckError.isInstance(unknown) && unknown.code).toBe('NOT_FOUND');
         expect(await dd.surveys.response('ada', 'first-impressions')).toMatchObject({ answers: { fun: 4 } });

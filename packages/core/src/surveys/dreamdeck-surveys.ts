@@ -1,6 +1,7 @@
 import type { DreamdeckConfig, SurveyConfig } from '../config/config-schema.js';
 import { DreamdeckError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { newId } from '../storage/ids.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import { checkSurveyAnswers } from './survey-answers.js';
 import { reportPage, surveyReport } from './survey-report.js';
@@ -42,9 +43,14 @@ export async function surveyDue(deps: SurveyDeps, userId: string): Promise<Surve
   }
 }
 
+/** How long the claim on one user's response to a survey is held while it is stored. */
+const RESPONSE_LEASE_MS = 10_000;
+
 /**
  * Checks `answers` against `survey` (`INVALID_INPUT` when wrong) and stores the user's response
- * (`CONFLICT` when they already responded). Nothing is stored on either failure.
+ * (`CONFLICT` when they already responded). Nothing is stored on either failure. Two responses of
+ * the same user at once (two tabs, two instances) cannot both be stored: each first takes a storage
+ * lease on `survey:<surveyId>:<userId>`, and the one that finds it taken is refused with `CONFLICT`.
  */
 export async function storeSurveyResponse(
   deps: SurveyDeps,
@@ -54,17 +60,25 @@ export async function storeSurveyResponse(
   answers: unknown,
 ): Promise<SurveyResponse> {
   const checked: SurveyAnswers | null = checkSurveyAnswers(survey as SurveyConfig, answers);
-  if (await readSurveyResponse(deps.storage.store, survey.id, userId))
-    throw new DreamdeckError('CONFLICT', 'You have already answered this survey.');
-  const response: SurveyResponse = {
-    surveyId: survey.id,
-    userId,
-    threadId,
-    answers: checked,
-    createdAt: new Date().toISOString(),
-  };
-  await writeSurveyResponse(deps.storage.store, response);
-  return response;
+  const key = `survey:${survey.id}:${userId}`;
+  const holder = newId('lease');
+  if (!(await deps.storage.acquireLease(key, holder, RESPONSE_LEASE_MS)))
+    throw new DreamdeckError('CONFLICT', 'Your answers to this survey are being saved already.');
+  try {
+    if (await readSurveyResponse(deps.storage.store, survey.id, userId))
+      throw new DreamdeckError('CONFLICT', 'You have already answered this survey.');
+    const response: SurveyResponse = {
+      surveyId: survey.id,
+      userId,
+      threadId,
+      answers: checked,
+      createdAt: new Date().toISOString(),
+    };
+    await writeSurveyResponse(deps.storage.store, response);
+    return response;
+  } finally {
+    await deps.storage.releaseLease(key, holder).catch(() => undefined);
+  }
 }
 
 /** Builds `dd.surveys` over the engine's storage and config. */
