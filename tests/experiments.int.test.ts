@@ -273,6 +273,7 @@ describe.each(backends)('prompt variants: %s', (_name, makeBackend, available) =
       try {
         const seen = new Set<string>();
         let vividMessage: string | undefined;
+        let plainSession: Awaited<ReturnType<Dreamdeck['openSession']>> | undefined;
         for (let thread = 0; thread < 8; thread++) {
           const session = await dd.openSession({ userId: `player-${thread}` });
           const expected = assignVariant(persona, session.threadId)!.id;
@@ -286,6 +287,7 @@ describe.each(backends)('prompt variants: %s', (_name, makeBackend, available) =
           seen.add(expected);
           await session.feedback(narration.id, expected === 'vivid' ? 1 : -1);
           if (expected === 'vivid') vividMessage = narration.id;
+          else plainSession = session;
         }
         expect(seen.size).toBe(2);
         const [experiment] = await dd.variants.report();
@@ -308,6 +310,10 @@ describe.each(backends)('prompt variants: %s', (_name, makeBackend, available) =
           expect(DreamdeckError.isInstance(refused) && refused.code).toBe('NOT_FOUND');
         }
         await dd.variants.promote('storyteller', 'vivid');
+        // a reply written in `plain` and regenerated after the promotion is written in `plain` again
+        const regenerated = await plainSession!.regenerate().result;
+        expect(regenerated.status).toBe('complete');
+        expect(regenerated.messages.find((m) => m.kind === 'narration')?.variant).toBe('plain');
         if (backend.durable) {
           await dd.close();
           dd = await engine(backend.create());

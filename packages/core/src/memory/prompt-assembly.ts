@@ -106,6 +106,8 @@ export interface PromptRequest {
   prompt: string;
   /** The window ends before this message (the player's stored message, in a turn). */
   before?: string;
+  /** The prompt variant to write in, when the persona still has it (a regenerated reply keeps its own); else the thread's. */
+  variant?: string;
 }
 
 /** An assembled prompt, with what memory upkeep needs to know after the reply. */
@@ -176,7 +178,8 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
     }),
     persona.variants?.length ? deps.variants?.promoted(persona.id) : undefined,
   ]);
-  const variant = assignVariant(persona, request.threadId, promoted);
+  const kept = persona.variants?.some((candidate) => candidate.id === request.variant);
+  const variant = assignVariant(persona, request.threadId, kept ? request.variant : promoted);
   const tools = [
     flags.diceRolling && 'roll dice (the engine rolls; you narrate the result)',
     flags.imageGeneration && 'storyboard images of the scene',

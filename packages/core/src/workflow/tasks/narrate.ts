@@ -58,12 +58,16 @@ export function toChatMessage(message: PromptMessage): BaseMessage {
 async function narrateNow(context: TurnContext, request: NarrationRequest): Promise<NarrationResult> {
   const { storage } = context;
   const sink = sinkFor(context, request.threadId);
+  // a regenerated or continued reply is written again in its own prompt variant, which it records
+  const target = request.extend ?? request.replace;
+  const original = target ? ((await storage.getMessage(target)) ?? undefined) : undefined;
   const prompt = await assemblePrompt(context, {
     userId: request.userId,
     threadId: request.threadId,
     persona: request.persona,
     prompt: request.prompt,
     ...(request.before && { before: request.before }),
+    ...(original?.variant && { variant: original.variant }),
   });
   const who = prompt.persona;
   const messages = prompt.messages.map(toChatMessage);
@@ -73,14 +77,14 @@ async function narrateNow(context: TurnContext, request: NarrationRequest): Prom
   let kept = '';
   let keptStatus: StoryMessage['status'] = 'complete';
   if (request.extend) {
-    const reply = await storage.getMessage(request.extend);
+    const reply = original;
     if (!reply) throw new DreamdeckError('NOT_FOUND', 'That reply no longer exists.');
     kept = reply.content.trimEnd();
     keptStatus = reply.status;
     message = { ...reply, status: 'streaming', turnId: request.turnId };
     await storage.updateMessage(message.id, { status: 'streaming' });
   } else if (request.replace) {
-    previous = (await storage.getMessage(request.replace)) ?? undefined;
+    previous = original;
     if (!previous) throw new DreamdeckError('NOT_FOUND', 'That reply no longer exists.');
     message = { ...previous, content: '', status: 'streaming', turnId: request.turnId };
     await storage.updateMessage(message.id, { status: 'streaming' });
