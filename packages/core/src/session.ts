@@ -24,7 +24,7 @@ import { storeSurveyResponse, surveyDue } from './surveys/dreamdeck-surveys.js';
 import { graphemeLength } from './text-length.js';
 import type { StoryMessage, ThreadRecord, Turn } from './types.js';
 import { exportStory } from './workflow/export-story.js';
-import type { InterruptRequest, TurnInput } from './workflow/turn-context.js';
+import { type InterruptRequest, storyboardFlagsFor, type TurnInput } from './workflow/turn-context.js';
 
 /** Options for {@link StorySession.rejoin}. */
 export interface RejoinOptions {
@@ -112,13 +112,15 @@ export class StorySession {
           throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.', { cause: error });
         throw error;
       });
-      const [flags, survey] = await Promise.all([
+      const [flags, survey, preferences] = await Promise.all([
         this.engine.flags.effective({ userId: this.userId }),
         surveyDue(this.engine, this.userId),
+        this.storage.getPreferences(this.userId),
       ]);
       const input: TurnInput = {
         ...this.inputFor(thread, turnId, { type: 'send', text: clean, playerId }),
-        storyboard: { imageGeneration: flags.imageGeneration, storyboardReview: flags.storyboardReview },
+        // the player's `storyboards` preference: after every reply, only on /storyboard, or never asked
+        storyboard: storyboardFlagsFor(flags, preferences.storyboards),
         ...(survey && { survey: survey.id }),
       };
       // The player's words are stored before the workflow starts (so they survive whatever the turn

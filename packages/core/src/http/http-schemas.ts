@@ -85,8 +85,13 @@ export const preferencesBody = z
   .strictObject({
     persona: idSchema.nullable().optional(),
     flags: flagPatch.optional(),
+    /** When the GM offers to paint scenes (issue 21): see `StoryboardPreference`. */
+    storyboards: z.enum(['every-reply', 'on-command', 'never']).optional(),
   })
-  .refine((body) => body.persona !== undefined || body.flags !== undefined, 'give a persona or flags');
+  .refine(
+    (body) => body.persona !== undefined || body.flags !== undefined || body.storyboards !== undefined,
+    'give a persona, flags or storyboards',
+  );
 
 const limitQuery = z.coerce.number().int().min(1).max(500);
 const dayQuery = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');

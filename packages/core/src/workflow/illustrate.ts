@@ -26,7 +26,7 @@ export async function narrateAndIllustrate(
   await memoryUpkeep(kit, input, narration);
   const ids = [narration.messageId];
   const flags = await storyboardFlags(kit, input);
-  if (flags.imageGeneration && kit.context.config().storyboard.auto) {
+  if (flags.imageGeneration && kit.context.config().storyboard.auto && flags.auto !== false) {
     ids.push(...(await storyboard(kit, input, { messageId: narration.messageId }, flags.storyboardReview)));
   }
   return ids;

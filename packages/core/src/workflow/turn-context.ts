@@ -76,6 +76,37 @@ export interface TurnInput {
 export interface StoryboardFlags {
   imageGeneration: boolean;
   storyboardReview: boolean;
+  /** `false`: no storyboard after a reply (the player's `storyboards` preference); `/storyboard` still paints. */
+  auto?: boolean;
+}
+
+/**
+ * When the GM offers to paint scenes, a player's preference (`storyboards`, `PATCH /preferences`):
+ * `every-reply` (the default: after each reply, asking first when `storyboardReview` is on),
+ * `on-command` (only for `/storyboard`), `never` (never asked: no storyboard after a reply, and
+ * `/storyboard` paints without a question).
+ */
+export type StoryboardPreference = 'every-reply' | 'on-command' | 'never';
+
+/** The values of {@link StoryboardPreference}. */
+export const STORYBOARD_PREFERENCES: readonly StoryboardPreference[] = ['every-reply', 'on-command', 'never'];
+
+/**
+ * A turn's storyboard flags: the player's effective flags as the player's `storyboards`
+ * preference narrows them (see {@link StoryboardPreference}).
+ *
+ * @param flags - the effective flags
+ * @param preference - the stored preference (anything else counts as `every-reply`)
+ */
+export function storyboardFlagsFor(
+  flags: { imageGeneration: boolean; storyboardReview: boolean },
+  preference: unknown,
+): StoryboardFlags {
+  return {
+    imageGeneration: flags.imageGeneration,
+    storyboardReview: flags.storyboardReview && preference !== 'never',
+    ...((preference === 'on-command' || preference === 'never') && { auto: false }),
+  };
 }
 
 /**

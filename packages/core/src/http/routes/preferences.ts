@@ -2,6 +2,7 @@ import type { FlagName } from '../../config/config-schema.js';
 import type { Dreamdeck } from '../../dreamdeck.js';
 import { DreamdeckError } from '../../errors.js';
 import { USER_TOGGLEABLE_FLAGS } from '../../flags/feature-flags.js';
+import { STORYBOARD_PREFERENCES, type StoryboardPreference } from '../../workflow/turn-context.js';
 import type { HttpContext } from '../http-context.js';
 import { jsonResponse } from '../http-errors.js';
 import { emptyQuery, preferencesBody } from '../http-schemas.js';
@@ -39,6 +40,7 @@ export function preferenceRoutes({ dd, maxBodyBytes }: HttpContext): Route[] {
         }
         if (body.persona) await checkPersonaFor(dd, user.id, body.persona);
         if (body.persona !== undefined) await dd.storage.setPreferences(user.id, { persona: body.persona });
+        if (body.storyboards) await dd.storage.setPreferences(user.id, { storyboards: body.storyboards });
         for (const [name, value] of Object.entries(body.flags ?? {})) {
           if (value !== undefined) await dd.flags.set(name, value, { userId: user.id });
         }
@@ -58,7 +60,14 @@ async function preferencesOf(dd: Dreamdeck, user: AuthUser) {
   const mine: Partial<Record<FlagName, boolean>> = {};
   for (const name of USER_TOGGLEABLE_FLAGS) if (typeof own[name] === 'boolean') mine[name] = own[name];
   return {
-    preferences: { persona: typeof stored.persona === 'string' ? stored.persona : null, flags: mine },
+    preferences: {
+      persona: typeof stored.persona === 'string' ? stored.persona : null,
+      flags: mine,
+      // when the GM offers to paint scenes: every reply (default), only on /storyboard, or never asked
+      storyboards: (STORYBOARD_PREFERENCES as unknown[]).includes(stored.storyboards)
+        ? (stored.storyboards as StoryboardPreference)
+        : 'every-reply',
+    },
     flags,
     toggleable: [...USER_TOGGLEABLE_FLAGS],
   };
