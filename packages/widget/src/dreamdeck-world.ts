@@ -7,43 +7,77 @@ import { controlStyles } from './styles.js';
 
 /** A lorebook entry as `GET /lore` lists it. */
 export interface WorldLoreEntry {
+  /** Its id (`lore_…`). */
   id: string;
+  /** The words that call it up. */
   keys: string[];
+  /** What the GM reads. */
   content: string;
+  /** Always in the prompt. */
   constant?: boolean;
+  /** Higher first when the budget is short. */
   priority?: number;
+  /** `user`: every story; `thread`: one story. */
   scope: 'user' | 'thread';
+  /** The story of a `thread` entry. */
   threadId?: string;
+  /** Typed in, from a card, or from a world-info file. */
   source?: 'manual' | 'card' | 'world-info';
 }
 
 /** The World panel's strings, per language (English and German built in). */
 export interface WorldStrings {
+  /** The panel's accessible name. */
   world: string;
+  /** The Lore tab. */
   lore: string;
+  /** The Author's note tab, and its text field's label. */
   authorsNote: string;
+  /** The Import tab, and the file picker's label. */
   import: string;
+  /** The Documents tab. */
   documents: string;
+  /** Shown while the entries load. */
   loading: string;
+  /** Shown when there are no entries. */
   noLore: string;
+  /** The keys field's label. */
   keys: string;
+  /** The keys field's placeholder. */
   keysHint: string;
+  /** The content field's label and placeholder. */
   content: string;
+  /** The "always in the prompt" checkbox, and the mark of such an entry. */
   constant: string;
+  /** The priority field's label. */
   priority: string;
+  /** An entry for the open story only. */
   thisStory: string;
+  /** An entry for every story of the player. */
   everyStory: string;
+  /** Adds the entry. */
   add: string;
+  /** Edits an entry. */
   edit: string;
+  /** Saves an entry or the note. */
   save: string;
+  /** Leaves an edit. */
   cancel: string;
+  /** Deletes an entry. */
   remove: string;
+  /** The note field's placeholder. */
   authorsNoteHint: string;
+  /** Clears the note. */
   clear: string;
+  /** Shown once the note is saved. */
   saved: string;
+  /** What the Import tab takes. */
   importHint: string;
+  /** Shown while a file uploads. */
   importing: string;
+  /** After a card import (`{name}`, `{count}` filled in). */
   importedCard: string;
+  /** After a world-info import (`{count}` filled in). */
   importedWorld: string;
 }
 

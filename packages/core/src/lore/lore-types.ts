@@ -102,7 +102,7 @@ export interface DreamdeckLore {
   importCard(userId: string, data: Uint8Array | string): Promise<CardImport>;
   /**
    * Reads a SillyTavern world-info JSON (`{ entries: { [uid]: { key, content, constant, order, disable, … } } }`)
-   * into lore entries (disabled ones are skipped). All or nothing, like {@link importCard}.
+   * into lore entries (disabled ones are skipped). All or nothing, like {@link DreamdeckLore.importCard}.
    */
   importWorldInfo(userId: string, json: Uint8Array | string): Promise<WorldInfoImport>;
   /** The personas the user imported from cards. */
