@@ -171,4 +171,65 @@ describe.skipIf(!run)('<dreamdeck-chat>: what a person sees (issue 21)', () => {
     await page.screenshot({ path: artifactPath('widget-roving-focus-360.png') });
     await page.context().close();
   });
+
+  // fix 4: "Paint these 3 scenes?" covered ~40 % of the story at 360 px after every reply, and the
+  // reply's choices became buttons only once it was answered
+  it('at 360 px the storyboard question is one compact, dismissible row; a setting says when to ask', async () => {
+    const painter = await startExample({ model: { name: 'demo', model: createDemoModel({ latencyMs: 0 }) } });
+    try {
+      const page = await newPage({ width: 360, height: 740 });
+      await page.goto(painter.url);
+      const input = page.locator('dreamdeck-chat textarea:not([disabled])');
+      await input.waitFor();
+      await input.fill('I look around the market');
+      await input.press('Enter');
+      const question = page.locator('dreamdeck-chat [part="interrupt"]');
+      await question.waitFor();
+      await waitIdle(page);
+      const box = (await question.boundingBox())!;
+      expect(box.height).toBeLessThan(740 * 0.15);
+      await page.screenshot({ path: artifactPath('widget-storyboard-compact-360.png') });
+      // the scenes fold out on demand
+      await question.getByText(/Scenes \(\d\)/).click();
+      await expect(question.locator('li').count()).resolves.toBeGreaterThan(0);
+      // the reply's choices are buttons while the question waits
+      const choices = page.locator('dreamdeck-chat [part="choice"]');
+      await expect(choices.count()).resolves.toBeGreaterThanOrEqual(2);
+      await expect(choices.first().isEnabled()).resolves.toBe(true);
+      // dismissed: gone, and the input has the focus
+      await question.getByRole('button', { name: 'Dismiss' }).click();
+      await expect(question.count()).resolves.toBe(0);
+      await expect(deepActive(page)).resolves.toMatchObject({ tag: 'textarea' });
+
+      // the setting: only on /storyboard — the next reply asks nothing
+      await page.locator('dreamdeck-chat').getByRole('button', { name: 'Settings' }).click();
+      const setting = page.locator('dreamdeck-chat dreamdeck-settings select[name="storyboards"]');
+      await setting.selectOption('on-command');
+      await page.screenshot({ path: artifactPath('widget-storyboard-setting-360.png') });
+      await expect
+        .poll(async () => {
+          const token = await page.evaluate(() => localStorage.getItem('dreamdeck:token:/api'));
+          const answer = await fetch(`${painter.apiUrl}/preferences`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          return ((await answer.json()) as { preferences: { storyboards: string } }).preferences.storyboards;
+        })
+        .toBe('on-command');
+      await page.locator('dreamdeck-chat').getByRole('button', { name: 'Settings' }).click();
+      await input.fill('I walk to the harbour');
+      await input.press('Enter');
+      await page
+        .locator('dreamdeck-chat [part="stop-button"]')
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
+      await waitIdle(page);
+      await expect
+        .poll(() => page.locator('dreamdeck-chat dreamdeck-message').filter({ hasText: 'harbour' }).count())
+        .toBeGreaterThanOrEqual(2);
+      await expect(question.count()).resolves.toBe(0);
+      await page.context().close();
+    } finally {
+      await painter.close();
+    }
+  });
 });

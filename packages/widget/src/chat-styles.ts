@@ -112,6 +112,25 @@ export const chatStyles = css`
     font-size: 0.9em;
     color: var(--_muted);
   }
+  .interrupt.compact {
+    padding: 4px var(--_space);
+  }
+  .interrupt.compact .buttons {
+    align-items: center;
+  }
+  .interrupt .question {
+    flex: 1;
+    min-width: 8em;
+  }
+  .interrupt details {
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .interrupt details ul {
+    margin: 4px 0;
+    max-height: 6em;
+    overflow-y: auto;
+  }
   .interrupt .buttons {
     display: flex;
     flex-wrap: wrap;

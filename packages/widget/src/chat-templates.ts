@@ -87,45 +87,47 @@ export function renderWorldPanel(
 }
 
 /**
- * The question the GM waits on (`part="interrupt"`): a storyboard's prompts with Approve and Skip,
- * the GM's options as buttons, or a survey's card (`<dreamdeck-survey>`, loaded on demand).
+ * The question the GM waits on (`part="interrupt"`). A storyboard's is one compact row (issue 21:
+ * it covered about 40 % of the story at 360 px): "Paint these 3 scenes?", Paint, Skip and a close
+ * button that puts the question away unanswered (writing on leaves it behind), the scene prompts
+ * folded under a "Scenes" disclosure. Other questions show the GM's options as buttons.
  *
  * @param interrupt - the `interrupt` event
  * @param busy - a turn runs: the buttons are disabled
  * @param strings - the strings
  * @param answer - called with the player's answer (`true`/`false`, or an option)
+ * @param dismiss - called when the player closes a storyboard question without answering
  */
 export function renderInterrupt(
   interrupt: InterruptEvent,
   busy: boolean,
   strings: DreamdeckStrings,
-  answer: (value: InterruptAnswer) => void,
+  answer: (value: boolean | string) => void,
+  dismiss?: () => void,
 ): TemplateResult {
-  if (interrupt.kind === 'survey' && interrupt.survey) {
-    // the card is its own file, fetched when the first survey arrives
-    void import('./dreamdeck-survey.js');
-    return html`<div class="interrupt" part="interrupt" role="group" aria-label=${interrupt.prompt}>
-      <p>${interrupt.prompt}</p>
-      <dreamdeck-survey
-        part="survey"
-        .survey=${interrupt.survey}
-        ?busy=${busy}
-        .strings=${strings.survey}
-        @dreamdeck-survey-answer=${(event: CustomEvent<{ value: InterruptAnswer }>) => answer(event.detail.value)}
-      ></dreamdeck-survey>
-    </div>`;
-  }
   const options = interrupt.options ?? [];
   const button = (value: boolean | string, label: string, primary?: boolean) =>
     html`<button class=${primary ? 'primary' : nothing} ?disabled=${busy} @click=${() => answer(value)}>${label}</button>`;
+  if (interrupt.kind === 'approve-storyboard') {
+    return html`<div class="interrupt compact" part="interrupt" role="group" aria-label=${interrupt.prompt}>
+      <div class="buttons">
+        <span class="question">${interrupt.prompt}</span>
+        ${button(true, strings.approve, true)}${button(false, strings.skip)}
+        ${dismiss ? iconButton(strings.dismiss, icons.close, dismiss) : nothing}
+      </div>
+      ${
+        options.length
+          ? html`<details>
+              <summary>${strings.showScenes} (${options.length})</summary>
+              <ul>${options.map((option) => html`<li>${option}</li>`)}</ul>
+            </details>`
+          : nothing
+      }
+    </div>`;
+  }
   return html`<div class="interrupt" part="interrupt" role="group" aria-label=${interrupt.prompt}>
     <p>${interrupt.prompt}</p>
-    ${
-      interrupt.kind === 'approve-storyboard'
-        ? html`${options.length ? html`<ul>${options.map((option) => html`<li>${option}</li>`)}</ul>` : nothing}
-          <div class="buttons">${button(true, strings.approve, true)}${button(false, strings.skip)}</div>`
-        : html`<div class="buttons">${options.map((option) => button(option, option))}</div>`
-    }
+    <div class="buttons">${options.map((option) => button(option, option))}</div>
   </div>`;
 }
 

@@ -412,6 +412,7 @@ export class DreamdeckChat extends LitElement {
         .personas=${preferences.personas}
         .persona=${preferences.preferredPersona || thread?.persona || ''}
         .flags=${preferences.flags}
+        .storyboards=${preferences.storyboards}
         .strings=${s}
         @dreamdeck-preference-change=${(event: CustomEvent<PreferenceChange>) => preferences.change(event.detail)}
       ></dreamdeck-settings>
@@ -445,7 +446,7 @@ export class DreamdeckChat extends LitElement {
               .persona=${this.personaOf(message.persona)}
               .feedback=${story.feedback.get(message.id) ?? 0}
               ?regenerable=${message.id === replyId}
-              ?interactive=${message.id === lastId && !interrupt}
+              ?interactive=${message.id === lastId && (!interrupt || interrupt.kind === 'approve-storyboard')}
               ?busy=${busy}
               @dreamdeck-feedback=${(event: CustomEvent<FeedbackDetail>) =>
                 story.rate(event.detail.messageId, event.detail.value, event.detail.comment)}
@@ -475,10 +476,20 @@ export class DreamdeckChat extends LitElement {
       }
       ${
         interrupt
-          ? renderInterrupt(interrupt, busy, s, (value) => {
-              void this.#turns.answer(value);
-              this.#composer.focusInput();
-            })
+          ? renderInterrupt(
+              interrupt,
+              busy,
+              s,
+              (value) => {
+                void this.#turns.answer(value);
+                this.#composer.focusInput();
+              },
+              // dismissed: the question goes (writing on leaves it unanswered, as the server expects)
+              () => {
+                story.set({ interrupt: undefined });
+                this.#composer.focusInput();
+              },
+            )
           : nothing
       }
       ${

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { panelStyles, settingsStyles } from './chat-styles.js';
 import { emit } from './events.js';
-import type { PreferenceChange } from './preferences-controller.js';
+import type { PreferenceChange, StoryboardsChoice } from './preferences-controller.js';
 import type { FlagsAnswer, PersonaInfo } from './protocol.js';
 import { type DreamdeckStrings, en } from './strings.js';
 import { controlStyles } from './styles.js';
@@ -23,6 +23,7 @@ export class DreamdeckSettings extends LitElement {
     personas: { attribute: false },
     persona: {},
     flags: { attribute: false },
+    storyboards: {},
     strings: { attribute: false },
   };
 
@@ -32,6 +33,8 @@ export class DreamdeckSettings extends LitElement {
   persona = '';
   /** Effective flags, and the ones the player may switch. */
   flags: FlagsAnswer = { flags: {}, toggleable: [] };
+  /** When the GM offers to paint scenes (shown while image generation is on). */
+  storyboards: StoryboardsChoice = 'every-reply';
   /** The strings to show. */
   strings: DreamdeckStrings = en;
 
@@ -53,6 +56,29 @@ export class DreamdeckSettings extends LitElement {
                     html`<option value=${persona.id} ?selected=${persona.id === this.persona}>
                       ${persona.icon ?? ''} ${persona.name}
                     </option>`,
+                )}
+              </select></label
+            >`
+          : nothing
+      }
+      ${
+        flags.imageGeneration
+          ? html`<label
+              >${s.storyboards}
+              <select
+                name="storyboards"
+                @change=${(event: Event) =>
+                  this.#change({ storyboards: (event.target as HTMLSelectElement).value as StoryboardsChoice })}
+              >
+                ${(
+                  [
+                    ['every-reply', s.storyboardsEveryReply],
+                    ['on-command', s.storyboardsOnCommand],
+                    ['never', s.storyboardsNever],
+                  ] as const
+                ).map(
+                  ([value, label]) =>
+                    html`<option value=${value} ?selected=${value === this.storyboards}>${label}</option>`,
                 )}
               </select></label
             >`

@@ -10,7 +10,12 @@ export interface PreferenceChange {
   persona?: string;
   /** Flags the player turned on or off. */
   flags?: Record<string, boolean>;
+  /** When the GM offers to paint scenes: after every reply, only on `/storyboard`, or never asked. */
+  storyboards?: StoryboardsChoice;
 }
+
+/** The `storyboards` preference (see {@link PreferenceChange.storyboards}). */
+export type StoryboardsChoice = 'every-reply' | 'on-command' | 'never';
 
 /**
  * The personas a player may pick and the flags they see (`GET /personas`, `GET /preferences`),
@@ -24,6 +29,8 @@ export class PreferencesController extends ChatController<PreferencesController>
   flags: FlagsAnswer = { flags: {}, toggleable: [] };
   /** The player's preferred persona (`''`: none yet). */
   preferredPersona = '';
+  /** When the GM offers to paint scenes (the `storyboards` preference). */
+  storyboards: StoryboardsChoice = 'every-reply';
   readonly #connection: ConnectionController;
   readonly #story: StoryController;
 
@@ -47,13 +54,13 @@ export class PreferencesController extends ChatController<PreferencesController>
   /** Reads the flags and the preferred persona (`GET /preferences`, which has what `GET /flags` has). */
   async loadFlags(): Promise<void> {
     try {
-      const answer = await this.#connection.client!.json<FlagsAnswer & { preferences?: { persona?: string } }>(
-        'GET',
-        '/preferences',
-      );
+      const answer = await this.#connection.client!.json<
+        FlagsAnswer & { preferences?: { persona?: string; storyboards?: StoryboardsChoice } }
+      >('GET', '/preferences');
       this.set({
         flags: { flags: answer.flags ?? {}, toggleable: answer.toggleable ?? [] },
         preferredPersona: answer.preferences?.persona ?? '',
+        storyboards: answer.preferences?.storyboards ?? 'every-reply',
       });
     } catch {
       // flags are a nicety: the chat works without them
@@ -70,6 +77,7 @@ export class PreferencesController extends ChatController<PreferencesController>
     const client = this.#connection.client!;
     try {
       const answer = await client.json<FlagsAnswer>('PATCH', '/preferences', change);
+      if (change.storyboards) this.set({ storyboards: change.storyboards });
       if (change.flags) {
         const { flags, toggleable } = this.flags;
         this.set({ flags: { flags: answer.flags ?? flags, toggleable: answer.toggleable ?? toggleable } });

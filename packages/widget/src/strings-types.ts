@@ -64,6 +64,14 @@ export interface DreamdeckStrings {
   persona: string;
   /** Heading of the feature switches in settings. */
   flags: string;
+  /** Label of the storyboards setting: when the GM offers to paint scenes. */
+  storyboards: string;
+  /** The storyboards setting's choices: after every reply, only on `/storyboard`, never asked. */
+  storyboardsEveryReply: string;
+  storyboardsOnCommand: string;
+  storyboardsNever: string;
+  /** Opens the scene prompts under the compact "Paint these scenes?" question. */
+  showScenes: string;
   /** Shown while a story loads. */
   loading: string;
   /** The button that shows older messages. */
