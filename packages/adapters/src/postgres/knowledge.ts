@@ -167,17 +167,23 @@ export function createPostgresKnowledge({ s, query, run, withTransaction }: Post
       }),
     searchKnowledgeText: (text, visibility) =>
       run(async () => {
-        const terms = searchTerms(text);
+        const terms = [...new Set(searchTerms(text))];
         if (terms.length === 0) return [];
-        const rows = await query<KnowledgePassage>(
-          `SELECT ${PASSAGE_COLUMNS}, ts_rank_cd(k.tsv, q) AS score
-             FROM ${s}.dd_knowledge k JOIN ${s}.dd_knowledge_documents d ON d.id = k.source,
-               to_tsquery('english', $1) AS q
-             WHERE k.tsv @@ q AND ${visible(2)}
-             ORDER BY score DESC, k.id LIMIT $4`,
-          [terms.join(' | '), visibility.userId, visibility.threadId ?? null, knowledgeLimit(visibility)],
-        );
-        return rows.map((row) => ({ ...row, score: Number(row.score) }));
+        const limit = knowledgeLimit(visibility);
+        const search = async (operator: '&' | '|') =>
+          (
+            await query<KnowledgePassage>(
+              `SELECT ${PASSAGE_COLUMNS}, ts_rank_cd(k.tsv, q) AS score
+                 FROM ${s}.dd_knowledge k JOIN ${s}.dd_knowledge_documents d ON d.id = k.source,
+                   to_tsquery('english', $1) AS q
+                 WHERE k.tsv @@ q AND ${visible(2)}
+                 ORDER BY score DESC, k.id LIMIT $4`,
+              [terms.join(` ${operator} `), visibility.userId, visibility.threadId ?? null, limit],
+            )
+          ).map((row) => ({ ...row, score: Number(row.score) }));
+        // passages holding every word first (cheap when a word is in most passages); else any word
+        const all = await search('&');
+        return all.length >= limit || terms.length === 1 ? all : search('|');
       }),
     searchKnowledgeVectors: (vector, visibility) =>
       run(async () => {

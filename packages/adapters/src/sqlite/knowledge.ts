@@ -60,6 +60,13 @@ export function createSqliteKnowledge({ db, sql, run, withTransaction }: SqliteC
     });
     functionReady = true;
   };
+  // the FTS index's term statistics (document counts), per connection
+  let vocabularyReady = false;
+  const vocabulary = () => {
+    if (vocabularyReady) return;
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.dd_knowledge_vocab USING fts5vocab(main, dd_knowledge_fts, row)');
+    vocabularyReady = true;
+  };
   return {
     addKnowledge: (source, chunks) =>
       run(() =>
@@ -151,20 +158,40 @@ export function createSqliteKnowledge({ db, sql, run, withTransaction }: SqliteC
       }),
     searchKnowledgeText: (query, visibility) =>
       run(() => {
-        const terms = searchTerms(query);
+        const terms = [...new Set(searchTerms(query))];
         if (terms.length === 0) return [];
+        const limit = knowledgeLimit(visibility);
+        const quoted = terms.map((term) => `"${term}"`);
+        const columns = 'd.id AS documentId, d.title, k.id AS chunkId, k.text';
+        const joined = `JOIN dd_knowledge k ON k.rowid = f.rowid JOIN dd_knowledge_documents d ON d.id = k.source`;
+        // passages holding every word first (fast even when a word is in most passages); else any
+        // word, ranked among the best few hundred matches, and only when too few of those are
+        // visible, among all of them
+        const all = sql(
+          `SELECT ${columns}, -f.rank AS score FROM (SELECT rowid, rank FROM dd_knowledge_fts WHERE dd_knowledge_fts MATCH ?) f
+             ${joined} WHERE ${VISIBLE} ORDER BY f.rank LIMIT ?`,
+        ).all(quoted.join(' AND '), ...visibleParameters(visibility), limit) as KnowledgePassage[];
+        if (all.length >= limit || terms.length === 1) return all;
+        // a word found in most passages ranks nothing and makes the search read them all: leave
+        // out the words in over a fifth of the passages of a large base (when a rarer one is left)
+        vocabulary();
+        const passages = Number((sql('SELECT max(rowid) AS n FROM dd_knowledge').get() as { n: number | null }).n ?? 0);
+        const frequency = sql('SELECT doc FROM temp.dd_knowledge_vocab WHERE term = ?');
+        const rare = quoted.filter((_, index) => {
+          const row = frequency.get(terms[index]) as { doc: number } | undefined;
+          return passages < 1000 || !row || row.doc <= passages / 5;
+        });
+        const any = (rare.length ? rare : quoted).join(' OR ');
+        const best = sql(
+          `SELECT ${columns}, -f.rank AS score FROM
+             (SELECT rowid, rank FROM dd_knowledge_fts WHERE dd_knowledge_fts MATCH ? ORDER BY rank LIMIT ?) f
+             ${joined} WHERE ${VISIBLE} ORDER BY f.rank LIMIT ?`,
+        ).all(any, limit * 40, ...visibleParameters(visibility), limit) as KnowledgePassage[];
+        if (best.length >= limit) return best;
         return sql(
-          `SELECT d.id AS documentId, d.title, k.id AS chunkId, k.text, -bm25(dd_knowledge_fts) AS score
-             FROM dd_knowledge_fts
-             JOIN dd_knowledge k ON k.rowid = dd_knowledge_fts.rowid
-             JOIN dd_knowledge_documents d ON d.id = k.source
-             WHERE dd_knowledge_fts MATCH ? AND ${VISIBLE}
-             ORDER BY bm25(dd_knowledge_fts) LIMIT ?`,
-        ).all(
-          terms.map((term) => `"${term}"`).join(' OR '),
-          ...visibleParameters(visibility),
-          knowledgeLimit(visibility),
-        ) as KnowledgePassage[];
+          `SELECT ${columns}, -f.rank AS score FROM (SELECT rowid, rank FROM dd_knowledge_fts WHERE dd_knowledge_fts MATCH ?) f
+             ${joined} WHERE ${VISIBLE} ORDER BY f.rank LIMIT ?`,
+        ).all(any, ...visibleParameters(visibility), limit) as KnowledgePassage[];
       }),
     searchKnowledgeVectors: (vector, visibility) =>
       run(() => {
@@ -172,11 +199,12 @@ export function createSqliteKnowledge({ db, sql, run, withTransaction }: SqliteC
         queryVector = new Float32Array(vector);
         try {
           return sql(
-            `SELECT documentId, title, chunkId, text, score FROM (
-               SELECT d.id AS documentId, d.title, k.id AS chunkId, k.text, dd_knowledge_cosine(k.embedding) AS score
+            `SELECT d.id AS documentId, d.title, k.id AS chunkId, k.text, top.score FROM (
+               SELECT k.rowid AS rowid, dd_knowledge_cosine(k.embedding) AS score
                  FROM dd_knowledge k JOIN dd_knowledge_documents d ON d.id = k.source
-                 WHERE k.embedding IS NOT NULL AND ${VISIBLE})
-             ORDER BY score DESC, chunkId LIMIT ?`,
+                 WHERE k.embedding IS NOT NULL AND ${VISIBLE} ORDER BY score DESC, k.id LIMIT ?) top
+             JOIN dd_knowledge k ON k.rowid = top.rowid JOIN dd_knowledge_documents d ON d.id = k.source
+             ORDER BY top.score DESC, k.id`,
           ).all(...visibleParameters(visibility), knowledgeLimit(visibility)) as KnowledgePassage[];
         } finally {
           queryVector = new Float32Array(0);
