@@ -41,7 +41,14 @@ describe.skipIf(!run)('the Memory panel in Chromium', () => {
     const fetched: string[] = [];
     page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
     await openChat(page, server.url);
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
     await say(page, 'My name is Mira and I carry a silver compass.');
+    // live: the player's message is marked after the turn that took the facts, without reloading the page
+    const sent = page.locator('dreamdeck-chat dreamdeck-message').first();
+    await expect.poll(() => sent.locator('[part="remembered"]').count()).toBe(1);
+    await expect(sent.locator('[part="remembered"]').textContent()).resolves.toContain('Remembered');
+    expect(navigations).toBe(0);
     for (let i = 0; i < 5; i++) await say(page, `I walk along the cliffs, mile ${i}.`);
     expect(fetched).not.toContain('/dreamdeck-memory.js');
 

@@ -246,6 +246,20 @@ export type TurnEvent =
       /** The image. */
       image: StoryImage;
     }
+  /**
+   * The GM took a fact into long-term memory from a message (the `remember` task, after the
+   * narration): a UI marks that message "remembered" now, as the stored `remembered` part does on reload.
+   */
+  | {
+      /** Discriminant. */
+      type: 'memory-added';
+      /** The message the fact came from (it now carries a `remembered` part). */
+      messageId: string;
+      /** The memory's id (`dd.memory`, `/memories/:id`). */
+      memoryId: string;
+      /** The fact as remembered (plain text). */
+      text: string;
+    }
   /** Progress of long work, to show and then replace. */
   | {
       /** Discriminant. */

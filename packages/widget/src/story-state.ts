@@ -5,7 +5,7 @@ import type { LoadedMessage, MessagePart, StoryMessage, TurnEvent } from './prot
  * and untouched messages keep their identity so Lit re-renders only what changed).
  *
  * - `message-start` adds a streaming message, or resets one being regenerated (same id);
- * - `message-delta` appends text; `dice-roll` and `image` add parts;
+ * - `message-delta` appends text; `dice-roll` and `image` add parts; `memory-added` marks its message "remembered";
  * - `message-end` replaces the message with the stored one.
  *
  * @param messages - the current list, oldest first
@@ -37,6 +37,12 @@ export function applyTurnEvent(messages: StoryMessage[], event: TurnEvent, threa
       return addPart(messages, event.messageId, { type: 'dice', roll: event.roll }, threadId);
     case 'image':
       return addPart(messages, event.messageId, { type: 'image', image: event.image }, threadId);
+    case 'memory-added':
+      return update(messages, event.messageId, (message) =>
+        message.parts?.some((part) => part.type === 'remembered' && part.memoryId === event.memoryId)
+          ? message
+          : { ...message, parts: [...(message.parts ?? []), { type: 'remembered', memoryId: event.memoryId }] },
+      );
     case 'message-end': {
       const index = messages.findIndex((message) => message.id === event.message.id);
       return index >= 0 ? replaceAt(messages, index, event.message) : [...messages, event.message];

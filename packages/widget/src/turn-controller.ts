@@ -44,6 +44,8 @@ export class TurnController extends ChatController<TurnController> {
   #abort: AbortController | undefined;
   /** The running turn, once its `turn-start` arrived. */
   #turnId: string | undefined;
+  /** A fact came from a message known here only by its local id: the story loads again at the turn's end to mark it. */
+  #marksPending = false;
 
   /**
    * @param host - the chat
@@ -276,6 +278,10 @@ export class TurnController extends ChatController<TurnController> {
         return;
       case 'turn-end':
         this.set({ statusText: '' });
+        if (this.#marksPending) {
+          this.#marksPending = false;
+          void story.reloadThread();
+        }
         // a new story is named after the GM's first reply (the server's default title is "New story")
         if ((!story.thread?.title || story.thread.title === 'New story') && story.messages.length)
           void story.refreshThreads();
@@ -291,6 +297,9 @@ export class TurnController extends ChatController<TurnController> {
           });
           return;
         }
+        break;
+      case 'memory-added':
+        if (!story.messages.some((message) => message.id === event.messageId)) this.#marksPending = true;
         break;
       case 'message-end': {
         const message = event.message;

@@ -69,6 +69,35 @@ describe('memory over HTTP', () => {
     expect((await app.call('ana', `/memories/${memory.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('streams memory-added for the message a fact came from, which GET /memories carries as messageId', async () => {
+    const thread = await newThread('cleo');
+    const response = await app.call('cleo', `/threads/${thread.id}/turns`, {
+      method: 'POST',
+      json: { text: 'My name is Cleo and I carry a brass key.' },
+    });
+    const body = await response.text();
+    const added = [...body.matchAll(/^event: memory-added\ndata: (.*)$/gm)].map(
+      (match) => JSON.parse(match[1]!) as { messageId: string; memoryId: string; text: string },
+    );
+    expect(added.map((event) => event.text).sort()).toEqual([
+      'The player carries a brass key.',
+      "The player's name is Cleo.",
+    ]);
+    expect(body.indexOf('event: memory-added')).toBeLessThan(body.indexOf('event: turn-end'));
+    const { memories } = await json<{ memories: MemoryRecord[] }>(
+      await app.call('cleo', `/memories?threadId=${thread.id}`),
+    );
+    const { messages } = await json<{ messages: Array<{ id: string; role: string; parts?: unknown[] }> }>(
+      await app.call('cleo', `/threads/${thread.id}/messages`),
+    );
+    const player = messages.find((message) => message.role === 'user');
+    for (const event of added) {
+      expect(event.messageId).toBe(player?.id);
+      expect(memories.find((memory) => memory.id === event.memoryId)?.messageId).toBe(player?.id);
+      expect(player?.parts).toContainEqual({ type: 'remembered', memoryId: event.memoryId });
+    }
+  });
+
   it('validates input with clear 400s', async () => {
     const cases: Array<[string, RequestInit & { json?: unknown }]> = [
       ['/memories', { method: 'POST', json: { text: '' } }],

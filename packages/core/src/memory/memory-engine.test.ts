@@ -5,6 +5,7 @@ import { createDreamdeck, type Dreamdeck } from '../dreamdeck.js';
 import { DemoChatModel } from '../models/demo-model.js';
 import type { StorySession } from '../session.js';
 import { createMemoryStorage } from '../storage/memory-storage.js';
+import type { TurnEvent } from '../types.js';
 import { memoryNamespace } from './memory-book.js';
 
 /** The demo model, with memory work (fact extraction, summaries) failing while `failing` is set, and every narration prompt recorded. */
@@ -76,6 +77,41 @@ describe('long-term memory in a story', () => {
     await dd.memory.forget('u1', name?.id as string);
     const after = (await session.history()).find((m) => m.id === first?.id);
     expect(after?.parts ?? []).not.toContainEqual({ type: 'remembered', memoryId: name?.id });
+    await dd.close();
+  });
+
+  it('tells the turn live which message a fact came from (memory-added), before the turn ends', async () => {
+    const { dd, model } = await engine();
+    const session = await dd.openSession({ userId: 'u1' });
+    const turn = session.send('My name is Mira and I carry the lantern of Saint Bell.');
+    const events: TurnEvent[] = [];
+    for await (const event of turn) events.push(event);
+    const added = events.filter((event) => event.type === 'memory-added');
+    const player = (await session.history()).find((m) => m.role === 'user');
+    const records = await dd.memory.list('u1');
+    expect(added.map((event) => event.text).sort()).toEqual(records.map((record) => record.text).sort());
+    expect(added.length).toBe(2);
+    for (const event of added) {
+      expect(event.messageId).toBe(player?.id);
+      // the record carries the message id, and the message the mark (what a reload shows)
+      expect(records.find((record) => record.id === event.memoryId)?.messageId).toBe(player?.id);
+      expect(player?.parts).toContainEqual({ type: 'remembered', memoryId: event.memoryId });
+    }
+    // after the narration's end and before the turn's end
+    const at = (type: TurnEvent['type']) => events.findIndex((event) => event.type === type);
+    expect(at('memory-added')).toBeGreaterThan(at('message-end'));
+    expect(events.at(-1)?.type).toBe('turn-end');
+    // a known fact said again adds nothing, and a failing extraction emits nothing
+    const again = session.send('Again: my name is Mira.');
+    const types: string[] = [];
+    for await (const event of again) types.push(event.type);
+    expect(types).not.toContain('memory-added');
+    model.failing = true;
+    const failed = session.send('My sister is called Lena.');
+    const failedTypes: string[] = [];
+    for await (const event of failed) failedTypes.push(event.type);
+    expect((await failed.result).status).toBe('complete');
+    expect(failedTypes).not.toContain('memory-added');
     await dd.close();
   });
 

@@ -22,7 +22,7 @@ const MAX_SOURCES = 24;
  * The `remember` task: reads the thread's messages since its last run (the extraction cursor in
  * thread data) for facts worth keeping, with the model's structured output, and merges them into
  * the player's memories (duplicates skipped, a known subject updated: see `mergeFacts`). Each
- * message a fact came from gets a `remembered` part. A model failure is logged and leaves the
+ * message a fact came from gets a `remembered` part (and the turn a `memory-added` event). A model failure is logged and leaves the
  * cursor where it was and marks the thread, so the next turn reads those messages again; the
  * player's turn never fails for it. Resolves to the ids of the memories written.
  */
@@ -62,7 +62,7 @@ export function createRememberTask(context: TurnContext) {
         sources,
       );
       const changed = [...merged.created, ...merged.updated];
-      await markSources(context, changed);
+      await markSources(context, input.threadId, changed);
       written = changed.map((record) => record.id);
     } catch (error) {
       context.logger.warn(
@@ -78,8 +78,15 @@ export function createRememberTask(context: TurnContext) {
   });
 }
 
-/** Adds a `remembered` part to each message a fact came from (replacing an earlier one for the same memory). */
-async function markSources(context: TurnContext, records: Array<{ id: string; messageId?: string }>): Promise<void> {
+/**
+ * Adds a `remembered` part to each message a fact came from (replacing an earlier one for the same
+ * memory), and tells the running turn with a `memory-added` event per fact, so a UI marks the message live.
+ */
+async function markSources(
+  context: TurnContext,
+  threadId: string,
+  records: Array<{ id: string; messageId?: string; text: string }>,
+): Promise<void> {
   const bySource = new Map<string, typeof records>();
   for (const record of records) {
     if (record.messageId) bySource.set(record.messageId, [...(bySource.get(record.messageId) ?? []), record]);
@@ -93,5 +100,7 @@ async function markSources(context: TurnContext, records: Array<{ id: string; me
       ...facts.map((fact): MessagePart => ({ type: 'remembered', memoryId: fact.id })),
     ];
     await context.storage.updateMessage(messageId, { parts });
+    const sink = context.sinks.get(threadId);
+    for (const fact of facts) sink?.emit({ type: 'memory-added', messageId, memoryId: fact.id, text: fact.text });
   }
 }
