@@ -2,7 +2,9 @@
  * <dreamdeck-chat> in Debian Chromium:
  * - bundle size of dist/dreamdeck-chat.js (min and min+gzip);
  * - time to show a 2,000-message history once its data has arrived (target < 150 ms);
- * - the longest main-thread task while a reply streams at 100 tokens/s (target < 50 ms).
+ * - the longest main-thread task while a reply streams at 100 tokens/s (target < 50 ms);
+ * - start-up (issue 23): API requests and time to the first story, for a new player (no token) and
+ *   a returning one (token kept), with every API answer delayed by API_DELAY_MS like a real network.
  * A small local server stands in for the API so the figures measure the widget alone.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,14 +16,20 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
-const widgetDir = fileURLToPath(new URL('../packages/widget/', import.meta.url));
+// BENCH_WIDGET_DIR: an already built widget package to measure instead (an older build, to compare)
+const widgetDir = process.env.BENCH_WIDGET_DIR ?? fileURLToPath(new URL('../packages/widget/', import.meta.url));
 const bundlePath = `${widgetDir}dist/dreamdeck-chat.js`;
 const HISTORY = 2000;
 const TOKENS_PER_SECOND = 100;
 const STREAM_SECONDS = 5;
 const RUNS = 5;
+/** Delay of every API answer, in ms: a network round trip, so chained requests show. */
+const API_DELAY_MS = 50;
+/** API requests the server saw (path and arrival), for the start-up figures. */
+const apiLog: Array<{ path: string; at: number }> = [];
 
-execFileSync(process.execPath, ['scripts/build-bundle.mjs'], { cwd: widgetDir, stdio: 'inherit' });
+if (!process.env.BENCH_WIDGET_DIR)
+  execFileSync(process.execPath, ['scripts/build-bundle.mjs'], { cwd: widgetDir, stdio: 'inherit' });
 const bundle = readFileSync(bundlePath);
 console.log(
   `bundle: dreamdeck-chat.js ${(bundle.length / 1024).toFixed(1)} KB min, ${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KB min+gzip (budget 30 KB)`,
@@ -55,6 +63,14 @@ function json(response: ServerResponse, body: unknown) {
 const server = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const path = url.pathname;
+  if (path.startsWith('/api/') && !path.endsWith('/turns')) {
+    apiLog.push({ path: `${request.method} ${path}`, at: performance.now() });
+    setTimeout(() => answer(response, path), API_DELAY_MS);
+  } else answer(response, path);
+});
+
+/** The stand-in API and files. */
+function answer(response: ServerResponse, path: string) {
   if (path === '/') {
     response.writeHead(200, { 'content-type': 'text/html' });
     response.end(
@@ -89,11 +105,21 @@ const server = createServer((request, response) => {
         response.end();
       }
     }, 1000 / TOKENS_PER_SECOND);
+  } else if (path.startsWith('/dreamdeck-') && path.endsWith('.js')) {
+    // the files the chat loads on demand, beside the bundle
+    const file = `${widgetDir}dist${path}`;
+    if (existsSync(file)) {
+      response.writeHead(200, { 'content-type': 'text/javascript' });
+      response.end(readFileSync(file));
+    } else {
+      response.writeHead(404);
+      response.end();
+    }
   } else {
     response.writeHead(404);
     response.end();
   }
-});
+}
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -101,6 +127,48 @@ const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
+
+/**
+ * One start-up in `context`: the API requests made until the story shows, in how many rounds
+ * (requests that wait for an earlier answer start a new round), and the time from navigation to
+ * the story (`dreamdeck-thread-change`, which fires once its data is in).
+ */
+async function startup(context: import('playwright-core').BrowserContext) {
+  const page = await context.newPage();
+  await page.addInitScript(() =>
+    document.addEventListener('dreamdeck-thread-change', () => {
+      (window as unknown as { __storyAt?: number }).__storyAt = performance.now();
+    }),
+  );
+  apiLog.length = 0;
+  await page.goto(base);
+  const storyAt = Number(
+    await (await page.waitForFunction(() => (window as unknown as { __storyAt?: number }).__storyAt)).jsonValue(),
+  );
+  const requests = [...apiLog];
+  await page.close();
+  let rounds = requests.length ? 1 : 0;
+  for (let index = 1; index < requests.length; index++)
+    if (requests[index]!.at - requests[index - 1]!.at > API_DELAY_MS * 0.8) rounds++;
+  return { ms: storyAt, requests: requests.length, rounds, paths: requests.map((request) => request.path) };
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+for (const who of ['new player', 'returning player'] as const) {
+  const returning = who === 'returning player' ? await browser.newContext() : undefined;
+  if (returning) await startup(returning); // the first visit keeps a guest token
+  const runs = [];
+  for (let run = 0; run < 3; run++) {
+    const context = returning ?? (await browser.newContext());
+    runs.push(await startup(context));
+    if (!returning) await context.close();
+  }
+  await returning?.close();
+  const last = runs.at(-1)!;
+  console.log(
+    `start-up, ${who}: ${last.requests} API requests in ${last.rounds} round${last.rounds === 1 ? '' : 's'} (${last.paths.join(', ')}); story shown ${median(runs.map((r) => r.ms)).toFixed(0)} ms after navigation (median of ${runs.length}; API answers delayed ${API_DELAY_MS} ms)`,
+  );
+}
+
 const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
 page.on('pageerror', (error) => console.error('page error:', error.message));
 
