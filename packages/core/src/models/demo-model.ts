@@ -84,8 +84,12 @@ function fillSchema(schema: JsonSchema | undefined, text: string): unknown {
 /**
  * Dreamdeck's offline demo storyteller: a small, deterministic game master built from a seeded
  * grammar. **It is a demo, not a language model** — it names places and people and keeps them
- * within a thread, reacts to the kind of action (fight, talk, sneak, search, travel), turns dice
- * results into success or failure, and ends with choices, but it does not understand language.
+ * within a thread, reacts to the kind of action (fight, talk, sneak, search, travel), tells the
+ * player's action back and weaves in the things they named (a determiner and the words after it:
+ * "the abandoned chapel"), writes a `/write` passage that opens with its topic, turns dice results
+ * into success or failure, and ends with choices; a regenerated reply (`Version: N` from the
+ * engine) is drawn from another seed, so it reads differently, the same way every time. It does
+ * not understand language.
  * It streams token-sized chunks and answers the structured output Dreamdeck's router and
  * storyboard ask for (via `bindTools`), so every engine path runs without a network.
  */
