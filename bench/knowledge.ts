@@ -124,7 +124,10 @@ async function bigPdf(pages: number): Promise<Uint8Array> {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
-const silent = { logging: { level: 'silent' as const }, limits: { turnsPerMinute: 100_000, apiCallsPerHour: 10_000_000 } };
+const silent = {
+  logging: { level: 'silent' as const },
+  limits: { turnsPerMinute: 100_000, apiCallsPerHour: 10_000_000 },
+};
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 
 function trackPeak() {
