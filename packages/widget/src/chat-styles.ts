@@ -121,6 +121,7 @@ export const chatStyles = css`
   .interrupt .question {
     flex: 1;
     min-width: 8em;
+    margin: 0;
   }
   .interrupt details {
     font-size: 0.85em;

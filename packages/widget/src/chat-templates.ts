@@ -111,7 +111,7 @@ export function renderInterrupt(
   if (interrupt.kind === 'approve-storyboard') {
     return html`<div class="interrupt compact" part="interrupt" role="group" aria-label=${interrupt.prompt}>
       <div class="buttons">
-        <span class="question">${interrupt.prompt}</span>
+        <p class="question">${interrupt.prompt}</p>
         ${button(true, strings.approve, true)}${button(false, strings.skip)}
         ${dismiss ? iconButton(strings.dismiss, icons.close, dismiss) : nothing}
       </div>
