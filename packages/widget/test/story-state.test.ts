@@ -69,6 +69,34 @@ describe('applyTurnEvent', () => {
     expect(first[0]?.content).toBe('new');
   });
 
+  it('marks the message a fact came from once per memory (memory-added), and creates no message for an unknown id', () => {
+    const said: StoryMessage = {
+      id: 'p1',
+      threadId: 't1',
+      role: 'user',
+      kind: 'player',
+      content: 'My name is Mira.',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      status: 'complete',
+    };
+    const added = {
+      type: 'memory-added',
+      messageId: 'p1',
+      memoryId: 'mem_1',
+      text: "The player's name is Mira.",
+    } as const;
+    const messages = play(
+      [added, added, { ...added, memoryId: 'mem_2', text: 'The player carries a compass.' }],
+      [said],
+    );
+    expect(messages[0]?.parts).toEqual([
+      { type: 'remembered', memoryId: 'mem_1' },
+      { type: 'remembered', memoryId: 'mem_2' },
+    ]);
+    const unknown = applyTurnEvent(messages, { ...added, messageId: 'elsewhere' }, 't1');
+    expect(unknown).toBe(messages);
+  });
+
   it('ignores events that do not change messages', () => {
     const messages: StoryMessage[] = [];
     expect(applyTurnEvent(messages, { type: 'status', text: 'Painting' }, 't1')).toBe(messages);
