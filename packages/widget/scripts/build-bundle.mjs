@@ -416,6 +416,11 @@ const lazyLocales = {
     build.onResolve({ filter: /^\.\/dreamdeck-panels\.js$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './dreamdeck-panels.js', external: true } : undefined,
     );
+    // marked's lexer (issues 19, 21, 23: the main bundle's 30 KB budget), fetched as the chat
+    // connects, beside its start-up requests; text shows plain for the moment before it is there
+    build.onResolve({ filter: /^\.\/markdown-lexer\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './dreamdeck-markdown.js', external: true } : undefined,
+    );
     // and the turn stream's parser (eventsource-parser), fetched once the story shows: nothing
     // streams before the player's first turn
     build.onResolve({ filter: /^\.\/turn-events\.js$/ }, (args) =>
@@ -487,6 +492,7 @@ const entries = {
   'dreamdeck-survey': 'src/dreamdeck-survey.ts',
   'dreamdeck-story-tools': 'src/dreamdeck-story-tools.ts',
   'dreamdeck-turn-events': 'src/turn-events.ts',
+  'dreamdeck-markdown': 'src/markdown-lexer.ts',
 };
 await checkLexer();
 await checkSseParser();
@@ -551,6 +557,7 @@ const BUNDLE_TYPES = {
   'dreamdeck-survey': "export type { DreamdeckSurvey } from './index.js';",
   'dreamdeck-story-tools': "export type { DreamdeckMessageTools } from './index.js';",
   'dreamdeck-turn-events': "export { readTurnEvents } from './index.js';",
+  'dreamdeck-markdown': "export { Lexer } from 'marked';",
 };
 for (const [entry, types] of Object.entries(BUNDLE_TYPES)) {
   await writeFile(`dist/${entry}.d.ts`, `${types}\n`);

@@ -16,6 +16,7 @@ import {
 } from './chat-templates.js';
 import type { StoryControlDetail } from './dreamdeck-story-tools.js';
 import type { DreamdeckThreadList, ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
+import { loadMarkdown } from './markdown.js';
 import { type PreferenceChange, PreferencesController } from './preferences-controller.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
 import { StoryController } from './story-controller.js';
@@ -188,6 +189,8 @@ export class DreamdeckChat extends LitElement {
     super.connectedCallback();
     if (this.started) return;
     this.started = true;
+    // the markdown lexer is a file of its own: fetched now, beside the start-up requests
+    void loadMarkdown();
     queueMicrotask(() => void this.start());
   }
 

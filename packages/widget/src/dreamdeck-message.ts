@@ -3,7 +3,7 @@ import { type CitationPart, type CiteDetail, citationStyles, renderCitations } f
 import { diceStyles, renderDiceRoll } from './dice-roll.js';
 import { emit } from './events.js';
 import { iconButton, icons } from './icons.js';
-import { renderMarkdown } from './markdown.js';
+import { loadMarkdown, markdownLoaded, renderMarkdown } from './markdown.js';
 import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
 import { renderSearchResults, searchResultStyles } from './search-results.js';
 import { type DreamdeckStrings, en } from './strings.js';
@@ -232,6 +232,12 @@ export class DreamdeckMessage extends LitElement {
   private tools = false;
   /** Cited passages opened, by chunk id (`null` while loading). */
   private passages = new Map<string, string | null>();
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // text shown plain before the markdown lexer arrived is rendered again once it has
+    if (!markdownLoaded()) void loadMarkdown().then(() => this.requestUpdate());
+  }
 
   override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('message')) {

@@ -1,5 +1,30 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { Lexer, type Token, type Tokens } from 'marked';
+import type { Token, Tokens } from 'marked';
+
+type LexerClass = typeof import('./markdown-lexer.js').Lexer;
+let lexer: LexerClass | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads the markdown lexer (in the script-tag build a file of its own, `dreamdeck-markdown.js`,
+ * beside the chat). The chat starts this as it connects, in parallel with its first API requests;
+ * until it is there, {@link renderMarkdown} shows text as plain paragraphs. Resolves once it is
+ * loaded, or failed to load (text then stays plain).
+ */
+export function loadMarkdown(): Promise<void> {
+  loading ??= import('./markdown-lexer.js').then(
+    (module) => {
+      lexer = module.Lexer;
+    },
+    () => {},
+  );
+  return loading;
+}
+
+/** Whether {@link renderMarkdown} renders markdown yet (the lexer has loaded). */
+export function markdownLoaded(): boolean {
+  return lexer !== undefined;
+}
 
 /** What {@link renderMarkdown} returns: a Lit template (or `nothing` for empty input). */
 export type MarkdownTemplate = TemplateResult | typeof nothing;
@@ -165,17 +190,22 @@ function blocks(tokens: Token[], tight = false): unknown[] {
  * into tokens and each token becomes a fixed template whose strings are bound as text. Nothing is
  * ever parsed as HTML — raw HTML in the markdown shows as text, links are kept only for
  * `http(s)`/`mailto`, and markdown images become links (no remote image loads from model text).
+ * Until the lexer has loaded ({@link loadMarkdown}) the text shows as it is, in a plain paragraph.
  *
  * @param markdown - markdown from the model or the player
  * @returns a template to place inside any element
  */
 export function renderMarkdown(markdown: string): MarkdownTemplate {
   if (!markdown) return nothing;
+  if (!lexer) {
+    void loadMarkdown();
+    return html`<p class="plain">${markdown}</p>`;
+  }
   let tokens: Token[];
   try {
     // keep in step with LEX_OPTIONS in scripts/build-bundle.mjs: the script-tag build folds these
     // options into marked's lexer (and checks the result against marked itself)
-    tokens = Lexer.lex(markdown, { gfm: true, breaks: true });
+    tokens = lexer.lex(markdown, { gfm: true, breaks: true });
   } catch {
     return html`<p>${markdown}</p>`;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DreamdeckApiError, DreamdeckClient, readTurnEvents } from '../src/api-client.js';
 import type { TurnEvent } from '../src/protocol.js';
+import { enSurvey } from '../src/dreamdeck-survey.js';
 import { en, format, loadLocale, locales, resolveStrings } from '../src/strings.js';
 import { enAdmin } from '../src/strings-admin.js';
 import { de } from '../src/strings-de.js';
@@ -275,8 +276,8 @@ describe('strings', () => {
       Object.entries(value).flatMap(([key, inner]) =>
         typeof inner === 'object' ? keys(inner).map((sub) => `${key}.${sub}`) : [key],
       );
-    // English admin strings live apart from `en` (only the admin view carries them)
-    expect(keys(de).sort()).toEqual(keys({ ...en, admin: enAdmin }).sort());
+    // English admin and survey strings live apart from `en` (only the admin view and the survey card carry them)
+    expect(keys(de).sort()).toEqual(keys({ ...en, admin: enAdmin, survey: enSurvey }).sort());
   });
 
   it('fills placeholders', () => {

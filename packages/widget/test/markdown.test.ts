@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { render } from 'lit';
-import { describe, expect, it } from 'vitest';
-import { decodeEntities, renderMarkdown, safeHref } from '../src/markdown.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeEntities, loadMarkdown, renderMarkdown, safeHref } from '../src/markdown.js';
 import { XSS_PAYLOADS } from './xss-payloads.js';
 
 function show(markdown: string): HTMLElement {
@@ -26,6 +26,10 @@ function dangerous(root: HTMLElement): string[] {
   }
   return found;
 }
+
+
+// the markdown lexer loads on demand (its own file in the script-tag build)
+beforeAll(() => loadMarkdown());
 
 describe('renderMarkdown', () => {
   it('renders the usual markdown as elements', () => {

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DreamdeckMessage } from '../src/dreamdeck-message.js';
 import '../src/dreamdeck-message.js';
+import { loadMarkdown } from '../src/markdown.js';
 import type { StoryMessage } from '../src/protocol.js';
 
 async function show(message: StoryMessage): Promise<ShadowRoot> {
@@ -13,6 +14,10 @@ async function show(message: StoryMessage): Promise<ShadowRoot> {
 }
 
 // issue 21: `/roll banana`'s answer appeared twice, as plain text and again in red with raw backticks
+
+// the markdown lexer loads on demand (its own file in the script-tag build)
+beforeAll(() => loadMarkdown());
+
 describe('<dreamdeck-message> errors', () => {
   it("a command's error answer is said once, in red, its `code` rendered", async () => {
     const text = '`banana` is not dice notation I understand. Try `2d6`.';
