@@ -255,10 +255,12 @@ export type TurnEvent =
       type: 'memory-added';
       /** The message the fact came from (it now carries a `remembered` part). */
       messageId: string;
-      /** The memory's id (`dd.memory`, `/memories/:id`). */
+      /**
+       * The memory's id (`dd.memory`, `/memories/:id`). The fact's text is not in the event: turn
+       * events are kept for a while (for rejoins, and in PostgreSQL's turn-event log), and a fact the
+       * player forgets must be gone for good. Read it with `GET /memories` when it is needed.
+       */
       memoryId: string;
-      /** The fact as remembered (plain text). */
-      text: string;
     }
   /** Progress of long work, to show and then replace. */
   | {

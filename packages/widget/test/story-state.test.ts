@@ -83,7 +83,6 @@ describe('applyTurnEvent', () => {
       type: 'memory-added',
       messageId: 'p1',
       memoryId: 'mem_1',
-      text: "The player's name is Mira.",
     } as const;
     const messages = play(
       [added, added, { ...added, memoryId: 'mem_2', text: 'The player carries a compass.' }],

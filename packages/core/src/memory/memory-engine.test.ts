@@ -89,7 +89,7 @@ describe('long-term memory in a story', () => {
     const added = events.filter((event) => event.type === 'memory-added');
     const player = (await session.history()).find((m) => m.role === 'user');
     const records = await dd.memory.list('u1');
-    expect(added.map((event) => event.text).sort()).toEqual(records.map((record) => record.text).sort());
+    expect(added.map((event) => event.memoryId).sort()).toEqual(records.map((record) => record.id).sort());
     expect(added.length).toBe(2);
     for (const event of added) {
       expect(event.messageId).toBe(player?.id);

@@ -101,6 +101,6 @@ async function markSources(
     ];
     await context.storage.updateMessage(messageId, { parts });
     const sink = context.sinks.get(threadId);
-    for (const fact of facts) sink?.emit({ type: 'memory-added', messageId, memoryId: fact.id, text: fact.text });
+    for (const fact of facts) sink?.emit({ type: 'memory-added', messageId, memoryId: fact.id });
   }
 }
