@@ -55,7 +55,6 @@ export type {
   SlotRequest,
 } from './memory/prompt-assembly.js';
 export { createDemoImages } from './models/demo-images.js';
-export { STORYBOARD_PREFERENCES, type StoryboardPreference } from './workflow/turn-context.js';
 export type { DemoModelOptions } from './models/demo-model.js';
 export { createDemoModel, DemoChatModel } from './models/demo-model.js';
 export type { ImageAdapter, ImageRequest, ImageResult, ModelAdapter, SearchAdapter } from './models/model-adapter.js';
@@ -119,3 +118,4 @@ export type {
 } from './types.js';
 export type { CommandName } from './workflow/router.js';
 export { COMMANDS } from './workflow/router.js';
+export { STORYBOARD_PREFERENCES, type StoryboardPreference } from './workflow/turn-context.js';

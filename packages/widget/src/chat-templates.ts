@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { DreamdeckClient } from './api-client.js';
 import type { ChatError, ConnectionState } from './connection-controller.js';
 import { iconButton, icons } from './icons.js';
-import type { InterruptAnswer, InterruptEvent, StoryImage } from './protocol.js';
+import type { InterruptEvent, StoryImage } from './protocol.js';
 import type { DreamdeckStrings } from './strings.js';
 
 /** The chat's side panels. */

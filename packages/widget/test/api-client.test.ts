@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DreamdeckApiError, DreamdeckClient, readTurnEvents } from '../src/api-client.js';
-import type { TurnEvent } from '../src/protocol.js';
 import { enSurvey } from '../src/dreamdeck-survey.js';
+import type { TurnEvent } from '../src/protocol.js';
 import { en, format, loadLocale, locales, resolveStrings } from '../src/strings.js';
 import { enAdmin } from '../src/strings-admin.js';
 import { de } from '../src/strings-de.js';

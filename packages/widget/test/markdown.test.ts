@@ -27,7 +27,6 @@ function dangerous(root: HTMLElement): string[] {
   return found;
 }
 
-
 // the markdown lexer loads on demand (its own file in the script-tag build)
 beforeAll(() => loadMarkdown());
 

@@ -131,9 +131,9 @@ export class SqliteStore extends BaseStore {
       ).all(match, ...bounds) as Array<StoreRow & { score: number }>;
       candidates = rows.map((row) => ({ ...this.#toItem(row), score: row.score }));
     } else {
-      const rows = this.#sql(
-        `SELECT * FROM dd_store WHERE ${range('path')} ORDER BY updated_at DESC, key`,
-      ).all(...bounds) as StoreRow[];
+      const rows = this.#sql(`SELECT * FROM dd_store WHERE ${range('path')} ORDER BY updated_at DESC, key`).all(
+        ...bounds,
+      ) as StoreRow[];
       candidates = rows.map((row) => this.#toItem(row));
       if (terms.length > 0) {
         candidates = candidates

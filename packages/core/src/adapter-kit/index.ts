@@ -41,7 +41,6 @@ export type {
   FeedbackAggregate,
   FeedbackRecord,
   FeedbackStorage,
-  VariantFeedback,
   KeyValueStorage,
   KnowledgeChunkInput,
   KnowledgeDocument,
@@ -67,6 +66,7 @@ export type {
   UsageRecord,
   UsageStorage,
   UserStorage,
+  VariantFeedback,
 } from '../storage/storage-adapter.js';
 export { CAPABILITY_METHODS, missingStorageMethods, REQUIRED_STORAGE_METHODS } from '../storage/storage-adapter.js';
 export { alreadyExistsError, notFoundError } from '../storage/storage-errors.js';

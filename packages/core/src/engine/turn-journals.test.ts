@@ -20,7 +20,11 @@ function finishedTurn(all: TurnJournals, turnId: string, options: { leave?: bool
   const journal = all.open(turnId, 'thr_1');
   journal.push({ type: 'turn-start', turnId, threadId: 'thr_1' });
   if (options.read !== false) {
-    const stop = journal.subscribe(0, () => {}, () => {});
+    const stop = journal.subscribe(
+      0,
+      () => {},
+      () => {},
+    );
     if (options.leave) stop();
   }
   journal.push(end(turnId));
