@@ -279,10 +279,15 @@ describe('flags and preferences', () => {
     });
     expect(set.status).toBe(200);
     const body = await json<{
-      preferences: { persona: string; flags: Record<string, boolean> };
+      preferences: { persona: string; flags: Record<string, boolean>; storyboards: string };
       flags: Record<string, boolean>;
     }>(set);
-    expect(body.preferences).toEqual({ persona: 'friend', flags: { imageGeneration: false } });
+    // storyboards: when to ask about painting scenes (issue 21), by default after every reply
+    expect(body.preferences).toEqual({
+      persona: 'friend',
+      flags: { imageGeneration: false },
+      storyboards: 'every-reply',
+    });
     expect(body.flags.imageGeneration).toBe(false);
     expect((await newThread('gina')).persona).toBe('friend');
     const adminOnly = await app.call('gina', '/preferences', { method: 'PATCH', json: { flags: { webSearch: true } } });
