@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { DreamdeckClient } from './api-client.js';
 import type { ChatError, ConnectionState } from './connection-controller.js';
 import { iconButton, icons } from './icons.js';
-import type { InterruptEvent, StoryImage } from './protocol.js';
+import type { InterruptAnswer, InterruptEvent, StoryImage } from './protocol.js';
 import type { DreamdeckStrings } from './strings.js';
 
 /** The chat's side panels. */
@@ -90,21 +90,36 @@ export function renderWorldPanel(
  * The question the GM waits on (`part="interrupt"`). A storyboard's is one compact row (issue 21:
  * it covered about 40 % of the story at 360 px): "Paint these 3 scenes?", Paint, Skip and a close
  * button that puts the question away unanswered (writing on leaves it behind), the scene prompts
- * folded under a "Scenes" disclosure. Other questions show the GM's options as buttons.
+ * folded under a "Scenes" disclosure. A survey is its card (`<dreamdeck-survey>`, loaded on demand);
+ * other questions show the GM's options as buttons.
  *
  * @param interrupt - the `interrupt` event
  * @param busy - a turn runs: the buttons are disabled
  * @param strings - the strings
- * @param answer - called with the player's answer (`true`/`false`, or an option)
+ * @param answer - called with the player's answer (`true`/`false`, an option, or a survey's answers; `null` skips a survey)
  * @param dismiss - called when the player closes a storyboard question without answering
  */
 export function renderInterrupt(
   interrupt: InterruptEvent,
   busy: boolean,
   strings: DreamdeckStrings,
-  answer: (value: boolean | string) => void,
+  answer: (value: InterruptAnswer) => void,
   dismiss?: () => void,
 ): TemplateResult {
+  if (interrupt.kind === 'survey' && interrupt.survey) {
+    // the card is its own file, fetched when the first survey arrives
+    void import('./dreamdeck-survey.js');
+    return html`<div class="interrupt" part="interrupt" role="group" aria-label=${interrupt.prompt}>
+      <p>${interrupt.prompt}</p>
+      <dreamdeck-survey
+        part="survey"
+        .survey=${interrupt.survey}
+        ?busy=${busy}
+        .strings=${strings.survey}
+        @dreamdeck-survey-answer=${(event: CustomEvent<{ value: InterruptAnswer }>) => answer(event.detail.value)}
+      ></dreamdeck-survey>
+    </div>`;
+  }
   const options = interrupt.options ?? [];
   const button = (value: boolean | string, label: string, primary?: boolean) =>
     html`<button class=${primary ? 'primary' : nothing} ?disabled=${busy} @click=${() => answer(value)}>${label}</button>`;

@@ -84,10 +84,7 @@ describe('applyTurnEvent', () => {
       messageId: 'p1',
       memoryId: 'mem_1',
     } as const;
-    const messages = play(
-      [added, added, { ...added, memoryId: 'mem_2', text: 'The player carries a compass.' }],
-      [said],
-    );
+    const messages = play([added, added, { ...added, memoryId: 'mem_2' }], [said]);
     expect(messages[0]?.parts).toEqual([
       { type: 'remembered', memoryId: 'mem_1' },
       { type: 'remembered', memoryId: 'mem_2' },
