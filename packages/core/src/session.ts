@@ -1,3 +1,4 @@
+import { cleanText } from './clean-text.js';
 import type { EngineContext } from './engine/engine-context.js';
 import { runTurn, type TurnRequest } from './engine/run-turn.js';
 import { replayOf, type TurnReplay } from './engine/turn-event-source.js';
@@ -44,14 +45,6 @@ export interface TurnOptions {
 export interface EditOptions extends TurnOptions {
   /** Rewind the story after the player's message and have the GM answer the edited text again. */
   rerun?: boolean;
-}
-
-// C0 and C1 control characters except tab, newline and carriage return.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-
-/** Strips control characters (keeping tabs and newlines) and trims. */
-export function cleanText(text: string): string {
-  return text.replace(CONTROL, '').replace(/\r\n?/g, '\n').trim();
 }
 
 /**

@@ -4,7 +4,7 @@ import type { SurveyDefinition } from './surveys/survey-types.js';
 // the memory API's wire types (`GET /memories` answers MemoryRecord[]); defined beside dd.memory
 export type { MemoryRecord, MemoryScope } from './memory/memory-types.js';
 // the admin routes' answers: `GET /admin/variants`, `GET /admin/surveys/:id`
-export type { PersonaExperiment, VariantStats } from './personas/dreamdeck-variants.js';
+export type { PersonaExperiment, VariantStats } from './personas/variant-types.js';
 export type { QuestionReport, SurveyReport } from './surveys/survey-types.js';
 
 /** Who wrote a message. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { cleanText } from '../clean-text.js';
 import { FLAG_NAMES } from '../config/config-schema.js';
-import { cleanText } from '../session.js';
 import { graphemeLength } from '../text-length.js';
 
 /** Ids in paths and bodies: the engine's `prefix_hex` ids, or any short word a storage adapter uses. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripControl } from '../clean-text.js';
 import { DreamdeckError } from '../errors.js';
 import { newId } from '../storage/ids.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
@@ -11,9 +12,7 @@ export const MAX_IMPORT_MESSAGES = 20_000;
 /** The most versions (swipes) one imported message keeps. */
 const MAX_VERSIONS = 20;
 
-// C0 and C1 control characters except tab, newline and carriage return (as `cleanText`).
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-const text = (value: string) => value.replace(CONTROL, '').replace(/\r\n?/g, '\n').slice(0, MAX_MESSAGE_CHARS);
+const text = (value: string) => stripControl(value).slice(0, MAX_MESSAGE_CHARS);
 
 /** A story read from an export, before it is stored. */
 export interface ImportedStory {

@@ -1,6 +1,6 @@
+import { cleanText } from '../clean-text.js';
 import type { SurveyConfig } from '../config/config-schema.js';
 import { DreamdeckError } from '../errors.js';
-import { cleanText } from '../session.js';
 import type { SurveyAnswers } from './survey-types.js';
 
 /** The longest text answer kept, in characters. */
