@@ -4,11 +4,11 @@ import { HttpError } from './http-errors.js';
  * Reads a request body as bytes (an upload), refusing more than `maxBytes` with 413: checked
  * against `Content-Length` first and while reading, so an oversized body is never held whole.
  * Resolves an empty array for an empty body. The content's type is for the caller to check, by
- * its bytes rather than by the `Content-Type` header alone.
+ * its bytes rather than by the `Content-Type` header alone. `noun` names the body in the errors.
  */
-export async function readRawBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readRawBody(request: Request, maxBytes: number, noun = 'upload'): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
-  if (declared && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (declared && Number(declared) > maxBytes) throw tooLarge(noun, maxBytes);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,7 +19,7 @@ export async function readRawBody(request: Request, maxBytes: number): Promise<U
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
+      throw tooLarge(noun, maxBytes);
     }
     chunks.push(value);
   }
@@ -29,7 +29,7 @@ export async function readRawBody(request: Request, maxBytes: number): Promise<U
     throw new HttpError(
       413,
       'INVALID_INPUT',
-      `The upload was cut short at ${total} bytes: the server takes smaller bodies (raise toNodeListener's maxBodyBytes).`,
+      `The ${noun} was cut short at ${total} bytes: the server takes smaller bodies (raise toNodeListener's maxBodyBytes).`,
     );
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -40,6 +40,6 @@ export async function readRawBody(request: Request, maxBytes: number): Promise<U
   return bytes;
 }
 
-function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, 'INVALID_INPUT', `The upload is larger than ${maxBytes} bytes.`);
+function tooLarge(noun: string, maxBytes: number): HttpError {
+  return new HttpError(413, 'INVALID_INPUT', `The ${noun} is larger than ${maxBytes} bytes.`);
 }
