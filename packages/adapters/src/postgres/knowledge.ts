@@ -1,38 +1,12 @@
 import {
-  type KnowledgeDocument,
   type KnowledgeHit,
   type KnowledgePassage,
   type KnowledgeStorage,
   knowledgeLimit,
 } from '@dreamdeck/core/adapter-kit';
+import { type DocumentRow, toDocument } from '../storage-shared/knowledge-rows.js';
 import { searchTerms } from '../storage-shared/search-text.js';
 import type { PostgresContext } from './postgres-runner.js';
-
-interface DocumentRow {
-  id: string;
-  user_id: string | null;
-  thread_id: string | null;
-  title: string;
-  mime_type: string;
-  bytes: number;
-  chunk_count: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toDocument(row: DocumentRow): KnowledgeDocument {
-  return {
-    id: row.id,
-    title: row.title,
-    mimeType: row.mime_type,
-    ...(row.user_id !== null && { userId: row.user_id }),
-    ...(row.thread_id !== null && { threadId: row.thread_id }),
-    chunks: row.chunk_count,
-    bytes: row.bytes,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
-}
 
 /** "Documents `d` the reader sees", with the user id and thread id at parameters `$n` and `$n+1`. */
 const visible = (n: number) =>

@@ -1,40 +1,14 @@
 import {
   cosineSimilarity,
-  type KnowledgeDocument,
   type KnowledgeHit,
   type KnowledgePassage,
   type KnowledgeStorage,
   type KnowledgeVisibility,
   knowledgeLimit,
 } from '@dreamdeck/core/adapter-kit';
+import { type DocumentRow, toDocument } from '../storage-shared/knowledge-rows.js';
 import { searchTerms } from '../storage-shared/search-text.js';
 import type { SqliteContext } from './sqlite-runner.js';
-
-interface DocumentRow {
-  id: string;
-  user_id: string | null;
-  thread_id: string | null;
-  title: string;
-  mime_type: string;
-  bytes: number;
-  chunk_count: number;
-  created_at: string;
-  updated_at: string;
-}
-
-function toDocument(row: DocumentRow): KnowledgeDocument {
-  return {
-    id: row.id,
-    title: row.title,
-    mimeType: row.mime_type,
-    ...(row.user_id !== null && { userId: row.user_id }),
-    ...(row.thread_id !== null && { threadId: row.thread_id }),
-    chunks: row.chunk_count,
-    bytes: row.bytes,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /** The SQL of "documents `d` the reader sees" (parameters: user id, thread id or null). */
 const VISIBLE = '(d.user_id IS NULL OR (d.user_id = ? AND (d.thread_id IS NULL OR d.thread_id = ?)))';
