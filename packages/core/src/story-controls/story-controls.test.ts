@@ -257,6 +257,24 @@ describe('titles', () => {
     expect((await dd.storage.getThread(session.threadId))?.title).toBe('My own name');
   });
 
+  it('is named even when the first reply ends on the storyboard question (default flags) the player never answers', async () => {
+    const defaults = await createDreamdeck({
+      model: createDemoModel({ latencyMs: 0 }),
+      env: false,
+      config: { logging: { level: 'silent' } },
+    });
+    try {
+      const session = await defaults.openSession({ userId: 'una' });
+      const first = await session.send('I arrive at dusk').result;
+      expect(first.status).toBe('interrupted');
+      const title = (await defaults.storage.getThread(session.threadId))?.title;
+      expect(title).not.toBe('New story');
+      expect((await session.history())[1]?.content).toContain(`**${title}**`);
+    } finally {
+      await defaults.close();
+    }
+  });
+
   it('a story given a title keeps it', async () => {
     const session = await dd.openSession({ userId: 'uma', title: 'Given' });
     await session.send('I arrive').result;

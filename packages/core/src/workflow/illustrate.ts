@@ -24,6 +24,8 @@ export async function narrateAndIllustrate(
 ): Promise<string[]> {
   const narration = await kit.tasks.narrate(request);
   await memoryUpkeep(kit, input, narration);
+  // named before the storyboard: its question pauses the turn, and a player may never answer it
+  if (input.nameStory) await kit.tasks.nameStory({ threadId: input.threadId, messageIds: [narration.messageId] });
   const ids = [narration.messageId];
   const flags = await storyboardFlags(kit, input);
   if (flags.imageGeneration && kit.context.config().storyboard.auto && flags.auto !== false) {

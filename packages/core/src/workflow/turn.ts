@@ -85,7 +85,6 @@ async function send(kit: TurnKit, input: TurnInput, text: string, playerId: stri
     default:
       ids.push(...(await narrateAndIllustrate(kit, input, narrationFor(input, playerId, text))));
   }
-  if (input.nameStory) await kit.tasks.nameStory({ threadId: input.threadId, messageIds: ids });
   if (input.survey) askSurvey(kit, input, input.survey);
   return { turnId: input.turnId, messageIds: ids };
 }
