@@ -25,6 +25,15 @@ export type { DreamdeckErrorOptions, ErrorCode } from './errors.js';
 export { DreamdeckError, ERROR_CODES } from './errors.js';
 export type { DreamdeckEvents } from './events.js';
 export type { FeatureFlags, Flags } from './flags/feature-flags.js';
+export type {
+  DreamdeckKnowledge,
+  KnowledgeAddInput,
+  KnowledgeAddOptions,
+  KnowledgeAddResult,
+  KnowledgeProgress,
+  KnowledgeSearchOptions,
+  KnowledgeSearchResult,
+} from './knowledge/knowledge-types.js';
 export type { LimitName, RateLimiter } from './limits/rate-limiter.js';
 export type { Logger, LogLevel } from './logging/logger.js';
 export type {
@@ -51,6 +60,7 @@ export type {
   PromptContext,
   PromptSectionName,
   PromptSlots,
+  SlotEntry,
   SlotFiller,
   SlotRequest,
 } from './memory/prompt-assembly.js';

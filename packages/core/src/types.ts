@@ -358,7 +358,8 @@ export interface ThreadRecord {
   /** ISO 8601. */
   createdAt: string;
   /** When a turn last started in it (ISO 8601; at first its creation); thread lists sort by it, newest first. A rename or persona switch leaves it unchanged. */
-  updatedAt: string /** The thread it was branched from (`session.branch`), when it is a branch. */;
+  updatedAt: string;
+  /** The thread it was branched from (`session.branch`), when it is a branch. */
   parentThreadId?: string;
   /** The message of the parent thread the branch was made at (the branch holds the story up to it). */
   branchedFromMessageId?: string;

@@ -4,11 +4,19 @@ import { apiPath } from './events.js';
 import type { MessagePart } from './protocol.js';
 
 /** A knowledge-base passage a GM reply cites. */
-export type CitationPart = Extract<MessagePart, { type: 'citation' }>;
+export type CitationPart = Extract<
+  MessagePart,
+  {
+    /** Picks the `citation` member of {@link MessagePart}. */
+    type: 'citation';
+  }
+>;
 
 /** Detail of `dreamdeck-cite`: the citation opened, and where to hand its passage (`null`: it is gone). */
 export interface CiteDetail {
+  /** The citation the player opened. */
   citation: CitationPart;
+  /** Hands over the passage's text, or `null` when it is gone (the message shows that instead). */
   show: (text: string | null) => void;
 }
 

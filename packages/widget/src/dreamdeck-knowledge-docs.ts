@@ -8,31 +8,53 @@ import { readTurnEvents } from './turn-events.js';
 
 /** A document as `GET /knowledge` lists it. */
 export interface KnowledgeDocumentInfo {
+  /** The document's id (`DELETE /knowledge/:id` removes it). */
   id: string;
+  /** The title it was added under (the uploader's text: shown as plain text). */
   title: string;
+  /** `text/plain`, `text/markdown` or `application/pdf`. */
   mimeType: string;
+  /** The owner; absent for a global document (the player cannot remove it). */
   userId?: string;
+  /** The story it belongs to; absent for a global or user-wide document. */
   threadId?: string;
+  /** How many passages it was split into. */
   chunks: number;
+  /** Size of the added file in bytes. */
   bytes: number;
+  /** When it was first added (ISO 8601). */
   createdAt: string;
+  /** When it was last replaced (ISO 8601). */
   updatedAt: string;
 }
 
 /** The documents list's strings, per language (English and German built in). */
 export interface KnowledgeDocsStrings {
+  /** Label of the documents section. */
   documents: string;
+  /** The hint above the list: which files it takes and what the GM does with them. */
   hint: string;
+  /** Shown while the list loads. */
   loading: string;
+  /** Shown when there are no documents. */
   none: string;
+  /** The upload button. */
   upload: string;
+  /** Label of the file input. */
   file: string;
+  /** Label of the "who sees it" choice of an upload. */
   scope: string;
+  /** Scope choice and list label: only the open story. */
   thisStory: string;
+  /** Scope choice and list label: all the player's stories. */
   everyStory: string;
+  /** List label of a global document. */
   everyone: string;
+  /** The Remove button of the player's own documents. */
   remove: string;
+  /** A document's passage count (`{count}` is filled in). */
   passages: string;
+  /** Status after an upload (`{title}` and `{count}` are filled in). */
   added: string;
 }
 

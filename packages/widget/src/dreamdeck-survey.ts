@@ -102,7 +102,7 @@ export class DreamdeckSurvey extends LitElement {
   survey: SurveyQuestions | undefined;
   /** A turn runs: the buttons are disabled. */
   busy = false;
-  /** Replacement strings, merged over {@link enSurvey}. */
+  /** Replacement strings, merged over the English ones (`enSurvey`). */
   strings: Partial<DreamdeckSurveyStrings> | undefined;
 
   private answers: SurveyCardAnswers = {};

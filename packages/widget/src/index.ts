@@ -33,7 +33,7 @@ export type { DreamdeckSurvey, SurveyCardAnswers, SurveyQuestions } from './drea
 export { DreamdeckThreadList, type ThreadDetail, type ThreadRenameDetail } from './dreamdeck-thread-list.js';
 export type { DreamdeckWorld, WorldLoreEntry, WorldStrings, WorldTab } from './dreamdeck-world.js';
 export { decodeEntities, type MarkdownTemplate, renderMarkdown, safeHref } from './markdown.js';
-export type { PreferenceChange } from './preferences-controller.js';
+export type { PreferenceChange, StoryboardsChoice } from './preferences-controller.js';
 export type {
   DiceRoll,
   FeedbackAnswer,

@@ -190,7 +190,7 @@ function blocks(tokens: Token[], tight = false): unknown[] {
  * into tokens and each token becomes a fixed template whose strings are bound as text. Nothing is
  * ever parsed as HTML — raw HTML in the markdown shows as text, links are kept only for
  * `http(s)`/`mailto`, and markdown images become links (no remote image loads from model text).
- * Until the lexer has loaded ({@link loadMarkdown}) the text shows as it is, in a plain paragraph.
+ * Until the lexer has loaded (`loadMarkdown`) the text shows as it is, in a plain paragraph.
  *
  * @param markdown - markdown from the model or the player
  * @returns a template to place inside any element

@@ -66,9 +66,11 @@ export interface DreamdeckStrings {
   flags: string;
   /** Label of the storyboards setting: when the GM offers to paint scenes. */
   storyboards: string;
-  /** The storyboards setting's choices: after every reply, only on `/storyboard`, never asked. */
+  /** The storyboards setting's choice: after every reply. */
   storyboardsEveryReply: string;
+  /** The storyboards setting's choice: only on `/storyboard`. */
   storyboardsOnCommand: string;
+  /** The storyboards setting's choice: never asked. */
   storyboardsNever: string;
   /** Opens the scene prompts under the compact "Paint these scenes?" question. */
   showScenes: string;

@@ -59,7 +59,10 @@ export const surveySchema = z
     /** The heading the player sees (default: "A quick question"). */
     title: z.string().min(1).max(200).default('A quick question'),
     /** Asked at the end of the player's `turns`th turn (counted per user, across their stories). */
-    after: z.strictObject({ turns: z.number().int().min(1).max(1_000_000) }),
+    after: z.strictObject({
+      /** The player's turn count (1 to 1,000,000) at whose end the survey is asked. */
+      turns: z.number().int().min(1).max(1_000_000),
+    }),
     /** At most 10 questions, each answered by a rating (1 to 5), a choice of `options`, or text. */
     questions: z.array(surveyQuestionSchema).min(1).max(10),
   })

@@ -110,7 +110,15 @@ const Z95 = 1.959963984540054;
  * The Wilson score interval (95%) of the share of thumbs up among `up + down` votes, rounded to
  * four places; `{ lower: 0, upper: 1 }` with no votes (nothing is known yet).
  */
-export function wilsonInterval(up: number, down: number): { lower: number; upper: number } {
+export function wilsonInterval(
+  up: number,
+  down: number,
+): {
+  /** The interval's lower bound (0 to 1). */
+  lower: number;
+  /** The interval's upper bound (0 to 1). */
+  upper: number;
+} {
   const n = up + down;
   if (n <= 0) return { lower: 0, upper: 1 };
   const p = up / n;

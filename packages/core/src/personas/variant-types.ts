@@ -16,7 +16,12 @@ export interface VariantStats {
   /** The share of thumbs up (0 to 1), or null without votes. */
   upShare: number | null;
   /** The 95% Wilson score interval of that share (`{ lower: 0, upper: 1 }` without votes). */
-  interval: { lower: number; upper: number };
+  interval: {
+    /** The interval's lower bound (0 to 1). */
+    lower: number;
+    /** The interval's upper bound (0 to 1). */
+    upper: number;
+  };
 }
 
 /** A persona's prompt experiment. */

@@ -26,8 +26,11 @@ export type SurveyDefinition = Pick<SurveyConfig, 'id' | 'title' | 'questions'>;
 /** The aggregate of one question over every response. */
 export type QuestionReport =
   | {
+      /** The question's id. */
       id: string;
+      /** A 1-to-5 rating question. */
       kind: 'rating';
+      /** The question as the player saw it. */
       prompt: string;
       /** Responses that answered it. */
       count: number;
@@ -37,26 +40,52 @@ export type QuestionReport =
       distribution: number[];
     }
   | {
+      /** The question's id. */
       id: string;
+      /** A question answered by one of its options. */
       kind: 'choice';
+      /** The question as the player saw it. */
       prompt: string;
+      /** Responses that answered it. */
       count: number;
       /** Every option with how many chose it and its share of the answers (0 to 1). */
-      options: Array<{ option: string; count: number; share: number }>;
+      options: Array<{
+        /** The option's text. */
+        option: string;
+        /** Responses that chose it. */
+        count: number;
+        /** Its share of the answers (0 to 1). */
+        share: number;
+      }>;
     }
   | {
+      /** The question's id. */
       id: string;
+      /** A question answered by free text. */
       kind: 'text';
+      /** The question as the player saw it. */
       prompt: string;
+      /** Responses that answered it. */
       count: number;
       /** One page of the text answers, newest first (see {@link SurveyReport.nextCursor}). */
-      answers: Array<{ text: string; createdAt: string }>;
+      answers: Array<{
+        /** The answer's text. */
+        text: string;
+        /** When its response was stored (ISO 8601). */
+        createdAt: string;
+      }>;
     };
 
 /** What `GET /admin/surveys/:id` answers: counts and aggregates of a survey's responses. */
 export interface SurveyReport {
   /** The survey as configured. */
-  survey: SurveyDefinition & { after: { turns: number } };
+  survey: SurveyDefinition & {
+    /** When the survey is asked. */
+    after: {
+      /** Asked at the end of the player's `turns`th turn. */
+      turns: number;
+    };
+  };
   /** Responses stored (answered plus skipped). */
   responses: number;
   /** Responses that answered at least one question. */
