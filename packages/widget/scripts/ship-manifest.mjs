@@ -28,13 +28,14 @@ function pointAtIndex(value) {
 
 /**
  * The src modules `entry` reaches through its static relative imports, itself included. Dynamic
- * imports are left out: the bundle fetches those files on demand (the Memory panel, locales), so
+ * and type-only imports are left out: the bundle fetches those files on demand (the Memory panel, locales), so
  * loading the bundle alone does not define what they hold.
  */
 function reachable(entry, seen = new Set()) {
   if (seen.has(entry)) return seen;
   seen.add(entry);
-  const source = readFileSync(`${root}${entry}`, 'utf8');
+  // type-only imports and re-exports are erased by the build: they load nothing
+  const source = readFileSync(`${root}${entry}`, 'utf8').replace(/(?:import|export)\s+type\s[^;]*;/g, '');
   for (const [, path] of source.matchAll(/(?:from\s*|import\s+)'\.\/([\w-]+)\.js'/g)) reachable(`src/${path}.ts`, seen);
   return seen;
 }
