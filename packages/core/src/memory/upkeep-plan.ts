@@ -13,12 +13,18 @@ export interface UpkeepHints {
 
 /**
  * Extraction runs at once when the player says something about themselves or how they want the
- * story told, and when messages are about to fold out of the window; otherwise every sixteen turns
+ * story told (not when they ask about it), and when messages are about to fold out of the window; otherwise every sixteen turns
  * at least, over the messages since the last run. A model call on every turn would double what a
  * turn costs, and until they fold the facts are in the window, in front of the model, anyway.
  */
 const PERSONAL =
   /\b(my|mine|i am|i'm|im|call me|i (?:carry|have|hold|owe|fear|hate|love|like|prefer|promised|swore|come from|live)|please (?:no|don't|do not|avoid)|no (?:gore|violence|romance|spiders|horror))\b/i;
+
+/**
+ * A question ("what is my sister called?") asks about a fact rather than stating one: it does not
+ * call for extraction at once (what it says is read with the rest on the next regular run).
+ */
+const ASKING = /\?\s*$/;
 
 /** Extraction runs at least once per this many stored messages (sixteen turns). */
 export const EXTRACT_EVERY_MESSAGES = 32;
@@ -46,7 +52,7 @@ export function planUpkeep(config: DreamdeckConfig, prompt: AssembledPrompt, rep
     (summarize ||
       prompt.state.extractRetry ||
       pending >= EXTRACT_EVERY_MESSAGES ||
-      PERSONAL.test(playerText.slice(0, 4000)));
+      (PERSONAL.test(playerText.slice(0, 4000)) && !ASKING.test(playerText.slice(-200))));
   return { summarize, extract } satisfies UpkeepHints;
 }
 
