@@ -190,8 +190,8 @@ printTable(
     promptTokens(dreamdeck.prompts, turn),
   ]),
 );
-// the window grows from about half its budget to its budget between folds, so single turns sit
-// anywhere on that saw-tooth: the means over a hundred turns compare like with like
+// the window grows from `memory.foldTo` of its budget to its budget between folds, so single turns
+// sit anywhere on that saw-tooth: the means over a hundred turns compare like with like
 const meanTokens = (prompts: string[], from: number, to: number) =>
   prompts.slice(from - 1, to).reduce((sum, p) => sum + count(p), 0) / (to - from + 1);
 console.log(
@@ -201,6 +201,17 @@ const ratio = promptTokens(dreamdeck.prompts, 1000) / promptTokens(dreamdeck.pro
 const maxTokens = Math.max(...dreamdeck.prompts.map((p) => count(p)));
 console.log(
   `\nDreamdeck turn 1000 / turn 100 = ${ratio.toFixed(2)}x (target ≤ 1.1x); largest prompt of the 1,000 turns ${maxTokens} tokens (window 3000 + summary 600 + recall 400 = 4000, persona ${count(persona)} on top)`,
+);
+
+// how far the saw-tooth swings: every prompt from turn 100 on, and each turn t+900 against turn t
+// for t = 51..100 (the window is full by then)
+const steady = dreamdeck.prompts.slice(99).map((p) => count(p));
+const firsts = Array.from({ length: 50 }, (_, i) => 51 + i);
+const withinPairs = firsts.filter(
+  (t) => promptTokens(dreamdeck.prompts, t + 900) <= 1.1 * promptTokens(dreamdeck.prompts, t),
+).length;
+console.log(
+  `Dreamdeck prompts from turn 100 on: ${Math.min(...steady)}–${Math.max(...steady)} tokens (${(Math.max(...steady) / Math.min(...steady)).toFixed(2)}x); turn t+900 ≤ 1.1x turn t for ${withinPairs} of the 50 turns t = 51..100`,
 );
 
 // the cacheable share, on plain narration turns (no fact stated or asked; the Dreamdeck run also marks fold turns)

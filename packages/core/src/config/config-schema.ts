@@ -117,11 +117,18 @@ const auditSchema = z.strictObject({
 const memorySchema = z.strictObject({
   /**
    * Token budget of the recent window sent to the model (default 3000). When the window passes it,
-   * its older half is folded into the rolling summary (see docs/memory.md).
+   * its oldest messages are folded into the rolling summary (see docs/memory.md).
    */
   windowTokens: z.number().int().min(200).max(1_000_000).default(3000),
-  /** Most messages in the window; past it, the older half is folded into the summary too (default 40). */
+  /** Most messages in the window; past it, the oldest are folded into the summary too (default 40). */
   windowMessages: z.number().int().min(2).max(1000).default(40),
+  /**
+   * The share of `windowTokens` and `windowMessages` a fold keeps (default 0.8): the window folds
+   * down to it, then grows for a few turns with its start, and the prompt's cacheable prefix,
+   * unchanged. Lower folds less often (more turns reuse the previous prompt's prefix, fewer summary
+   * calls) at the price of prompts whose size swings more and a window that holds less on average.
+   */
+  foldTo: z.number().min(0.1).max(0.95).default(0.8),
   /** Token budget of the rolling summary (default 600; `0` keeps no summary: window only). */
   summaryTokens: z.number().int().min(0).max(100_000).default(600),
   /** Extract facts worth remembering after narration, with the model's structured output (default `true`). */

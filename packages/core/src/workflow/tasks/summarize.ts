@@ -22,7 +22,7 @@ export interface SummarizeResult {
 
 /**
  * The `summarize` task: when the thread's window (its messages after the summary) has outgrown
- * `memory.windowTokens` or `memory.windowMessages`, folds its older half into the rolling summary
+ * `memory.windowTokens` or `memory.windowMessages`, folds its oldest messages into the rolling summary
  * (`memory.summaryTokens`), written by the model, and moves the summary's end
  * (`throughMessageId`). It works from what is stored, not from what the turn remembers, so a run
  * lost to a crash is made up by the next turn's, and a run repeated folds nothing twice. A model
