@@ -2,11 +2,15 @@
  * bench/storage-growth: what 1,000 turns cost on disk and in time, on SQLite and PostgreSQL.
  *
  * - 1,000 turns (100-character player input, zero-latency demo model) through the engine on each
- *   backend, twice: with storyboards off (`imageGeneration: false`) and with the default config
+ *   backend: with storyboards off (`imageGeneration: false`) and with the default config
  *   (storyboards offered after every narration and awaiting approval; the player writes on without
  *   answering, so every turn ends `interrupted`): bytes on disk (SQLite file + WAL after a
  *   checkpoint; Postgres `pg_total_relation_size` of every table in the schema), the thread's
  *   checkpoints at the end, and per-turn time around turns 1, 100 and 1,000;
+ * - a third run per backend with storyboards and memory (summary, extraction, recall) off: the
+ *   engine's own cost, comparable with figures from before memory landed;
+ * - on PostgreSQL, how much of the bytes is the rejoin log (`dd_turn_events`, pruned a minute
+ *   after each turn);
  * - in the same run, the naive LangGraph pattern (the whole message list in `getPreviousState()`)
  *   on the official SqliteSaver for 200 turns, for comparison.
  * Prints figures; asserts nothing. PostgreSQL is skipped when DATABASE_URL (default
@@ -32,6 +36,15 @@ const base = {
 const VARIANTS = [
   { label: 'storyboards off', config: { ...base, features: { imageGeneration: false } } },
   { label: 'default config', config: base },
+  // what the engine costs without long-term memory and the summary: the same work as before memory landed
+  {
+    label: 'storyboards and memory off',
+    config: {
+      ...base,
+      features: { imageGeneration: false },
+      memory: { summaryTokens: 0, extract: false, recallLimit: 0 },
+    },
+  },
 ] as const;
 type Variant = (typeof VARIANTS)[number];
 const ACTIONS = [
@@ -62,6 +75,8 @@ interface Run {
   replyChars: number;
   /** Checkpoints the thread holds after the last turn (undefined for the naive run). */
   checkpoints?: number;
+  /** PostgreSQL: bytes of the rejoin log (`dd_turn_events`), which is pruned a minute after each turn. */
+  logBytes?: number;
 }
 
 async function engineRun(
@@ -125,7 +140,15 @@ async function postgresRun(variant: Variant): Promise<Run | undefined> {
     );
     return Number(rows[0].bytes);
   };
-  const run = await engineRun('postgres', variant, storage, measure);
+  let logBytes = 0;
+  const run = await engineRun('postgres', variant, storage, async () => {
+    const { rows } = await pool.query('SELECT pg_total_relation_size($1::regclass) AS bytes', [
+      `"${schema}".dd_turn_events`,
+    ]);
+    logBytes = Number(rows[0].bytes);
+    return measure();
+  });
+  run.logBytes = logBytes;
   const cleanup = createPostgresStorage({ connectionString: POSTGRES_URL, schema });
   await cleanup.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await cleanup.close();
@@ -177,6 +200,7 @@ printTable(
     'turns',
     'bytes on disk',
     'bytes/turn',
+    'of which rejoin log',
     'reply chars',
     'checkpoints',
     'ms @1',
@@ -194,6 +218,7 @@ printTable(
       last,
       mb(run.bytes),
       Math.round(run.bytes / last),
+      run.logBytes === undefined ? '—' : Math.round(run.logBytes / last),
       Math.round(run.replyChars),
       run.checkpoints ?? '—',
       first.toFixed(2),
@@ -205,5 +230,5 @@ printTable(
   }),
 );
 console.log(
-  '\nms @n: median of the ten turns around turn n (turn 1 includes JIT warm-up; @100 is the fairer base). checkpoints: those the thread holds after the last turn (the engine prunes every 8th finished turn). Targets: SQLite <= 2 MB after 1,000 turns and flat under every config; @1000 / @1 <= 1.3.',
+  '\nms @n: median of the ten turns around turn n (turn 1 includes JIT warm-up; @100 is the fairer base). of which rejoin log: the dd_turn_events table of PostgreSQL, pruned a minute after each turn ends, so bounded by the load of the last minute rather than by story length. checkpoints: those the thread holds after the last turn (the engine prunes every 8th finished turn). Targets: SQLite <= 2 MB after 1,000 turns and flat under every config; @1000 / @1 <= 1.3.',
 );
