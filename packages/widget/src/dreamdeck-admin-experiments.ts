@@ -1,5 +1,6 @@
 import type { PersonaExperiment, SurveyReport } from '@dreamdeck/core';
 import { css, html, LitElement, nothing, type PropertyDeclarations, svg, type TemplateResult } from 'lit';
+import { adminTableStyles } from './admin-styles.js';
 import type { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import { barChart } from './bar-chart.js';
 import { apiPath, emit } from './events.js';
@@ -35,6 +36,7 @@ export class DreamdeckAdminExperiments extends LitElement {
   /** Shadow-root styles (colours come from the admin view's theme). */
   static override styles = [
     controlStyles,
+    adminTableStyles,
     css`
       :host {
         display: block;
@@ -50,20 +52,6 @@ export class DreamdeckAdminExperiments extends LitElement {
       h4 {
         font-size: 1em;
         margin: 0 0 6px;
-      }
-      table {
-        border-collapse: collapse;
-        font-size: 0.9em;
-      }
-      th,
-      td {
-        border-bottom: 1px solid var(--_border);
-        padding: 3px 8px;
-        text-align: left;
-      }
-      td.number {
-        text-align: right;
-        font-variant-numeric: tabular-nums;
       }
       figure {
         margin: 0 0 8px;

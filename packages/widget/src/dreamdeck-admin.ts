@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations } from 'lit';
+import { adminTableStyles } from './admin-styles.js';
 import { DreamdeckApiError, DreamdeckClient } from './api-client.js';
 import { barChart } from './bar-chart.js';
 import './dreamdeck-admin-experiments.js';
@@ -47,6 +48,7 @@ export class DreamdeckAdmin extends LitElement {
   static override styles = [
     themeStyles,
     controlStyles,
+    adminTableStyles,
     css`
       :host {
         display: block;
@@ -83,20 +85,6 @@ export class DreamdeckAdmin extends LitElement {
         align-items: center;
         gap: 6px;
         margin: 4px 0;
-      }
-      table {
-        border-collapse: collapse;
-        font-size: 0.9em;
-      }
-      th,
-      td {
-        border-bottom: 1px solid var(--_border);
-        padding: 3px 8px;
-        text-align: left;
-      }
-      td.number {
-        text-align: right;
-        font-variant-numeric: tabular-nums;
       }
       .legend {
         display: flex;
