@@ -163,6 +163,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE dd_messages ADD COLUMN variant TEXT;
   `,
+  // issue 20 (retrieval speed): the knowledge revision, moved by every knowledge write (from any
+  // process), and each document's revision at its last write: searches keep word frequencies and
+  // the stored vectors in memory and reload only what changed
+  `
+  CREATE TABLE IF NOT EXISTS dd_knowledge_revision (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL
+  );
+  INSERT OR IGNORE INTO dd_knowledge_revision (id, revision) VALUES (1, 0);
+  ALTER TABLE dd_knowledge_documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /**

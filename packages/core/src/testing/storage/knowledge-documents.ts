@@ -158,5 +158,90 @@ export function describeKnowledgeDocuments(context: () => StorageSuiteContext): 
       await adapter.deleteKnowledgeDocument!(document.id);
       expect(await mine([0, 1, 0])).toEqual([]);
     });
+
+    it('vector search follows a replaced and a removed document at once', async ({ skip }) => {
+      const { adapter } = ready(skip);
+      const userId = newId('usr');
+      const id = newId('kdoc');
+      const put = (vectors: number[][]) =>
+        adapter.putKnowledgeDocument!(
+          { id, title: 'Compass', mimeType: 'text/plain', userId, bytes: 10 },
+          vectors.map((vector, index) => ({ text: `point ${index}`, vector })),
+        );
+      const mine = async (vector: number[]) =>
+        (await adapter.searchKnowledgeVectors!(vector, { userId, limit: 10 }))
+          .filter((p) => p.documentId === id)
+          .map((p) => p.text);
+      await put([
+        [1, 0, 0],
+        [0, 1, 0],
+      ]);
+      expect(await mine([1, 0, 0])).toEqual(['point 0', 'point 1']);
+      // replaced: the first passage now points the other way, and a third joins
+      await put([
+        [0, 0, 1],
+        [1, 0, 0],
+        [0.9, 0.1, 0],
+      ]);
+      expect(await mine([1, 0, 0])).toEqual(['point 1', 'point 2', 'point 0']);
+      // replaced by passages without vectors: none found by vector
+      await adapter.putKnowledgeDocument!({ id, title: 'Compass', mimeType: 'text/plain', userId, bytes: 10 }, [
+        { text: 'no vector' },
+      ]);
+      expect(await mine([1, 0, 0])).toEqual([]);
+      await put([[1, 0, 0]]);
+      expect(await mine([1, 0, 0])).toEqual(['point 0']);
+      await adapter.deleteKnowledgeDocument!(id);
+      expect(await mine([1, 0, 0])).toEqual([]);
+    });
+
+    it('full text in a large base: passages holding every word first, ranked, and only the reader’s', async ({
+      skip,
+    }) => {
+      const { adapter } = ready(skip);
+      // two words in 4,500 passages (SQLite leaves such words out of an any-word search) and a rare one
+      const [common1, common2, rare] = [uniqueWord(), uniqueWord(), uniqueWord()];
+      const [alice, bob] = [newId('usr'), newId('usr')];
+      const [threadA, threadB] = [newId('thr'), newId('thr')];
+      const put = (title: string, scope: { userId?: string; threadId?: string }, texts: string[]) =>
+        adapter.putKnowledgeDocument!({ id: newId('kdoc'), title, mimeType: 'text/plain', bytes: 10, ...scope }, [
+          ...texts.map((text) => ({ text })),
+        ]);
+      const bulk = await put(
+        'bulk',
+        {},
+        Array.from({ length: 4500 }, (_, n) => `${common1} and ${common2} in passage ${n}.`),
+      );
+      const story = await put('alice-a', { userId: alice, threadId: threadA }, [
+        ...Array.from({ length: 5 }, (_, n) => `${common1} ${common2} ${rare} once, in story passage ${n}.`),
+        `${common1} ${common2} ${rare}, then ${common1} ${common2} ${rare} again and ${common1} ${common2} ${rare}.`,
+      ]);
+      const aliceWide = await put('alice-wide', { userId: alice }, [`${rare} with ${common1} only.`]);
+      const bobs = await put('bob', { userId: bob }, [
+        `${common1} ${common2} ${rare} for bob.`,
+        `${common1} ${common2} ${rare} for bob again.`,
+      ]);
+      const query = `${common1} ${common2} ${rare}`;
+      const search = (userId: string, threadId?: string) =>
+        adapter.searchKnowledgeText!(query, { userId, ...(threadId && { threadId }), limit: 5 });
+
+      const inStory = await search(alice, threadA);
+      expect(inStory).toHaveLength(5);
+      expect(new Set(inStory.map((p) => p.documentId))).toEqual(new Set([story.id]));
+      // the passage holding every word three times ranks first
+      expect(inStory[0]!.text).toContain('again');
+      // in another story Alice sees no passage with every word: any word counts, still only hers and global
+      const elsewhere = await search(alice, threadB);
+      expect(elsewhere.map((p) => p.documentId)).toContain(aliceWide.id);
+      expect(elsewhere.every((p) => [aliceWide.id, bulk.id].includes(p.documentId))).toBe(true);
+      expect(elsewhere[0]!.documentId).toBe(aliceWide.id);
+      const bobSees = await search(bob);
+      expect(bobSees.slice(0, 2).map((p) => p.documentId)).toEqual([bobs.id, bobs.id]);
+      expect(bobSees.every((p) => [bobs.id, bulk.id].includes(p.documentId))).toBe(true);
+      const stranger = await search(newId('usr'), threadA);
+      expect(stranger.every((p) => p.documentId === bulk.id)).toBe(true);
+      for (const document of [bulk, story, aliceWide, bobs]) await adapter.deleteKnowledgeDocument!(document.id);
+      expect(await search(alice, threadA)).toEqual([]);
+    });
   });
 }
