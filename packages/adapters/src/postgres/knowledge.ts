@@ -6,22 +6,29 @@ import {
 } from '@dreamdeck/core/adapter-kit';
 import { type DocumentRow, toDocument } from '../storage-shared/knowledge-rows.js';
 import { searchTerms } from '../storage-shared/search-text.js';
+import { createPostgresKnowledgeVectors, PASSAGE_COLUMNS, visible } from './knowledge-vectors.js';
 import type { PostgresContext } from './postgres-runner.js';
 
-/** "Documents `d` the reader sees", with the user id and thread id at parameters `$n` and `$n+1`. */
-const visible = (n: number) =>
-  `(d.user_id IS NULL OR (d.user_id = $${n} AND (d.thread_id IS NULL OR d.thread_id = $${n + 1})))`;
-
 const norm = (vector: number[]) => Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-
-const PASSAGE_COLUMNS = `d.id AS "documentId", d.title, k.id AS "chunkId", k.text`;
 
 /**
  * Knowledge chunks on PostgreSQL (`dd_knowledge`, a generated `tsvector` with a GIN index, ranked
  * by `ts_rank_cd`). Vector search is exact cosine: with pgvector's `<=>` when the `vector`
- * extension is installed (it is created when the server offers it), else in SQL over `real[]`.
+ * extension is installed (it is created when the server offers it), else over the stored `real[]`
+ * vectors held in memory (see `knowledge-vectors.ts`). Every write moves the knowledge revision
+ * (`dd_knowledge_revision`) and stamps the written document with it, so every instance knows when
+ * its vectors are stale.
  */
-export function createPostgresKnowledge({ s, query, run, withTransaction }: PostgresContext): KnowledgeStorage {
+export function createPostgresKnowledge(context: PostgresContext): KnowledgeStorage {
+  const { s, query, run, withTransaction } = context;
+  const vectors = createPostgresKnowledgeVectors(context);
+  /** Moves the revision (inside the writing transaction) and stamps `documentId` with it. */
+  const written = (client: { query: (text: string, values: unknown[]) => Promise<unknown> }, documentId: string) =>
+    client.query(
+      `WITH moved AS (UPDATE ${s}.dd_knowledge_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision)
+       UPDATE ${s}.dd_knowledge_documents SET revision = (SELECT revision FROM moved) WHERE id = $1`,
+      [documentId],
+    );
   let pgvector: Promise<boolean> | undefined;
   const detectPgvector = () => {
     pgvector ??= (async () => {
@@ -49,6 +56,7 @@ export function createPostgresKnowledge({ s, query, run, withTransaction }: Post
               [source, chunks],
             );
           }
+          await written(client, source);
           return chunks.length;
         }),
       ),
@@ -65,9 +73,12 @@ export function createPostgresKnowledge({ s, query, run, withTransaction }: Post
         return rows.map((row) => ({ ...row, score: Number(row.score) }));
       }),
     deleteKnowledge: (source) =>
-      run(async () => {
-        await query(`DELETE FROM ${s}.dd_knowledge WHERE source = $1`, [source]);
-      }),
+      run(() =>
+        withTransaction(async (client) => {
+          await client.query(`DELETE FROM ${s}.dd_knowledge WHERE source = $1`, [source]);
+          await written(client, source);
+        }),
+      ),
     putKnowledgeDocument: (document, chunks) =>
       run(() =>
         withTransaction(async (client) => {
@@ -105,6 +116,7 @@ export function createPostgresKnowledge({ s, query, run, withTransaction }: Post
               ],
             );
           }
+          await written(client, document.id);
           return toDocument(rows[0] as DocumentRow);
         }),
       ),
@@ -126,6 +138,7 @@ export function createPostgresKnowledge({ s, query, run, withTransaction }: Post
       run(() =>
         withTransaction(async (client) => {
           await client.query(`DELETE FROM ${s}.dd_knowledge WHERE source = $1`, [id]);
+          await written(client, id);
           const result = await client.query(`DELETE FROM ${s}.dd_knowledge_documents WHERE id = $1`, [id]);
           return (result.rowCount ?? 0) > 0;
         }),
@@ -161,23 +174,15 @@ export function createPostgresKnowledge({ s, query, run, withTransaction }: Post
       }),
     searchKnowledgeVectors: (vector, visibility) =>
       run(async () => {
-        const withExtension = await detectPgvector();
-        // pgvector's `<=>` is the cosine distance; without it, the dot product over stored norms
-        const score = withExtension
-          ? `1 - (k.embedding::vector <=> $3::real[]::vector)`
-          : `(SELECT sum(a::float8 * b) FROM unnest(k.embedding, $3::real[]) AS t(a, b)) / nullif(k.embedding_norm::float8 * $5, 0)`;
+        // without pgvector: exact cosine over the vectors held in memory
+        if (!(await detectPgvector())) return vectors.search(vector, visibility);
+        // pgvector's `<=>` is the cosine distance
         const rows = await query<KnowledgePassage>(
-          `SELECT ${PASSAGE_COLUMNS}, ${score} AS score
+          `SELECT ${PASSAGE_COLUMNS}, 1 - (k.embedding::vector <=> $3::real[]::vector) AS score
              FROM ${s}.dd_knowledge k JOIN ${s}.dd_knowledge_documents d ON d.id = k.source
              WHERE k.embedding IS NOT NULL AND ${visible(1)}
              ORDER BY score DESC NULLS LAST, k.id LIMIT $4`,
-          [
-            visibility.userId,
-            visibility.threadId ?? null,
-            vector,
-            knowledgeLimit(visibility),
-            ...(withExtension ? [] : [norm(vector)]),
-          ],
+          [visibility.userId, visibility.threadId ?? null, vector, knowledgeLimit(visibility)],
         );
         return rows.map((row) => ({ ...row, score: Number(row.score ?? 0) }));
       }),

@@ -159,6 +159,17 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
   (s) => `
   ALTER TABLE ${s}.dd_leases SET UNLOGGED;
   `,
+  // 8 (issue 20, retrieval speed): the knowledge revision, moved by every knowledge write (from any
+  // instance), and each document's revision at its last write: an instance keeps the stored vectors
+  // in memory (when pgvector is absent) and reloads only the documents whose revision moved
+  (s) => `
+  CREATE TABLE IF NOT EXISTS ${s}.dd_knowledge_revision (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL
+  );
+  INSERT INTO ${s}.dd_knowledge_revision (id, revision) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+  ALTER TABLE ${s}.dd_knowledge_documents ADD COLUMN IF NOT EXISTS revision INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** What {@link migratePostgres} needs. */
