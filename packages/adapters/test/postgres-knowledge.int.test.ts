@@ -143,3 +143,30 @@ describe.skipIf(!postgres)('postgres knowledge: vectors held in memory (no pgvec
     expect(rows).toEqual([{ revision: 3 }]);
   });
 });
+
+describe.skipIf(!postgres)('postgres knowledge: full text', () => {
+  it('an "any word" search leaves out words in over a thousand passages, and counts them again after another instance’s write', async () => {
+    const [reader, writer] = (await instances(2)) as [PostgresStorage, PostgresStorage];
+    const visibility = { userId: 'ana', limit: 5 };
+    const documents = async (text: string) =>
+      (await reader.searchKnowledgeText!(text, visibility)).map((passage) => passage.documentId).sort();
+    await writer.putKnowledgeDocument!(
+      { id: 'kdoc_bulk', title: 'bulk', mimeType: 'text/plain', bytes: 1 },
+      Array.from({ length: 1500 }, (_, n) => ({ text: `lantern number ${n}` })),
+    );
+    await writer.putKnowledgeDocument!({ id: 'kdoc_f', title: 'f', mimeType: 'text/plain', bytes: 1 }, [
+      { text: 'The ferryman waits.' },
+    ]);
+    // no passage holds both: "lantern" (1,500 passages) is left out of the any-word search
+    expect(await documents('lantern ferryman')).toEqual(['kdoc_f']);
+    expect(await documents('lantern')).toHaveLength(5);
+    await writer.deleteKnowledgeDocument!('kdoc_bulk');
+    await writer.putKnowledgeDocument!({ id: 'kdoc_d', title: 'd', mimeType: 'text/plain', bytes: 1 }, [
+      { text: 'A lantern hangs by the door.' },
+    ]);
+    // both words are rare now: both count
+    expect(await documents('lantern ferryman')).toEqual(['kdoc_d', 'kdoc_f']);
+    // a word PostgreSQL drops as a stop word does not stand in for the rarer words
+    expect(await documents('the ferryman')).toEqual(['kdoc_f']);
+  });
+});

@@ -6,6 +6,7 @@ import {
 } from '@dreamdeck/core/adapter-kit';
 import { type DocumentRow, toDocument } from '../storage-shared/knowledge-rows.js';
 import { searchTerms } from '../storage-shared/search-text.js';
+import { createPostgresKnowledgeText } from './knowledge-text.js';
 import { createPostgresKnowledgeVectors, PASSAGE_COLUMNS, visible } from './knowledge-vectors.js';
 import type { PostgresContext } from './postgres-runner.js';
 
@@ -22,6 +23,7 @@ const norm = (vector: number[]) => Math.sqrt(vector.reduce((sum, x) => sum + x *
 export function createPostgresKnowledge(context: PostgresContext): KnowledgeStorage {
   const { s, query, run, withTransaction } = context;
   const vectors = createPostgresKnowledgeVectors(context);
+  const searchText = createPostgresKnowledgeText(context);
   /** Moves the revision (inside the writing transaction) and stamps `documentId` with it. */
   const written = (client: { query: (text: string, values: unknown[]) => Promise<unknown> }, documentId: string) =>
     client.query(
@@ -152,26 +154,7 @@ export function createPostgresKnowledge(context: PostgresContext): KnowledgeStor
         );
         return row ?? null;
       }),
-    searchKnowledgeText: (text, visibility) =>
-      run(async () => {
-        const terms = [...new Set(searchTerms(text))];
-        if (terms.length === 0) return [];
-        const limit = knowledgeLimit(visibility);
-        const search = async (operator: '&' | '|') =>
-          (
-            await query<KnowledgePassage>(
-              `SELECT ${PASSAGE_COLUMNS}, ts_rank_cd(k.tsv, q) AS score
-                 FROM ${s}.dd_knowledge k JOIN ${s}.dd_knowledge_documents d ON d.id = k.source,
-                   to_tsquery('english', $1) AS q
-                 WHERE k.tsv @@ q AND ${visible(2)}
-                 ORDER BY score DESC, k.id LIMIT $4`,
-              [terms.join(` ${operator} `), visibility.userId, visibility.threadId ?? null, limit],
-            )
-          ).map((row) => ({ ...row, score: Number(row.score) }));
-        // passages holding every word first (cheap when a word is in most passages); else any word
-        const all = await search('&');
-        return all.length >= limit || terms.length === 1 ? all : search('|');
-      }),
+    searchKnowledgeText: (text, visibility) => run(() => searchText(text, visibility)),
     searchKnowledgeVectors: (vector, visibility) =>
       run(async () => {
         // without pgvector: exact cosine over the vectors held in memory
