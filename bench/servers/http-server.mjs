@@ -5,6 +5,8 @@
  * temp folder; or `memory`), limits raised so they never refuse; `BENCH_IMAGES=1` adds the
  * storyboard step to each turn. `BENCH_WORKERS` (default 1) runs that many processes on one port
  * with node:cluster, sharing the SQLite file, as several instances share one database.
+ * `BENCH_MEMORY=off` turns the rolling summary, fact extraction and recall off, and
+ * `BENCH_KNOWLEDGE=off` the knowledge base (to see what each costs a turn).
  * `BENCH_SQLITE_BINDING` names a better-sqlite3 native addon built for the Node that runs the server
  * (better-sqlite3's `nativeBinding`), so `BENCH_NODE` can run it on another Node with SQLite.
  * Prints its URL.
@@ -61,7 +63,8 @@ async function serve() {
     config: {
       limits: { turnsPerMinute: 10_000_000, apiCallsPerHour: 10_000_000, imagesPerMinute: 10_000_000 },
       logging: { level: 'warn' },
-      features: { imageGeneration: images },
+      features: { imageGeneration: images, ...(process.env.BENCH_KNOWLEDGE === 'off' && { knowledge: false }) },
+      ...(process.env.BENCH_MEMORY === 'off' && { memory: { summaryTokens: 0, extract: false, recallLimit: 0 } }),
     },
   });
   const auth = createTokenAuth({ secret: process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret!' });
