@@ -27,7 +27,12 @@ export function cleanAuthorsNote(text: unknown): string | null {
 
 /** The thread's author's note, or null. */
 export async function readAuthorsNote(storage: StorageAdapter, threadId: string): Promise<string | null> {
-  const value = (await storage.getThreadData(threadId))[AUTHORS_NOTE_KEY];
+  return authorsNoteOf(await storage.getThreadData(threadId));
+}
+
+/** The author's note in a thread's data as read (`getThreadData`), or null. */
+function authorsNoteOf(data: Readonly<Record<string, unknown>>): string | null {
+  const value = data[AUTHORS_NOTE_KEY];
   return typeof value === 'string' && value ? value : null;
 }
 
@@ -52,8 +57,8 @@ export function createLoreSlots(deps: {
       const messages = [...recent.map((message) => message.content), text];
       return activeLore(entries, messages, deps.config().lore.scanDepth).map((entry) => entry.content);
     },
-    'authors-note': async ({ threadId }) => {
-      const note = await readAuthorsNote(deps.storage, threadId);
+    'authors-note': async ({ threadData }) => {
+      const note = authorsNoteOf(threadData);
       if (!note) return [];
       return [truncateToTokens(await loadTokenCounter(), note, NOTE_TOKENS)];
     },

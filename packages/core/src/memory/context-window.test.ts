@@ -68,11 +68,20 @@ describe('readWindow', () => {
       maxMessages: 40,
       throughMessageId: ids[90] as string,
     });
-    expect(calls).toEqual([16]);
+    expect(calls).toEqual([40]);
     expect(near).toMatchObject({ stop: 'summary', read: 9 });
     expect(labels(near.entries)[0]).toBe('m91');
+    // the default window (40 messages) is one call; a larger one reads on only past the first 40
     await readWindow(counting, threadId, count, { budgetTokens: 100_000, maxMessages: 40 });
-    expect(calls.slice(1)).toEqual([16, 24]);
+    expect(calls.slice(1)).toEqual([40]);
+    await readWindow(counting, threadId, count, { budgetTokens: 100_000, maxMessages: 60 });
+    expect(calls.slice(2)).toEqual([40, 20]);
+    await readWindow(counting, threadId, count, {
+      budgetTokens: 100_000,
+      maxMessages: 60,
+      throughMessageId: ids[70] as string,
+    });
+    expect(calls.slice(4)).toEqual([40]);
   });
 
   it('stops at the last /reset, even on a later page, and names it', async () => {

@@ -58,8 +58,12 @@ export interface ReadWindowOptions {
   readPastBudget?: boolean;
 }
 
-/** Messages read by the first storage call; when they do not reach the summary, one more call reads on. */
-const FIRST_PAGE = 16;
+/**
+ * Messages read by the first storage call; when they do not reach the summary, one more call reads
+ * on. A window folds down to `memory.foldTo` of its 40 messages (32) and grows back to 40, so with
+ * the defaults one call reads it whole (16 took two calls on every turn: a round trip on PostgreSQL).
+ */
+const FIRST_PAGE = 40;
 
 /**
  * The recent window of a thread: its messages after the summary's last one (`throughMessageId`),

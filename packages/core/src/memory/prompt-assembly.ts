@@ -10,7 +10,7 @@ import type { MessagePart } from '../types.js';
 import { type PromptMessage, readWindow, type StoryWindow } from './context-window.js';
 import type { MemoryRecord } from './memory-types.js';
 import { recallMemories } from './recall.js';
-import { readThreadMemory, type ThreadMemoryState } from './summary-state.js';
+import { type ThreadMemoryState, threadMemoryOf } from './summary-state.js';
 import { loadTokenCounter, MESSAGE_OVERHEAD_TOKENS, type TokenCounter, truncateToTokens } from './token-count.js';
 
 /** A section of a prompt: `persona`, `lore`, `memory`, `summary`, `knowledge`, `authors-note` or `window`. */
@@ -55,6 +55,8 @@ export interface SlotRequest {
   text: string;
   /** The prompt's window, oldest first. */
   recent: PromptMessage[];
+  /** The thread's data as this prompt read it (`getThreadData`): what a section keeps per thread, without another read. */
+  threadData: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -156,7 +158,9 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
   const promptText = truncateToTokens(count, request.prompt, memory.windowTokens - MESSAGE_OVERHEAD_TOKENS - wrapper);
   const promptTokens = count(promptText) + MESSAGE_OVERHEAD_TOKENS + wrapper;
   const readState = async () => {
-    const state = await readThreadMemory(deps.storage, request.threadId);
+    // one read of the thread's data serves the summary, the extraction cursor and the author's note
+    const data = await deps.storage.getThreadData(request.threadId);
+    const state = threadMemoryOf(data);
     const window = await readWindow(deps.storage, request.threadId, count, {
       budgetTokens: memory.windowTokens - promptTokens,
       maxMessages: memory.windowMessages,
@@ -164,9 +168,9 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
       ...(request.before && { before: request.before }),
       ...(state.extractedThrough && { marker: state.extractedThrough }),
     });
-    return { state, window };
+    return { data, state, window };
   };
-  const [flags, { state, window }, recalled, promoted] = await Promise.all([
+  const [flags, { data, state, window }, recalled, promoted] = await Promise.all([
     deps.flags.effective(),
     readState(),
     recallMemories(deps.storage.store, {
@@ -192,7 +196,7 @@ export async function assemblePrompt(deps: PromptDeps, request: PromptRequest): 
   const summary = memory.summaryTokens > 0 && window.stop !== 'reset' ? state.summary?.text : undefined;
   const summaryText = summary ? `\n\n## The story so far\n${summary}` : '';
   const recent = window.entries.map(({ role, content }) => ({ role, content }));
-  const late = await lateSections(deps, request, count, recalled, recent);
+  const late = await lateSections(deps, { ...request, threadData: data }, count, recalled, recent);
   const block = late.filter((section) => section.text).map((section) => section.text);
   const wrapped = block.length ? `${CONTEXT_OPEN}${block.join('\n\n')}${CONTEXT_CLOSE}${promptText}` : promptText;
   const messages: PromptMessage[] = [
@@ -238,12 +242,18 @@ interface LateSection {
 /** The per-turn sections, each within its budget: lore, recalled memory, knowledge, author's note. */
 async function lateSections(
   deps: PromptDeps,
-  request: PromptRequest,
+  request: PromptRequest & Pick<SlotRequest, 'threadData'>,
   count: TokenCounter,
   recalled: MemoryRecord[],
   recent: PromptMessage[],
 ): Promise<LateSection[]> {
-  const slotRequest: SlotRequest = { userId: request.userId, threadId: request.threadId, text: request.prompt, recent };
+  const slotRequest: SlotRequest = {
+    userId: request.userId,
+    threadId: request.threadId,
+    text: request.prompt,
+    recent,
+    threadData: request.threadData,
+  };
   const fill = async (name: keyof PromptSlots): Promise<LateSection> => {
     const filler = deps.promptSlots?.[name];
     if (!filler) return { name, text: '', tokens: 0 };

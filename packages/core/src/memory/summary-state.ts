@@ -23,7 +23,11 @@ export interface ThreadMemoryState {
 
 /** Reads the summary and the extraction cursor of a thread. */
 export async function readThreadMemory(storage: StorageAdapter, threadId: string): Promise<ThreadMemoryState> {
-  const data = await storage.getThreadData(threadId);
+  return threadMemoryOf(await storage.getThreadData(threadId));
+}
+
+/** The summary and the extraction cursor in a thread's data as read (`getThreadData`). */
+export function threadMemoryOf(data: Readonly<Record<string, unknown>>): ThreadMemoryState {
   return {
     summary: toSummary(data[SUMMARY_KEY]),
     extractedThrough: stringOr(data[EXTRACTED_KEY]),
