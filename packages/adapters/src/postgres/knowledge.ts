@@ -136,6 +136,14 @@ export function createPostgresKnowledge(context: PostgresContext): KnowledgeStor
           )
         ).map(toDocument),
       ),
+    hasKnowledgeDocuments: (visibility) =>
+      run(async () => {
+        const [row] = await query<{ has: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM ${s}.dd_knowledge_documents d WHERE ${visible(1)}) AS has`,
+          [visibility.userId, visibility.threadId ?? null],
+        );
+        return row?.has === true;
+      }),
     deleteKnowledgeDocument: (id) =>
       run(() =>
         withTransaction(async (client) => {

@@ -108,6 +108,13 @@ export function createSqliteKnowledge(context: SqliteContext): KnowledgeStorage 
           ) as DocumentRow[]
         ).map(toDocument),
       ),
+    hasKnowledgeDocuments: (visibility) =>
+      run(
+        () =>
+          sql(`SELECT EXISTS (SELECT 1 FROM dd_knowledge_documents d WHERE ${VISIBLE})`)
+            .pluck()
+            .get(...visibleParameters(visibility)) === 1,
+      ),
     deleteKnowledgeDocument: (id) =>
       run(() =>
         withTransaction(() => {

@@ -255,6 +255,31 @@ describe('knowledge in a turn', () => {
     await dd.close();
   });
 
+  // Broke: every turn of a player with no documents ran a full-text search (10 % of a turn's
+  // instructions in bench/http-instructions)
+  it('searches only for a player who sees a document: one cheap question first', async () => {
+    const storage = createMemoryStorage();
+    const searches: string[] = [];
+    const search = storage.searchKnowledgeText!.bind(storage);
+    storage.searchKnowledgeText = (query, visibility) => {
+      searches.push(visibility.userId);
+      return search(query, visibility);
+    };
+    const dd = await engine({ storage });
+    const u2 = await dd.openSession({ userId: 'u2' });
+    await play(u2, 'Who is the harbour master of Saltmere?');
+    expect(searches).toEqual([]);
+    // another player's document is not one u2 sees
+    await dd.knowledge.add({ userId: 'u1', title: 'Saltmere', data: HARBOUR, mimeType: 'text/markdown' });
+    await play(u2, 'Who is the harbour master of Saltmere?');
+    expect(searches).toEqual([]);
+    const u1 = await dd.openSession({ userId: 'u1' });
+    const result = await play(u1, 'Who is the harbour master of Saltmere?');
+    expect(searches).toEqual(['u1']);
+    expect(citationsOf(result.messages.at(-1)!.parts).length).toBeGreaterThan(0);
+    await dd.close();
+  });
+
   it('/lore asks explicitly: cites what it finds, and says when nothing is found', async () => {
     const dd = await engine();
     const session = await dd.openSession({ userId: 'u1' });

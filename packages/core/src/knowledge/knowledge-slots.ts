@@ -19,8 +19,8 @@ export function passageLine(index: number, title: string, text: string): string 
 }
 
 /**
- * The filler of the prompt's `knowledge` section: when `knowledge` is on for the player, the
- * passages best matching the input and recent context among the documents the player sees in
+ * The filler of the prompt's `knowledge` section: when `knowledge` is on for the player and they
+ * see any document, the passages best matching the input and recent context among the documents the player sees in
  * this story, numbered, each with the `citation` the narration will carry.
  */
 export function createKnowledgeSlots(deps: KnowledgeDeps & { flags: FeatureFlags }): PromptSlots {
@@ -29,11 +29,10 @@ export function createKnowledgeSlots(deps: KnowledgeDeps & { flags: FeatureFlags
       const { storage } = deps;
       if (!storage.capabilities.knowledge || !storage.searchKnowledgeText) return [];
       if (!(await deps.flags.isEnabled('knowledge', { userId: request.userId }))) return [];
-      const passages = await searchKnowledgeBase(deps, knowledgeQuery(request), {
-        userId: request.userId,
-        threadId: request.threadId,
-        limit: KNOWLEDGE_PASSAGES,
-      });
+      const visibility = { userId: request.userId, threadId: request.threadId, limit: KNOWLEDGE_PASSAGES };
+      // a player who sees no document costs one cheap query, not a search
+      if (storage.hasKnowledgeDocuments && !(await storage.hasKnowledgeDocuments(visibility))) return [];
+      const passages = await searchKnowledgeBase(deps, knowledgeQuery(request), visibility);
       return passages.map((passage, index) => ({
         text: passageLine(index, passage.title, passage.text),
         citation: { type: 'citation', documentId: passage.documentId, title: passage.title, chunkId: passage.chunkId },

@@ -118,6 +118,8 @@ export interface StorageAdapter
   getKnowledgeDocument?: KnowledgeStorage['getKnowledgeDocument'];
   /** Capability `knowledge`: the documents a reader sees, newest first. */
   listKnowledgeDocuments?: KnowledgeStorage['listKnowledgeDocuments'];
+  /** Capability `knowledge`: whether a reader sees any document. */
+  hasKnowledgeDocuments?: KnowledgeStorage['hasKnowledgeDocuments'];
   /** Capability `knowledge`: deletes a document and its chunks. */
   deleteKnowledgeDocument?: KnowledgeStorage['deleteKnowledgeDocument'];
   /** Capability `knowledge`: one chunk of a document, or `null`. */

@@ -90,6 +90,11 @@ export interface KnowledgeStorage {
   getKnowledgeDocument(id: string): Promise<KnowledgeDocument | null>;
   /** The documents `visibility` sees (its `limit` ignored), newest first. */
   listKnowledgeDocuments(visibility: KnowledgeVisibility): Promise<KnowledgeDocument[]>;
+  /**
+   * Whether `visibility` sees any document: one cheap query a turn asks before it searches, so a
+   * player with no documents costs no search.
+   */
+  hasKnowledgeDocuments(visibility: KnowledgeVisibility): Promise<boolean>;
   /** Deletes a document and all its chunks; `false` when there was none. */
   deleteKnowledgeDocument(id: string): Promise<boolean>;
   /** One chunk of a document (score 0), or `null`. */
@@ -108,6 +113,7 @@ export const KNOWLEDGE_STORAGE_METHODS = [
   'putKnowledgeDocument',
   'getKnowledgeDocument',
   'listKnowledgeDocuments',
+  'hasKnowledgeDocuments',
   'deleteKnowledgeDocument',
   'getKnowledgeChunk',
   'searchKnowledgeText',

@@ -104,6 +104,10 @@ export function createMemoryKnowledge(raw: MemoryStorageRaw): KnowledgeStorage {
         .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id))
         .map(clone);
     },
+    async hasKnowledgeDocuments(visibility) {
+      for (const document of raw.knowledgeDocuments.values()) if (knowledgeVisible(document, visibility)) return true;
+      return false;
+    },
     async deleteKnowledgeDocument(id) {
       raw.knowledge = raw.knowledge.filter((chunk) => chunk.source !== id);
       return raw.knowledgeDocuments.delete(id);

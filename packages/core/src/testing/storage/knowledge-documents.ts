@@ -89,6 +89,9 @@ export function describeKnowledgeDocuments(context: () => StorageSuiteContext): 
         const vectors = (await adapter.searchKnowledgeVectors!(vector, visibility))
           .map((p) => p.documentId)
           .filter((id) => all.some((d) => d.id === id));
+        // whether anything is visible agrees with the list (other tests' global documents included)
+        const everything = await adapter.listKnowledgeDocuments!(visibility);
+        expect(await adapter.hasKnowledgeDocuments!(visibility)).toBe(everything.length > 0);
         return { listed: listed.sort(), text: text.sort(), vectors: vectors.sort() };
       };
       const expectSeen = async (userId: string, threadId: string | undefined, expected: Array<{ id: string }>) => {
