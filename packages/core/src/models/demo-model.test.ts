@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect, quietDreamdeck } from '../../test/helpers.js';
 import { createDemoModel } from './demo-model.js';
-import { classifyAction, nounPhrases, outcomeFromDice, secondPerson } from './demo-story.js';
+import { classifyAction, nounPhrases, outcomeFromDice, secondPerson } from './demo-reading.js';
 
 describe('demo storyteller', () => {
   it('keeps its town and NPC across the turns of a thread, and varies between threads', async () => {
