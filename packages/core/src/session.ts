@@ -1,4 +1,3 @@
-import { cleanText } from './clean-text.js';
 import type { EngineContext } from './engine/engine-context.js';
 import { runTurn, type TurnRequest } from './engine/run-turn.js';
 import { replayOf, type TurnReplay } from './engine/turn-event-source.js';
@@ -8,7 +7,15 @@ import { cleanAuthorsNote, readAuthorsNote, writeAuthorsNote } from './lore/lore
 import type { StorySummary } from './memory/memory-types.js';
 import type { PromptContext } from './memory/prompt-assembly.js';
 import { promptContext, threadSummary } from './memory/session-memory.js';
-import { newId } from './storage/ids.js';
+import { recordFeedback, recoverInterrupted } from './session-messages.js';
+import {
+  checkedText,
+  pendingInterrupt,
+  prepareContinue,
+  prepareRegenerate,
+  prepareResume,
+  prepareSend,
+} from './session-turns.js';
 import type { StorageAdapter } from './storage/storage-adapter.js';
 import {
   branchThread,
@@ -20,12 +27,9 @@ import {
   selectAlternative,
   storyMessageOf,
 } from './story-controls/story-controls.js';
-import { DEFAULT_TITLE } from './story-controls/story-title.js';
-import { storeSurveyResponse, surveyDue } from './surveys/dreamdeck-surveys.js';
-import { graphemeLength } from './text-length.js';
 import type { StoryMessage, ThreadRecord, Turn } from './types.js';
 import { exportStory } from './workflow/export-story.js';
-import { type InterruptRequest, storyboardFlagsFor, type TurnInput } from './workflow/turn-context.js';
+import type { InterruptRequest } from './workflow/turn-context.js';
 
 /** Options for {@link StorySession.rejoin}. */
 export interface RejoinOptions {
@@ -90,46 +94,14 @@ export class StorySession {
    * sees them, so an emoji counts once).
    */
   send(text: string, options: TurnOptions = {}): Turn {
-    return this.sendText(this.checkedText(text), options);
+    return this.sendText(checkedText(this.engine, text), options);
   }
 
   /** `send` of checked text; `first` runs once the thread is held, before the player's message is stored. */
   private sendText(clean: string, options: TurnOptions, first?: () => Promise<unknown>): Turn {
     return this.run(options, async (turnId) => {
       await first?.();
-      const playerId = newId('msg');
-      // Touching the thread (it sorts first in the thread list) also reads its current persona, and
-      // fails with NOT_FOUND when it was deleted: one storage call instead of a read and a write.
-      const thread = await this.storage.updateThread(this.threadId, {}).catch((error: unknown) => {
-        if (DreamdeckError.isInstance(error) && error.code === 'NOT_FOUND')
-          throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.', { cause: error });
-        throw error;
-      });
-      const [flags, survey, preferences] = await Promise.all([
-        this.engine.flags.effective({ userId: this.userId }),
-        surveyDue(this.engine, this.userId),
-        this.storage.getPreferences(this.userId),
-      ]);
-      const input: TurnInput = {
-        ...this.inputFor(thread, turnId, { type: 'send', text: clean, playerId }),
-        // the player's `storyboards` preference: after every reply, only on /storyboard, or never asked
-        storyboard: storyboardFlagsFor(flags, preferences.storyboards),
-        ...(survey && { survey: survey.id }),
-      };
-      // The player's words are stored before the workflow starts (so they survive whatever the turn
-      // does) and are not a task: that would cost every turn a LangGraph task for one insert.
-      const player: StoryMessage = {
-        id: playerId,
-        threadId: this.threadId,
-        turnId,
-        role: 'user',
-        kind: 'player',
-        content: clean,
-        createdAt: new Date().toISOString(),
-        status: 'complete',
-      };
-      await this.storage.appendMessage(player);
-      return { kind: 'input', input, player };
+      return prepareSend(this.engine, this, turnId, clean);
     });
   }
 
@@ -141,28 +113,7 @@ export class StorySession {
    * the question stays open.
    */
   resume(interruptId: string, value: unknown, options: TurnOptions = {}): Turn {
-    return this.run(
-      options,
-      async () => {
-        const pending = await this.pendingInterrupt();
-        if (!pending || pending.interruptId !== interruptId) {
-          throw new DreamdeckError('NOT_FOUND', 'That question has already been answered or has expired.');
-        }
-        if (pending.kind === 'approve-storyboard' && typeof value !== 'boolean') {
-          throw new DreamdeckError('INVALID_INPUT', 'Answer a storyboard review with true (paint) or false (skip).');
-        }
-        if (pending.kind === 'choice' && !pending.options?.includes(value as string)) {
-          throw new DreamdeckError('INVALID_INPUT', `Choose one of: ${pending.options?.join(', ')}.`);
-        }
-        if (pending.kind === 'survey' && pending.survey) {
-          const response = await storeSurveyResponse(this.engine, pending.survey, this.userId, this.threadId, value);
-          // LangGraph cannot resume with null: a skip goes on as `false`
-          return { kind: 'resume', value: response.answers ?? false };
-        }
-        return { kind: 'resume', value };
-      },
-      false,
-    );
+    return this.run(options, () => prepareResume(this.engine, this, interruptId, value), false);
   }
 
   /**
@@ -170,18 +121,7 @@ export class StorySession {
    * `alternatives`. `messageId` defaults to the latest narration and must be it.
    */
   regenerate(messageId?: string, options: TurnOptions = {}): Turn {
-    return this.run(options, async (turnId) => {
-      const recent = await this.storage.listMessages(this.threadId, { limit: 30 });
-      const latest = [...recent].reverse().find((m) => m.kind === 'narration');
-      if (!latest) throw new DreamdeckError('NOT_FOUND', 'There is no reply to regenerate yet.');
-      if (messageId && messageId !== latest.id) {
-        const exists = await this.storage.getMessage(messageId);
-        if (!exists || exists.threadId !== this.threadId)
-          throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
-        throw new DreamdeckError('INVALID_INPUT', 'Only the latest reply can be regenerated.');
-      }
-      return { kind: 'input', input: await this.input(turnId, { type: 'regenerate', messageId: latest.id }) };
-    });
+    return this.run(options, (turnId) => prepareRegenerate(this.engine, this, turnId, messageId));
   }
 
   /**
@@ -227,7 +167,7 @@ export class StorySession {
    * messages rewound out of the story (each with `rewoundAt`), in their place.
    */
   async history(options: { limit?: number; before?: string; includeRewound?: boolean } = {}): Promise<StoryMessage[]> {
-    return this.recoverInterrupted(await this.storage.listMessages(this.threadId, options));
+    return recoverInterrupted(this.engine, this.threadId, await this.storage.listMessages(this.threadId, options));
   }
 
   /**
@@ -242,7 +182,7 @@ export class StorySession {
   edit(messageId: string, text: string, options?: EditOptions & { rerun?: false }): Promise<StoryMessage>;
   edit(messageId: string, text: string, options?: EditOptions): Turn | Promise<StoryMessage>;
   edit(messageId: string, text: string, options: EditOptions = {}): Turn | Promise<StoryMessage> {
-    const clean = this.checkedText(text);
+    const clean = checkedText(this.engine, text);
     if (!options.rerun) return editMessageText(this.engine, this.controlTarget, messageId, clean);
     return this.sendText(clean, options, async () => {
       const message = await storyMessageOf(this.engine, this.threadId, messageId);
@@ -278,7 +218,7 @@ export class StorySession {
   continue(options: TurnOptions = {}): Turn {
     return this.run(options, async (turnId) => {
       const reply = await replyToContinue(this.engine, this.threadId);
-      return { kind: 'input', input: await this.input(turnId, { type: 'continue', messageId: reply.id }) };
+      return prepareContinue(this.engine, this, turnId, reply.id);
     });
   }
 
@@ -297,7 +237,11 @@ export class StorySession {
    */
   async export(format: 'markdown' | 'json' = 'markdown'): Promise<string> {
     const thread = (await this.storage.getThread(this.threadId)) ?? this.thread;
-    const messages = await this.recoverInterrupted(await this.storage.listMessages(this.threadId));
+    const messages = await recoverInterrupted(
+      this.engine,
+      this.threadId,
+      await this.storage.listMessages(this.threadId),
+    );
     return exportStory(thread, messages, format);
   }
 
@@ -346,104 +290,16 @@ export class StorySession {
   }
 
   /** Records the player's thumbs up (1) or down (-1), with an optional comment, on a message. */
-  async feedback(messageId: string, value: 1 | -1, comment?: string): Promise<void> {
-    const message = await this.storage.getMessage(messageId);
-    if (!message || message.threadId !== this.threadId)
-      throw new DreamdeckError('NOT_FOUND', 'That message does not exist.');
-    if (value !== 1 && value !== -1) throw new DreamdeckError('INVALID_INPUT', 'Feedback is 1 (up) or -1 (down).');
-    const clean = comment === undefined ? undefined : cleanText(comment).slice(0, 2000);
-    // the daily report counts feedback given: a changed vote on the same message is not counted again
-    const first = !(await this.storage.getFeedback(messageId, this.userId));
-    await this.storage.setFeedback({
-      messageId,
-      threadId: this.threadId,
-      userId: this.userId,
-      value,
-      ...(clean && { comment: clean }),
-      ...(message.persona && { persona: message.persona }),
-    });
-    if (first) await this.storage.addUsage?.(this.userId, 'feedback');
+  feedback(messageId: string, value: 1 | -1, comment?: string): Promise<void> {
+    return recordFeedback(this.engine, this, messageId, value, comment);
   }
 
   /**
    * The interrupt the thread is waiting on, if any. Only the thread's latest turn can wait: a
    * question from an earlier turn (the player wrote on instead of answering) has expired.
    */
-  async pendingInterrupt(): Promise<InterruptRequest | undefined> {
-    const [state, [latest]] = await Promise.all([
-      this.engine.workflow.pausable.getState({ configurable: { thread_id: this.threadId } }),
-      this.storage.listMessages(this.threadId, { limit: 1 }),
-    ]);
-    for (const task of state.tasks) {
-      for (const pending of task.interrupts ?? []) {
-        const value = pending.value as InterruptRequest | undefined;
-        if (value?.interruptId && value.turnId === latest?.turnId) return value;
-      }
-    }
-    return undefined;
-  }
-
-  /**
-   * Marks `aborted` the replies among `messages` that a process which died mid-turn left
-   * `streaming`, so the story reads cleanly, and returns the messages as stored now. Done where the
-   * story is read rather than when a session opens, so a turn pays no extra read for it. If another
-   * instance is in fact still streaming such a reply, its final write wins (`ifStatus`).
-   */
-  private async recoverInterrupted(messages: StoryMessage[]): Promise<StoryMessage[]> {
-    if (this.turnRunning || !messages.some((m) => m.status === 'streaming')) return messages;
-    return Promise.all(
-      messages.map(async (message) => {
-        if (message.status !== 'streaming') return message;
-        try {
-          const stored = await this.storage.updateMessage(message.id, { status: 'aborted', ifStatus: 'streaming' });
-          if (stored.status === 'aborted') {
-            this.engine.logger.warn(
-              { threadId: this.threadId, messageId: message.id },
-              'reply left streaming by a stopped process marked aborted',
-            );
-          }
-          return stored;
-        } catch (error) {
-          // housekeeping only: a failure here surfaces on the next real write instead
-          this.engine.logger.warn({ err: error, threadId: this.threadId }, 'could not mark an interrupted reply');
-          return message;
-        }
-      }),
-    );
-  }
-
-  private async input(turnId: string, action: TurnInput['action']): Promise<TurnInput> {
-    const thread = await this.storage.getThread(this.threadId);
-    if (!thread) throw new DreamdeckError('NOT_FOUND', 'This story no longer exists.');
-    return this.inputFor(thread, turnId, action);
-  }
-
-  private inputFor(thread: ThreadRecord, turnId: string, action: TurnInput['action']): TurnInput {
-    return {
-      turnId,
-      threadId: this.threadId,
-      userId: this.userId,
-      persona: thread.persona,
-      action,
-      ...(thread.title === DEFAULT_TITLE && { nameStory: true }),
-    };
-  }
-
-  /** The player's text cleaned (control characters stripped, trimmed); `INVALID_INPUT` when empty or too long. */
-  private checkedText(text: string): string {
-    if (typeof text !== 'string')
-      throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
-    const clean = cleanText(text);
-    const max = this.engine.config().input.maxLength;
-    if (!clean) throw new DreamdeckError('INVALID_INPUT', 'Write something for your character to do.');
-    const length = clean.length > max ? graphemeLength(clean) : clean.length;
-    if (length > max) {
-      throw new DreamdeckError(
-        'INVALID_INPUT',
-        `That is ${length} characters; the limit is ${max}. Try splitting it up.`,
-      );
-    }
-    return clean;
+  pendingInterrupt(): Promise<InterruptRequest | undefined> {
+    return pendingInterrupt(this.engine, this.threadId);
   }
 
   /** Who this session is to the story controls: its thread, its user, and itself as the lock's owner. */
