@@ -1,9 +1,11 @@
-import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { DreamdeckClient } from './api-client.js';
 import { panelStyles } from './chat-styles.js';
 import { apiPath, emit } from './events.js';
 import type { DreamdeckStrings } from './strings-types.js';
 import { controlStyles } from './styles.js';
+import { type WorldStrings, worldStrings } from './world-strings.js';
+import { worldStyles } from './world-styles.js';
 
 /** A lorebook entry as `GET /lore` lists it. */
 export interface WorldLoreEntry {
@@ -25,121 +27,6 @@ export interface WorldLoreEntry {
   source?: 'manual' | 'card' | 'world-info';
 }
 
-/** The World panel's strings, per language (English and German built in). */
-export interface WorldStrings {
-  /** The panel's accessible name. */
-  world: string;
-  /** The Lore tab. */
-  lore: string;
-  /** The Author's note tab, and its text field's label. */
-  authorsNote: string;
-  /** The Import tab, and the file picker's label. */
-  import: string;
-  /** The Documents tab. */
-  documents: string;
-  /** Shown while the entries load. */
-  loading: string;
-  /** Shown when there are no entries. */
-  noLore: string;
-  /** The keys field's label. */
-  keys: string;
-  /** The keys field's placeholder. */
-  keysHint: string;
-  /** The content field's label and placeholder. */
-  content: string;
-  /** The "always in the prompt" checkbox, and the mark of such an entry. */
-  constant: string;
-  /** The priority field's label. */
-  priority: string;
-  /** An entry for the open story only. */
-  thisStory: string;
-  /** An entry for every story of the player. */
-  everyStory: string;
-  /** Adds the entry. */
-  add: string;
-  /** Edits an entry. */
-  edit: string;
-  /** Saves an entry or the note. */
-  save: string;
-  /** Leaves an edit. */
-  cancel: string;
-  /** Deletes an entry. */
-  remove: string;
-  /** The note field's placeholder. */
-  authorsNoteHint: string;
-  /** Clears the note. */
-  clear: string;
-  /** Shown once the note is saved. */
-  saved: string;
-  /** What the Import tab takes. */
-  importHint: string;
-  /** Shown while a file uploads. */
-  importing: string;
-  /** After a card import (`{name}`, `{count}` filled in). */
-  importedCard: string;
-  /** After a world-info import (`{count}` filled in). */
-  importedWorld: string;
-}
-
-const EN: WorldStrings = {
-  world: 'World',
-  lore: 'Lore',
-  authorsNote: "Author's note",
-  import: 'Import',
-  documents: 'Documents',
-  loading: 'Loading…',
-  noLore: 'No lore yet. Add an entry: the GM reads it when one of its keys comes up.',
-  keys: 'Keys',
-  keysHint: 'Keys, separated by commas',
-  content: 'What the GM should know',
-  constant: 'Always',
-  priority: 'Priority',
-  thisStory: 'this story',
-  everyStory: 'every story',
-  add: 'Add',
-  edit: 'Edit',
-  save: 'Save',
-  cancel: 'Cancel',
-  remove: 'Remove',
-  authorsNoteHint: 'A short instruction the GM follows every turn in this story, such as "Keep it eerie."',
-  clear: 'Clear',
-  saved: 'Saved.',
-  importHint: 'A character card (PNG or JSON, V2 or V3) or a SillyTavern world-info file (JSON).',
-  importing: 'Importing…',
-  importedCard: 'Imported {name} as a persona, with {count} lore entries. Pick it for a new story in Settings.',
-  importedWorld: 'Imported {count} lore entries.',
-};
-
-const DE: WorldStrings = {
-  world: 'Welt',
-  lore: 'Lore',
-  authorsNote: 'Autorennotiz',
-  import: 'Import',
-  documents: 'Dokumente',
-  loading: 'Lädt…',
-  noLore: 'Noch keine Lore. Lege einen Eintrag an: der SL liest ihn, sobald eines seiner Stichwörter fällt.',
-  keys: 'Stichwörter',
-  keysHint: 'Stichwörter, durch Kommas getrennt',
-  content: 'Was der SL wissen soll',
-  constant: 'Immer',
-  priority: 'Priorität',
-  thisStory: 'diese Geschichte',
-  everyStory: 'jede Geschichte',
-  add: 'Hinzufügen',
-  edit: 'Bearbeiten',
-  save: 'Speichern',
-  cancel: 'Abbrechen',
-  remove: 'Entfernen',
-  authorsNoteHint: 'Eine kurze Anweisung, der der SL in dieser Geschichte jede Runde folgt, etwa „Bleib unheimlich.“',
-  clear: 'Leeren',
-  saved: 'Gespeichert.',
-  importHint: 'Eine Charakterkarte (PNG oder JSON, V2 oder V3) oder eine SillyTavern-World-Info-Datei (JSON).',
-  importing: 'Importiert…',
-  importedCard:
-    '{name} als Persona importiert, mit {count} Lore-Einträgen. Wähle sie in den Einstellungen für eine neue Geschichte.',
-  importedWorld: '{count} Lore-Einträge importiert.',
-};
-
 /** The World panel's tabs. */
 export type WorldTab = 'lore' | 'note' | 'import' | 'documents';
 
@@ -158,70 +45,7 @@ export type WorldTab = 'lore' | 'note' | 'import' | 'documents';
  */
 export class DreamdeckWorld extends LitElement {
   /** Shadow-root styles (colours come from the chat's theme). */
-  static override styles = [
-    controlStyles,
-    panelStyles,
-    css`
-      [role='tablist'] {
-        display: flex;
-        gap: 4px;
-        margin-bottom: var(--_space);
-        flex-wrap: wrap;
-      }
-      [role='tab'][aria-selected='true'] {
-        font-weight: 600;
-        border-color: currentColor;
-      }
-      ul {
-        list-style: none;
-        margin: 0 0 var(--_space);
-        padding: 0;
-        display: grid;
-        gap: 6px;
-      }
-      li {
-        display: grid;
-        gap: 2px;
-      }
-      li div {
-        display: flex;
-        gap: 6px;
-        align-items: center;
-      }
-      .keys {
-        font-weight: 600;
-      }
-      .content {
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-      }
-      small,
-      .hint {
-        color: var(--_muted);
-      }
-      form {
-        display: grid;
-        gap: 6px;
-      }
-      form div {
-        display: flex;
-        gap: 6px;
-        align-items: center;
-        flex-wrap: wrap;
-      }
-      textarea {
-        font: inherit;
-        min-height: 4em;
-        resize: vertical;
-      }
-      input[type='number'] {
-        width: 5em;
-      }
-      p {
-        margin: 0 0 var(--_space);
-      }
-    `,
-  ];
+  static override styles = [controlStyles, panelStyles, worldStyles];
 
   static override properties: PropertyDeclarations = {
     client: { attribute: false },
@@ -257,7 +81,7 @@ export class DreamdeckWorld extends LitElement {
 
   /** The panel's strings in its language. */
   get text(): WorldStrings {
-    return this.language.toLowerCase().startsWith('de') ? DE : EN;
+    return worldStrings(this.language);
   }
 
   override connectedCallback() {

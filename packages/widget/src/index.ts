@@ -31,7 +31,7 @@ export { DreamdeckSettings } from './dreamdeck-settings.js';
 export type { DreamdeckMessageTools, StoryControlDetail } from './dreamdeck-story-tools.js';
 export type { DreamdeckSurvey, SurveyCardAnswers, SurveyQuestions } from './dreamdeck-survey.js';
 export { DreamdeckThreadList, type ThreadDetail, type ThreadRenameDetail } from './dreamdeck-thread-list.js';
-export type { DreamdeckWorld, WorldLoreEntry, WorldStrings, WorldTab } from './dreamdeck-world.js';
+export type { DreamdeckWorld, WorldLoreEntry, WorldTab } from './dreamdeck-world.js';
 export { decodeEntities, type MarkdownTemplate, renderMarkdown, safeHref } from './markdown.js';
 export type { PreferenceChange, StoryboardsChoice } from './preferences-controller.js';
 export type {
@@ -66,6 +66,7 @@ export {
 } from './strings.js';
 export { enAdmin } from './strings-admin.js';
 export { de } from './strings-de.js';
+export type { WorldStrings } from './world-strings.js';
 
 import { locales } from './strings.js';
 import { de } from './strings-de.js';
