@@ -1,8 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { DreamdeckClient } from './api-client.js';
 import type { ChatError, ConnectionState } from './connection-controller.js';
+import type { ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
 import { iconButton, icons } from './icons.js';
-import type { InterruptAnswer, InterruptEvent, StoryImage } from './protocol.js';
+import type { InterruptAnswer, InterruptEvent, PersonaInfo, StoryImage } from './protocol.js';
+import type { StoryController } from './story-controller.js';
 import type { DreamdeckStrings } from './strings.js';
 
 /** The chat's side panels. */
@@ -33,6 +35,57 @@ export function renderHeader(
     <span class="connection ${state}" part="connection" role="status">${strings[state]}</span>
     ${button('world', icons.world)} ${button('memory', icons.memory)} ${button('settings', icons.settings)}
   </header>`;
+}
+
+/** What the story list panel asks of the chat. */
+export interface ThreadsPanelActions {
+  /** The player picked a story (`dreamdeck-thread-select`); an arrow function (Lit calls listeners on the chat). */
+  select: (event: CustomEvent<ThreadDetail>) => void;
+  /** The player starts a new story (`dreamdeck-thread-create`); an arrow function too. */
+  create: () => void;
+  /** Closes the panel (an import is on its way). */
+  close(): void;
+}
+
+/**
+ * The story list panel (`part="threads"`): `<dreamdeck-thread-list>`, hidden unless open. Renaming,
+ * deleting, importing and exporting go to the story's controller.
+ *
+ * @param strings - the strings
+ * @param story - the stories, the open one, and the requests on them
+ * @param open - the panel shows
+ * @param busy - a turn runs
+ * @param personas - the personas, for each story's
+ * @param actions - picking and starting a story, closing the panel
+ */
+export function renderThreadsPanel(
+  strings: DreamdeckStrings,
+  story: StoryController,
+  open: boolean,
+  busy: boolean,
+  personas: PersonaInfo[],
+  actions: ThreadsPanelActions,
+): TemplateResult {
+  return html`<dreamdeck-thread-list
+    part="threads"
+    ?hidden=${!open}
+    .threads=${story.threads}
+    .current=${story.thread?.id ?? ''}
+    .busy=${busy}
+    .personas=${personas}
+    .strings=${strings}
+    @dreamdeck-thread-select=${actions.select}
+    @dreamdeck-thread-create=${actions.create}
+    @dreamdeck-thread-rename=${(event: CustomEvent<ThreadRenameDetail>) =>
+      story.renameThread(event.detail.threadId, event.detail.title)}
+    @dreamdeck-thread-delete=${(event: CustomEvent<ThreadDetail>) => story.deleteThread(event.detail.threadId)}
+    @dreamdeck-thread-import=${(event: CustomEvent<{ text: string }>) => {
+      actions.close();
+      void story.control({ action: 'import', text: event.detail.text });
+    }}
+    @dreamdeck-thread-export=${(event: CustomEvent<{ format: 'markdown' | 'json' }>) =>
+      story.control({ action: 'download', format: event.detail.format })}
+  ></dreamdeck-thread-list>`;
 }
 
 /**

@@ -1,9 +1,7 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { chatStyles } from './chat-styles.js';
-import { type CiteDetail, loadPassage } from './citations.js';
 import { ComposerController } from './composer-controller.js';
 import { ConnectionController } from './connection-controller.js';
-import type { FeedbackDetail } from './dreamdeck-message.js';
 import './dreamdeck-message.js';
 import {
   type ChatPanel,
@@ -12,15 +10,15 @@ import {
   renderInterrupt,
   renderLightbox,
   renderMemoryPanel,
+  renderThreadsPanel,
   renderWorldPanel,
 } from './chat-templates.js';
-import type { StoryControlDetail } from './dreamdeck-story-tools.js';
-import type { DreamdeckThreadList, ThreadDetail, ThreadRenameDetail } from './dreamdeck-thread-list.js';
+import type { DreamdeckThreadList, ThreadDetail } from './dreamdeck-thread-list.js';
 import { loadMarkdown } from './markdown.js';
+import { MessageLogController } from './message-log-controller.js';
 import { type PreferenceChange, PreferencesController } from './preferences-controller.js';
-import type { PersonaInfo, StoryImage, StoryMessage } from './protocol.js';
+import type { StoryImage } from './protocol.js';
 import { StoryController } from './story-controller.js';
-import { regenerableId } from './story-state.js';
 import { type DreamdeckStrings, type DreamdeckStringsOverride, loadLocale, resolveStrings } from './strings.js';
 import { controlStyles, themeStyles } from './styles.js';
 import { type PersistMode, ThreadPersistence } from './thread-persistence.js';
@@ -152,29 +150,20 @@ export class DreamdeckChat extends LitElement {
   );
   readonly #preferences = new PreferencesController(this, this.#connection, this.#story);
   readonly #composer = new ComposerController(this, this.#turns, this.#connection, this.#preferences);
-  /** The message list and window the log was last scrolled for. */
-  #scrolledFor: [StoryMessage[], number] = [[], 0];
-  /** The message that is the list's Tab stop (roving focus); `undefined`: the newest. */
-  #activeId: string | undefined;
-  /** Where the chat last scrolled the log itself (to the newest message). */
-  #pinnedTop: number | undefined;
-  /** Follows the rendered messages' sizes: keeps the log at its newest message while it sticks there. */
-  readonly #resizes =
-    typeof ResizeObserver === 'function'
-      ? new ResizeObserver(() => {
-          const log = this.log;
-          if (log && this.#story.stickToBottom && !this.#story.keepScroll) this.#scrollToBottom(log);
-        })
-      : undefined;
+  readonly #log = new MessageLogController(this, this.#story, this.#turns, this.#connection, this.#preferences, {
+    choose: (text) => {
+      void this.send(text);
+      this.#composer.focusInput();
+    },
+    enlarge: (image) => {
+      this.lightbox = image;
+    },
+  });
   private started = false;
 
   constructor() {
     super();
     this.addEventListener('keydown', this.onKeydown);
-  }
-
-  private get log(): HTMLElement | null | undefined {
-    return this.renderRoot?.querySelector<HTMLElement>('.log');
   }
 
   private get text(): DreamdeckStrings {
@@ -201,30 +190,8 @@ export class DreamdeckChat extends LitElement {
   }
 
   override updated(changed: PropertyValues) {
-    const { messages, windowStart, keepScroll, stickToBottom } = this.#story;
-    const [scrolledMessages, scrolledStart] = this.#scrolledFor;
-    const log = this.log;
-    if (log && (messages !== scrolledMessages || windowStart !== scrolledStart)) {
-      this.#scrolledFor = [messages, windowStart];
-      if (keepScroll) {
-        log.scrollTop = keepScroll.top + (log.scrollHeight - keepScroll.height);
-        this.#story.keepScroll = undefined;
-      } else if (stickToBottom) {
-        this.#scrollToBottom(log);
-      }
-      // each message draws itself after the chat has, and grows later still (markdown, images, an
-      // action row): while the log sticks to its newest message, it follows (a story opened at the
-      // top, and a one-shot reply sat below the fold; issue 21)
-      for (const message of log.querySelectorAll('dreamdeck-message')) this.#resizes?.observe(message);
-    }
     const dialog = this.renderRoot.querySelector('dialog');
     if (changed.has('lightbox') && this.lightbox && dialog && !dialog.open) dialog.showModal();
-  }
-
-  /** Scrolls the log to its newest message, remembering that the chat did it (not the player). */
-  #scrollToBottom(log: HTMLElement) {
-    log.scrollTop = log.scrollHeight;
-    this.#pinnedTop = log.scrollTop;
   }
 
   /**
@@ -265,38 +232,6 @@ export class DreamdeckChat extends LitElement {
     }
   }
 
-  /**
-   * Roving focus in the message list (issue 21: keyboard users tabbed through every message's
-   * buttons to reach the input): one message is a Tab stop (the last one focused, else the newest;
-   * a shadow host with `tabindex="-1"` takes its buttons out of the Tab order too), and the arrow
-   * keys, Home and End move between messages.
-   */
-  private onLogKeydown = (event: KeyboardEvent) => {
-    const keys: Record<string, number> = { ArrowUp: -1, ArrowDown: 1, Home: -Infinity, End: Infinity };
-    const step = keys[event.key];
-    const inner = event.composedPath()[0];
-    if (step === undefined || inner instanceof HTMLTextAreaElement || inner instanceof HTMLInputElement) return;
-    if (inner instanceof HTMLSelectElement) return;
-    const messages = [...(this.log?.querySelectorAll<HTMLElement>('dreamdeck-message') ?? [])];
-    const current = messages.findIndex((message) => message.contains(event.target as Node) || message === event.target);
-    if (current < 0) return;
-    event.preventDefault();
-    const next = messages[Math.max(0, Math.min(messages.length - 1, current + step))];
-    next?.focus();
-  };
-
-  /** Remembers the message focus is in: the list's one Tab stop. */
-  private onLogFocus = (event: FocusEvent) => {
-    const message = (event.target as HTMLElement).closest?.('dreamdeck-message') as
-      | (HTMLElement & { message?: StoryMessage })
-      | null;
-    const id = message?.message?.id;
-    if (id && id !== this.#activeId) {
-      this.#activeId = id;
-      this.requestUpdate();
-    }
-  };
-
   private onKeydown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape') return;
     if (this.#turns.busy) {
@@ -331,14 +266,6 @@ export class DreamdeckChat extends LitElement {
     this.#composer.focusInput();
   }
 
-  private onScroll() {
-    const log = this.log;
-    // a scroll the chat made itself (to the newest message) leaves the player's choice alone
-    if (!log || log.scrollTop === this.#pinnedTop) return;
-    this.#story.stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
-    if (log.scrollTop < 120) void this.#story.showOlder(log);
-  }
-
   private togglePanel(panel: ChatPanel) {
     this.panel = this.panel === panel ? undefined : panel;
     if (this.panel === 'threads') void this.#story.refreshThreads();
@@ -361,54 +288,23 @@ export class DreamdeckChat extends LitElement {
     void this.#thenFocus(() => this.#story.newThread());
   }
 
-  /** A story tool's choice (edit, send again, rewind, branch): see `<dreamdeck-message-tools>`. */
-  private onStoryControl = async (event: CustomEvent<StoryControlDetail>) => {
-    const { action, text = '' } = event.detail;
-    const messageId = await this.#story.storedId(event.detail.messageId);
-    if (!messageId) return;
-    if (action === 'rerun') await this.#turns.rerun(messageId, text);
-    else await this.#story.control(action === 'edit' ? { action, messageId, text } : { action, messageId });
-  };
-
-  private personaOf(id: string | undefined): PersonaInfo | undefined {
-    const wanted = id ?? this.#story.thread?.persona;
-    return this.#preferences.personas.find((persona) => persona.id === wanted);
-  }
-
   override render() {
     const s = this.text;
     const story = this.#story;
-    const { messages, thread, interrupt } = story;
+    const { thread, interrupt } = story;
     const { busy } = this.#turns;
     const { error, state } = this.#connection;
     const preferences = this.#preferences;
-    const replyId = busy ? undefined : regenerableId(messages);
-    const lastId = messages[messages.length - 1]?.id;
-    // the message list's one Tab stop (roving focus): the message last focused, else the newest
-    const tabStop = messages.some((message) => message.id === this.#activeId) ? this.#activeId : lastId;
     return html`<div class="layout" part="container" lang=${this.locale || nothing}>
       <button class="skip" type="button" @click=${() => this.#composer.focusInput()}>${s.skipToInput}</button>
       ${renderHeader(s, thread?.title || s.untitled, state, this.panel, (panel) => this.togglePanel(panel))}
-      <dreamdeck-thread-list
-        part="threads"
-        ?hidden=${this.panel !== 'threads'}
-        .threads=${story.threads}
-        .current=${thread?.id ?? ''}
-        .busy=${busy}
-        .personas=${preferences.personas}
-        .strings=${s}
-        @dreamdeck-thread-select=${this.pickThread}
-        @dreamdeck-thread-create=${this.startNewThread}
-        @dreamdeck-thread-rename=${(event: CustomEvent<ThreadRenameDetail>) =>
-          story.renameThread(event.detail.threadId, event.detail.title)}
-        @dreamdeck-thread-delete=${(event: CustomEvent<ThreadDetail>) => story.deleteThread(event.detail.threadId)}
-        @dreamdeck-thread-import=${(event: CustomEvent<{ text: string }>) => {
+      ${renderThreadsPanel(s, story, this.panel === 'threads', busy, preferences.personas, {
+        select: (event) => this.pickThread(event),
+        create: () => this.startNewThread(),
+        close: () => {
           this.panel = undefined;
-          void story.control({ action: 'import', text: event.detail.text });
-        }}
-        @dreamdeck-thread-export=${(event: CustomEvent<{ format: 'markdown' | 'json' }>) =>
-          story.control({ action: 'download', format: event.detail.format })}
-      ></dreamdeck-thread-list>
+        },
+      })}
       <dreamdeck-settings
         part="settings"
         ?hidden=${this.panel !== 'settings'}
@@ -421,56 +317,7 @@ export class DreamdeckChat extends LitElement {
       ></dreamdeck-settings>
       ${this.panel === 'memory' ? renderMemoryPanel(this.#connection.client, thread?.id, s, () => story.reloadThread()) : nothing}
       ${this.panel === 'world' ? renderWorldPanel(this.#connection.client, thread?.id, s, this.localeTag, () => this.#preferences.loadPersonas()) : nothing}
-      <div
-        class="log"
-        part="messages"
-        role="region"
-        aria-label=${s.title}
-        tabindex="0"
-        @scroll=${this.onScroll}
-        @keydown=${this.onLogKeydown}
-        @focusin=${this.onLogFocus}
-      >
-        ${
-          story.windowStart > 0 || story.hasMore
-            ? html`<button class="older" @click=${() => story.showOlder(this.log)}>${s.loadOlder}</button>`
-            : nothing
-        }
-        ${this.loading ? html`<p class="status">${s.loading}</p>` : nothing}
-        ${messages.slice(story.windowStart).map(
-          // an element may show another message after a re-render: it resets its own state then
-          (message) =>
-            html`<dreamdeck-message
-              part="message"
-              exportparts="bubble, speaker, remembered, content, actions, roll, die, total, image, choice, search-results"
-              .message=${message}
-              tabindex=${message.id === tabStop ? 0 : -1}
-              .strings=${s}
-              .persona=${this.personaOf(message.persona)}
-              .feedback=${story.feedback.get(message.id) ?? 0}
-              ?regenerable=${message.id === replyId}
-              ?interactive=${message.id === lastId && (!interrupt || interrupt.kind === 'approve-storyboard')}
-              ?busy=${busy}
-              @dreamdeck-feedback=${(event: CustomEvent<FeedbackDetail>) =>
-                story.rate(event.detail.messageId, event.detail.value, event.detail.comment)}
-              @dreamdeck-regenerate=${(event: CustomEvent<{ messageId: string }>) =>
-                this.#turns.regenerate(event.detail.messageId)}
-              @dreamdeck-choose=${(event: CustomEvent<{ text: string }>) => {
-                void this.send(event.detail.text);
-                this.#composer.focusInput();
-              }}
-              @dreamdeck-enlarge=${(event: CustomEvent<{ image: StoryImage }>) => {
-                this.lightbox = event.detail.image;
-              }}
-              @dreamdeck-select=${(event: CustomEvent<{ messageId: string; index: number }>) =>
-                story.control({ action: 'select', ...event.detail })}
-              @dreamdeck-continue=${() => this.#turns.continueReply()}
-              @dreamdeck-cite=${(event: CustomEvent<CiteDetail>) =>
-                void loadPassage(this.#connection.client, this.threadId, event.detail.citation).then(event.detail.show)}
-              @dreamdeck-story-control=${this.onStoryControl}
-            ></dreamdeck-message>`,
-        )}
-      </div>
+      ${this.#log.render(s, this.loading)}
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.#turns.announcement}</div>
       ${
         this.#turns.statusText
